@@ -1,0 +1,56 @@
+import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { LOG_LEVELS, type ApiConfig } from '#config';
+import qs from 'qs';
+import { AppModule } from './app.module.js';
+import { HttpExceptionFilter } from './common/exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+
+export interface CreateAppOptions {
+  /** Overrides the logger (tests capture log lines through it). */
+  logger?: false | NestLogLevel[] | LoggerService;
+}
+
+/**
+ * Builds the API application (not yet listening). Used by main.ts, the tests
+ * and the OpenAPI generator, so all three serve exactly the same app.
+ */
+export async function createApp(config: ApiConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.MAX_BODY_BYTES,
+    routerOptions: {
+      // Brackets (filter[name][$like]=x) need a parser that nests; depth and list sizes are bounded.
+      querystringParser: (str: string) =>
+        qs.parse(str, { depth: 5, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }),
+      maxParamLength: 600,
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    bufferLogs: false,
+  });
+  app.useGlobalFilters(new HttpExceptionFilter(config.MAX_BODY_BYTES));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
+  return app;
+}
+
+export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Modelplane API')
+    .setDescription(
+      'Model registry and deployment control plane. Wire-compatible with the NeMo Platform Models service: ' +
+        'workspaces, secrets, model entities, model providers, versioned deployment configs and deployments.',
+    )
+    .setVersion('0.1.0')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
+}

@@ -1,0 +1,52 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiConfig, secretKeys } from '#config';
+import { DatabaseModule, SecretCipher } from '#db';
+import { ReconcileQueue } from '#queue';
+import { RuntimeGate } from './common/runtime-gate.js';
+import { WorkspaceScope } from './common/workspace-scope.js';
+import { DeploymentConfigModule } from './deployment-configs/deployment-config.module.js';
+import { DeploymentModule } from './deployments/deployment.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ModelModule } from './models/model.module.js';
+import { ProviderModule } from './providers/provider.module.js';
+import { SecretModule } from './secrets/secret.module.js';
+import { WorkspaceModule } from './workspaces/workspace.module.js';
+
+/** Process-wide values every feature module may inject. */
+@Module({})
+class CoreModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      providers: [
+        { provide: ApiConfig, useValue: config },
+        { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },
+        { provide: ReconcileQueue, useFactory: () => new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX) },
+        RuntimeGate,
+        WorkspaceScope,
+      ],
+      exports: [ApiConfig, SecretCipher, ReconcileQueue, RuntimeGate, WorkspaceScope],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        HealthModule,
+        WorkspaceModule,
+        SecretModule,
+        ModelModule,
+        ProviderModule,
+        DeploymentConfigModule,
+        DeploymentModule,
+      ],
+    };
+  }
+}

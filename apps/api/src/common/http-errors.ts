@@ -1,0 +1,41 @@
+import { DomainError, InvalidFieldError, type DomainErrorKind } from '#domain';
+
+/** FastAPI's validation error item, which NeMo clients already parse. */
+export interface ValidationIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+}
+
+export interface ErrorBody {
+  detail: string | ValidationIssue[];
+  /** Stable machine-readable code, e.g. `deployment/not_found`. */
+  code?: string;
+}
+
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+  not_found: 404,
+  conflict: 409,
+  invalid: 422,
+  bad_request: 400,
+  dependency_failed: 424,
+  too_large: 413,
+};
+
+export function statusOf(error: DomainError): number {
+  return STATUS_BY_KIND[error.kind];
+}
+
+export function bodyOf(error: DomainError): ErrorBody {
+  if (error instanceof InvalidFieldError) {
+    return { detail: [{ type: 'value_error', loc: error.loc, msg: error.message }], code: error.code };
+  }
+  return { detail: error.message, code: error.code };
+}
+
+/** A 422 carrying several issues at once (from the body validator). */
+export class RequestValidationError extends DomainError {
+  constructor(public readonly issues: ValidationIssue[]) {
+    super('invalid', 'validation/failed', issues.map((i) => `${i.loc.join('.')}: ${i.msg}`).join('; '));
+  }
+}

@@ -1,0 +1,261 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import { IsDescription } from '../common/fields.js';
+import { IsEntityName, IsProject } from '../common/names.js';
+
+export const ENGINES = ['nim', 'vllm', 'generic'] as const;
+export const MODEL_TYPES = ['llm', 'embed', 'other'] as const;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Kubernetes resource quantities such as 50Gi or 500M. */
+const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+function IsEnvMap() {
+  return ValidateBy({
+    name: 'isEnvMap',
+    validator: {
+      validate: (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.entries(value).every(([k, v]) => ENV_NAME.test(k) && typeof v === 'string'),
+      defaultMessage: () =>
+        'additional_envs must map environment variable names ([A-Za-z_][A-Za-z0-9_]*) to string values',
+    },
+  });
+}
+
+export class ToolCallConfigDto {
+  @ApiPropertyOptional({ example: 'llama3_json', description: 'Sets NIM_TOOL_CALL_PARSER.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  tool_call_parser?: string | null;
+
+  @ApiPropertyOptional({ description: 'Path of a tool parser plugin; sets NIM_TOOL_PARSER_PLUGIN.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  tool_call_plugin?: string | null;
+
+  @ApiPropertyOptional({ description: 'Sets NIM_ENABLE_AUTO_TOOL_CHOICE to 1 or 0.' })
+  @IsOptional()
+  @IsBoolean()
+  auto_tool_choice?: boolean | null;
+}
+
+export class ModelSpecDto {
+  @ApiPropertyOptional({ enum: MODEL_TYPES })
+  @IsOptional()
+  @IsIn(MODEL_TYPES)
+  model_type?: string | null;
+
+  @ApiPropertyOptional({ example: 'meta' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  model_namespace?: string | null;
+
+  @ApiPropertyOptional({ example: 'llama-3.1-8b-instruct', description: 'May end in @revision.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  model_name?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  model_revision?: string | null;
+
+  @ApiPropertyOptional({ description: 'Jinja chat template; sets NIM_CHAT_TEMPLATE.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  chat_template?: string | null;
+
+  @ApiPropertyOptional({ type: ToolCallConfigDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ToolCallConfigDto)
+  tool_call_config?: ToolCallConfigDto | null;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  lora_enabled?: boolean | null;
+}
+
+export class K8sNimOperatorConfigDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { limits: { memory: '64Gi' } } })
+  @IsOptional()
+  @IsObject()
+  resources?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsObject({ each: true })
+  tolerations?: Record<string, unknown>[] | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
+  })
+  @IsOptional()
+  @IsObject()
+  node_selector?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ minimum: 1, example: 1800 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  startup_probe_grace_seconds?: number | null;
+}
+
+export class ExecutorConfigDto {
+  @ApiProperty({ minimum: 0, maximum: 64, example: 1 })
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  gpu!: number;
+
+  @ApiPropertyOptional({ default: '50Gi', example: '50Gi' })
+  @IsOptional()
+  @Matches(QUANTITY, { message: 'disk_size must be a Kubernetes quantity such as 50Gi' })
+  disk_size?: string | null;
+
+  @ApiPropertyOptional({ example: 'nvcr.io/nim/meta/llama-3.1-8b-instruct' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  image_name?: string | null;
+
+  @ApiPropertyOptional({ example: '1.8.5' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  image_tag?: string | null;
+
+  @ApiPropertyOptional({ example: '/health', description: 'Readiness path; required for the generic engine.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  health_check_path?: string | null;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  run_as_user?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  run_as_group?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { NIM_MAX_MODEL_LEN: '8192' },
+  })
+  @IsOptional()
+  @IsEnvMap()
+  additional_envs?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ type: [String], default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  additional_args?: string[] | null;
+
+  @ApiPropertyOptional({ type: K8sNimOperatorConfigDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => K8sNimOperatorConfigDto)
+  k8s_nim_operator_config?: K8sNimOperatorConfigDto | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Raw overrides deep-merged into the compiled workload.',
+  })
+  @IsOptional()
+  @IsObject()
+  override_config?: Record<string, unknown> | null;
+}
+
+export class CreateDeploymentConfigDto {
+  @IsEntityName('llama-3-1-8b-1gpu')
+  name!: string;
+
+  @IsProject()
+  project?: string | null;
+
+  @IsDescription()
+  description?: string | null;
+
+  @ApiProperty({ enum: ENGINES, example: 'nim' })
+  @IsIn(ENGINES)
+  engine!: (typeof ENGINES)[number];
+
+  @ApiPropertyOptional({
+    example: 'default/llama-3-1-8b-instruct',
+    description: 'The model entity deployed, as workspace/name.',
+  })
+  @IsOptional()
+  @Matches(/^[\w\-.]+\/[\w\-.@+]+$/, { message: 'model_entity_id must be workspace/name' })
+  model_entity_id?: string | null;
+
+  @ApiProperty({ type: ModelSpecDto })
+  @ValidateNested()
+  @Type(() => ModelSpecDto)
+  @IsObject()
+  model_spec!: ModelSpecDto;
+
+  @ApiProperty({ type: ExecutorConfigDto })
+  @ValidateNested()
+  @Type(() => ExecutorConfigDto)
+  @IsObject()
+  executor_config!: ExecutorConfigDto;
+}
+
+/** A new version: the full config without its name (the project is kept). */
+export class UpdateDeploymentConfigDto extends OmitType(CreateDeploymentConfigDto, ['name', 'project'] as const) {}
+
+export class DeploymentConfigDto {
+  @ApiProperty({ example: 'deploymentconfig-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() workspace!: string;
+  @ApiPropertyOptional() project?: string;
+  @ApiProperty({ example: 1 }) entity_version!: number;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ enum: ENGINES }) engine!: string;
+  @ApiPropertyOptional() model_entity_id?: string;
+  @ApiProperty({ type: ModelSpecDto }) model_spec!: ModelSpecDto;
+  @ApiProperty({ type: ExecutorConfigDto }) executor_config!: ExecutorConfigDto;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time', description: 'Versions are immutable: equal to created_at.' })
+  updated_at!: string;
+}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '#domain';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsEntityName, IsProject } from '../common/names.js';
+
+const CONFIG_REF = /^([\w\-.]+\/)?[\w\-.]+$/;
+
+export class UpdateDeploymentDto {
+  @ApiProperty({
+    example: 'llama-3-1-8b-1gpu',
+    description: 'Deployment config name (or workspace/name within this workspace).',
+  })
+  @IsString()
+  @Matches(CONFIG_REF, { message: 'config must be a config name or workspace/name' })
+  @MaxLength(600)
+  config!: string;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Config version; null or 0 means the latest.', example: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  config_version?: number | null;
+}
+
+export class CreateDeploymentDto extends UpdateDeploymentDto {
+  @IsEntityName('llama-3-1-8b')
+  name!: string;
+
+  @IsProject()
+  project?: string | null;
+}
+
+export class DeploymentStatusUpdateDto {
+  @ApiProperty({ enum: DEPLOYMENT_STATUSES, example: 'READY' })
+  @IsIn(DEPLOYMENT_STATUSES)
+  status!: DeploymentStatus;
+
+  @ApiPropertyOptional({ default: '', example: 'NIM is healthy' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  status_message?: string | null;
+
+  @ApiPropertyOptional({ example: 'default/llama-3-1-8b' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(600)
+  model_provider_id?: string | null;
+}
+
+export class StatusHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' }) timestamp!: string;
+  @ApiProperty({ enum: DEPLOYMENT_STATUSES }) status!: DeploymentStatus;
+  @ApiProperty() status_message!: string;
+}
+
+export class DeploymentDto {
+  @ApiProperty({ example: 'deployment-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() workspace!: string;
+  @ApiPropertyOptional() project?: string;
+  @ApiProperty({ example: 1 }) entity_version!: number;
+  @ApiProperty({ example: 'llama-3-1-8b-1gpu' }) config!: string;
+  @ApiProperty({ example: 1 }) config_version!: number;
+  @ApiProperty({ enum: DEPLOYMENT_STATUSES }) status!: DeploymentStatus;
+  @ApiProperty() status_message!: string;
+  @ApiProperty({
+    type: [StatusHistoryEntryDto],
+    description: 'Oldest first; the last entry is the current status; at most 100.',
+  })
+  status_history!: StatusHistoryEntryDto[];
+  @ApiPropertyOptional({
+    example: 'crash_loop',
+    description:
+      'Why the version is in its status, when there is a machine-readable cause: start_failed, crash_loop, ' +
+      'health_timeout, pending_timeout, image_pull, oom_killed, drift, unhealthy, insufficient_capacity.',
+  })
+  status_reason?: string;
+  @ApiPropertyOptional({
+    example: 'http://127.0.0.1:41234',
+    description: 'Where this version serves, once its instance is ready.',
+  })
+  endpoint?: string;
+  @ApiPropertyOptional({ example: 'default/llama-3-1-8b' }) model_provider_id?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) auth_context?: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class ServedModelRefDto {
+  @ApiProperty({ example: 'default/meta-llama-3.1-8b-instruct' }) model_entity_id!: string;
+  @ApiProperty({ example: 'meta/llama-3.1-8b-instruct' }) served_model_name!: string;
+}
+
+export class DeploymentModelsDto {
+  @ApiProperty({ example: 'default' }) workspace!: string;
+  @ApiProperty({ example: 'llama' }) name!: string;
+  @ApiPropertyOptional({
+    example: 'default/llama',
+    description: 'The provider publishing them, once a version is READY.',
+  })
+  model_provider_id?: string;
+  @ApiProperty({ type: [ServedModelRefDto] }) models!: ServedModelRefDto[];
+}

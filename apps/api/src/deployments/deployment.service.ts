@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DEPLOYMENT_SORTABLE,
+  DeploymentRepository,
+  ProviderRepository,
+  type ConfigRef,
+  type DeleteOutcome,
+  type DeploymentWithHistory,
+  type Page,
+  filterFields,
+} from '#db';
+import { BadRequestError, DEPLOYMENT_STATUSES, joinRef, splitRef, type DeploymentStatus } from '#domain';
+import type { ListQueryDto } from '../common/list.js';
+import { compact, iso } from '../common/present.js';
+import { WorkspaceScope } from '../common/workspace-scope.js';
+import { ReconcileQueue } from '#queue';
+import { DeploymentEvents } from './deployment-events.js';
+import { RuntimeGate } from '../common/runtime-gate.js';
+import type {
+  CreateDeploymentDto,
+  DeploymentDto,
+  DeploymentModelsDto,
+  DeploymentStatusUpdateDto,
+  UpdateDeploymentDto,
+} from './deployment.dto.js';
+
+const FILTER = filterFields({
+  name: 'string',
+  project: 'string',
+  status: { column: 'status', type: 'enum', values: DEPLOYMENT_STATUSES },
+  config: { column: 'config_name', type: 'string' },
+  config_version: 'int',
+  model_provider_id: 'string',
+  status_message: 'string',
+  entity_version: { column: 'version', type: 'int' },
+  created_at: 'datetime',
+  updated_at: 'datetime',
+});
+
+@Injectable()
+export class DeploymentService {
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly scope: WorkspaceScope,
+    private readonly gate: RuntimeGate,
+    private readonly queue: ReconcileQueue,
+    private readonly events: DeploymentEvents,
+    private readonly providers: ProviderRepository,
+  ) {}
+
+  async create(workspace: string, dto: CreateDeploymentDto): Promise<DeploymentDto> {
+    this.gate.assertEnabled();
+    const row = await this.deployments
+      .create(workspace, dto.name, dto.project ?? null, configRef(workspace, dto))
+      .catch((e) => this.scope.rethrow(e, workspace));
+    await this.queue.enqueue(workspace, dto.name);
+    return present(row);
+  }
+
+  async newVersion(workspace: string, name: string, dto: UpdateDeploymentDto): Promise<DeploymentDto> {
+    this.gate.assertEnabled();
+    const row = await this.deployments
+      .newVersion(workspace, name, configRef(workspace, dto))
+      .catch((e) => this.scope.rethrow(e, workspace));
+    await this.queue.enqueue(workspace, name);
+    return present(row);
+  }
+
+  list(workspace: string, dto: ListQueryDto, allVersions: boolean): Promise<Page<DeploymentDto>> {
+    return this.scope.page(
+      workspace,
+      dto,
+      { filter: FILTER, sortable: DEPLOYMENT_SORTABLE },
+      (query) => this.deployments.list(query, allVersions),
+      present,
+    );
+  }
+
+  async get(workspace: string, name: string, version?: number): Promise<DeploymentDto> {
+    const row =
+      version === undefined
+        ? await this.deployments.findLatest(workspace, name)
+        : await this.deployments.findVersion(workspace, name, version);
+    return present(row ?? (await this.scope.notFound('deployment', workspace, name, version)));
+  }
+
+  async versions(workspace: string, name: string): Promise<DeploymentDto[]> {
+    const rows = await this.deployments.versions(workspace, name);
+    if (rows.length === 0) await this.scope.notFound('deployment', workspace, name);
+    return rows.map(present);
+  }
+
+  async setStatus(
+    workspace: string,
+    name: string,
+    version: number | undefined,
+    dto: DeploymentStatusUpdateDto,
+  ): Promise<DeploymentDto> {
+    this.gate.assertEnabled();
+    const row = await this.deployments
+      .setStatus(workspace, name, version, {
+        status: dto.status,
+        statusMessage: dto.status_message ?? '',
+        ...(dto.model_provider_id !== undefined ? { modelProviderId: dto.model_provider_id } : {}),
+      })
+      .catch((e) => this.scope.rethrow(e, workspace));
+    await this.queue.enqueue(workspace, name);
+    return present(row);
+  }
+
+  /**
+   * The latest version once its status is one of `statuses`, or as it is
+   * when `timeoutMs` runs out. Subscribes before reading, so a change that
+   * lands in between is not missed.
+   */
+  async waitFor(
+    workspace: string,
+    name: string,
+    statuses: ReadonlySet<string>,
+    timeoutMs: number,
+  ): Promise<DeploymentDto> {
+    let wake: () => void = () => undefined;
+    const unsubscribe = await this.events.subscribe(workspace, name, () => wake());
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        const current = await this.get(workspace, name);
+        const left = deadline - Date.now();
+        if (statuses.has(current.status) || left <= 0) return current;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  /** What the deployment's provider serves (empty until a version is READY). */
+  async models(workspace: string, name: string): Promise<DeploymentModelsDto> {
+    await this.get(workspace, name); // 404 for an unknown deployment or workspace
+    const provider = await this.providers.findForDeployment(workspace, joinRef(workspace, name));
+    return compact({
+      workspace,
+      name,
+      model_provider_id: provider ? joinRef(workspace, provider.name) : undefined,
+      models: (provider?.servedModels as DeploymentModelsDto['models'] | undefined) ?? [],
+    });
+  }
+
+  /** Subscribes to status changes of a deployment (for event streams). */
+  subscribe(workspace: string, name: string, listener: () => void): Promise<() => void> {
+    return this.events.subscribe(workspace, name, listener);
+  }
+
+  async delete(workspace: string, name: string, version?: number): Promise<DeleteOutcome> {
+    this.gate.assertEnabled();
+    const outcome =
+      version === undefined
+        ? this.deployments.delete(workspace, name)
+        : this.deployments.deleteVersion(workspace, name, version);
+    const result = await outcome.catch((e) => this.scope.rethrow(e, workspace));
+    if (result === 'marked') await this.queue.enqueue(workspace, name);
+    return result;
+  }
+}
+
+/** `config` may be `name` or `workspace/name`; deployments only use configs of their own workspace. */
+function configRef(workspace: string, dto: UpdateDeploymentDto): ConfigRef {
+  const ref = splitRef(dto.config, workspace);
+  if (ref.workspace !== workspace) {
+    throw new BadRequestError(
+      'deployment/cross_workspace_config',
+      `config '${dto.config}' belongs to workspace '${ref.workspace}'; a deployment in '${workspace}' can only use configs of its own workspace`,
+    );
+  }
+  return { name: ref.name, version: dto.config_version ? dto.config_version : undefined };
+}
+
+function present(d: DeploymentWithHistory): DeploymentDto {
+  return compact({
+    id: d.id,
+    name: d.name,
+    workspace: d.workspace,
+    project: d.project ?? undefined,
+    entity_version: d.version,
+    config: d.configName,
+    config_version: d.configVersion,
+    status: d.status as DeploymentStatus,
+    status_message: d.statusMessage,
+    status_history: d.history.map((h) => ({
+      timestamp: iso(h.at),
+      status: h.status as DeploymentStatus,
+      status_message: h.statusMessage,
+    })),
+    status_reason: d.statusReason ?? undefined,
+    endpoint: d.endpoint ?? undefined,
+    model_provider_id: d.modelProviderId ?? undefined,
+    auth_context: (d.authContext as Record<string, unknown> | null) ?? undefined,
+    created_at: iso(d.createdAt),
+    updated_at: iso(d.updatedAt),
+  });
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ApiConfig, loadEnv } from '#config';
+import { migrationPaths } from '#db';
+import { applyMigrations, ensureDatabase } from '#db/migrations';
+import { createApp } from './app.factory.js';
+
+async function main(): Promise<void> {
+  const config = loadEnv(ApiConfig);
+  const logger = new Logger('Bootstrap');
+  if (config.MIGRATE_ON_START) {
+    await ensureDatabase(config.DATABASE_URL);
+    const { applied } = await applyMigrations({ databaseUrl: config.DATABASE_URL, ...migrationPaths() });
+    logger.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+  }
+  if (!config.MODELPLANE_SECRET_KEYS) {
+    logger.warn(
+      'MODELPLANE_SECRET_KEYS is not set: secrets are sealed with the development key. Set it before storing real secrets.',
+    );
+  }
+  const app = await createApp(config);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.log(`Modelplane API listening on http://${config.HOST}:${config.PORT} (Swagger UI at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  // Configuration errors are printed as they are; they name variables, never values of secrets.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmpty,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { IsDescription } from '../common/fields.js';
+import { IsEntityName, IsProject } from '../common/names.js';
+
+export const FINETUNING_TYPES = [
+  'lora_merged',
+  'all_weights',
+  'last_layer',
+  'top_layers',
+  'gradual_unfreezing',
+  'bias_only',
+  'attention_only',
+  'lora',
+  'qlora',
+  'adalora',
+  'dora',
+  'lora_plus',
+  'prompt_tuning',
+  'prefix_tuning',
+  'p_tuning',
+  'p_tuning_v2',
+  'soft_prompt',
+  'ppo',
+  'dpo',
+  'cdpo',
+  'ipo',
+  'orpo',
+  'kto',
+  'rrhf',
+  'grpo',
+] as const;
+
+export const BACKEND_FORMATS = ['OPENAI_CHAT', 'ANTHROPIC_MESSAGES'] as const;
+
+/** `workspace/name` references. */
+const REF_PATTERN = /^[\w\-.]+\/[\w\-.@+]+$/;
+
+export class ApiEndpointDto {
+  @ApiPropertyOptional({ example: 'https://integrate.api.nvidia.com/v1' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  url?: string | null;
+
+  @ApiPropertyOptional({ example: 'meta/llama-3.1-8b-instruct' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  model_id?: string | null;
+
+  @ApiPropertyOptional({ example: 'openai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  format?: string | null;
+
+  /** Refused with a pointer to the right place, rather than stored in plain text. */
+  @ApiHideProperty()
+  @IsEmpty({
+    message:
+      "api_key is not stored on models; store the key as a secret and name it in a provider's api_key_secret_name",
+  })
+  api_key?: never;
+}
+
+export class PromptDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) system_prompt?: string | null;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() icl_few_shot_examples?:
+    unknown[] | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  inference_params?: Record<string, unknown> | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) system_prompt_template?: string | null;
+}
+
+export class CreateModelDto {
+  @IsEntityName('llama-3-1-8b-instruct')
+  name!: string;
+
+  @IsProject()
+  project?: string | null;
+
+  @IsDescription()
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Model spec: architecture, context size, chat template, tool_call_config…',
+  })
+  @IsOptional()
+  @IsObject()
+  spec?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ enum: FINETUNING_TYPES })
+  @IsOptional()
+  @IsIn(FINETUNING_TYPES)
+  finetuning_type?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'default/llama-weights',
+    description: 'Fileset holding the weights, as workspace/name.',
+  })
+  @IsOptional()
+  @Matches(REF_PATTERN, { message: 'fileset must be workspace/name' })
+  fileset?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  trust_remote_code?: boolean | null;
+
+  @ApiPropertyOptional({ example: 'meta/llama-3.1-8b-instruct' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  base_model?: string | null;
+
+  @ApiPropertyOptional({
+    type: ApiEndpointDto,
+    description: 'Where an external model is served. API keys belong in a secret named by a provider, not here.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ApiEndpointDto)
+  api_endpoint?: ApiEndpointDto | null;
+
+  @ApiPropertyOptional({ enum: BACKEND_FORMATS, description: 'Unset means OPENAI_CHAT.' })
+  @IsOptional()
+  @IsIn(BACKEND_FORMATS)
+  backend_format?: string | null;
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsObject({ each: true })
+  adapters?: Record<string, unknown>[] | null;
+
+  @ApiPropertyOptional({ type: PromptDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PromptDto)
+  prompt?: PromptDto | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, default: {} })
+  @IsOptional()
+  @IsObject()
+  custom_fields?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  ownership?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['default/my-deployment'],
+    description: 'Providers serving this model, as workspace/name.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @Matches(REF_PATTERN, { each: true, message: 'each model_providers entry must be workspace/name' })
+  model_providers?: string[] | null;
+}
+
+/** PATCH: every field optional; null or omitted keeps the stored value. */
+export class UpdateModelDto extends PartialType(OmitType(CreateModelDto, ['name', 'project'] as const)) {}
+
+export class ModelDto {
+  @ApiProperty({ example: 'model-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty({ example: 'llama-3-1-8b-instruct' }) name!: string;
+  @ApiProperty({ example: 'default' }) workspace!: string;
+  @ApiPropertyOptional() project?: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) spec?: Record<string, unknown>;
+  @ApiPropertyOptional({ enum: FINETUNING_TYPES }) finetuning_type?: string;
+  @ApiPropertyOptional() fileset?: string;
+  @ApiProperty() trust_remote_code!: boolean;
+  @ApiPropertyOptional() base_model?: string;
+  @ApiPropertyOptional({ type: ApiEndpointDto }) api_endpoint?: ApiEndpointDto;
+  @ApiPropertyOptional({ enum: BACKEND_FORMATS }) backend_format?: string;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) adapters?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: PromptDto }) prompt?: PromptDto;
+  @ApiProperty({ type: 'object', additionalProperties: true }) custom_fields!: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) ownership?: Record<string, unknown>;
+  @ApiProperty({ type: [String] }) model_providers!: string[];
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}

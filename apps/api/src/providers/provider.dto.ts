@@ -1,0 +1,229 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/swagger';
+import { authHeaderFormatProblem } from '#domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { IsDescription } from '../common/fields.js';
+import { IsEntityName, IsProject } from '../common/names.js';
+
+export const PROVIDER_STATUSES = [
+  'UNKNOWN',
+  'CREATED',
+  'PENDING',
+  'READY',
+  'ERROR',
+  'DELETING',
+  'DELETED',
+  'LOST',
+] as const;
+export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function IsAuthHeaderFormat(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isAuthHeaderFormat',
+      validator: {
+        validate: (value) => typeof value === 'string' && authHeaderFormatProblem(value) === null,
+        defaultMessage: (args) =>
+          `auth_header_format ${typeof args?.value === 'string' ? authHeaderFormatProblem(args.value) : 'must be a string'}`,
+      },
+    },
+    options,
+  );
+}
+
+/** An object of header name → string value. */
+function IsHeaderMap(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isHeaderMap',
+      validator: {
+        validate: (value) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.entries(value).every(([k, v]) => HEADER_NAME.test(k) && typeof v === 'string' && !/[\r\n]/.test(v)),
+        defaultMessage: (args) => `${args?.property} must map valid HTTP header names to single-line string values`,
+      },
+    },
+    options,
+  );
+}
+
+export class ServedModelDto {
+  @ApiProperty({ example: 'default/llama-3-1-8b-instruct', description: 'The model entity, as workspace/name.' })
+  @IsString()
+  @Matches(/^[\w\-.]+\/[^\s]+$/, { message: 'model_entity_id must be workspace/name' })
+  @MaxLength(600)
+  model_entity_id!: string;
+
+  @ApiProperty({ example: 'meta/llama-3.1-8b-instruct', description: 'The name the upstream serves it under.' })
+  @IsString()
+  @MaxLength(512)
+  served_model_name!: string;
+}
+
+export class CreateProviderDto {
+  @IsEntityName('build-nvidia')
+  name!: string;
+
+  @IsProject()
+  project?: string | null;
+
+  @IsDescription()
+  description?: string | null;
+
+  @ApiProperty({ example: 'https://integrate.api.nvidia.com', maxLength: 2048 })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'host_url must be an http:// or https:// URL' },
+  )
+  @MaxLength(2048)
+  host_url!: string;
+
+  @ApiPropertyOptional({
+    example: 'nvidia-api-key',
+    description: 'A secret in the same workspace holding the API key.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  api_key_secret_name?: string | null;
+
+  @ApiPropertyOptional({ type: [ServedModelDto], default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => ServedModelDto)
+  served_models?: ServedModelDto[] | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Upstream model ids to expose; null means all.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  enabled_models?: string[] | null;
+
+  @ApiPropertyOptional({ enum: PROVIDER_STATUSES, default: 'UNKNOWN' })
+  @IsOptional()
+  @IsIn(PROVIDER_STATUSES)
+  status?: ProviderStatus | null;
+
+  @ApiPropertyOptional({ default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  status_message?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Merged into request bodies where the client did not set the field.',
+  })
+  @IsOptional()
+  @IsObject()
+  default_extra_body?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Added to requests that lack them.',
+  })
+  @IsOptional()
+  @IsHeaderMap()
+  default_extra_headers?: Record<string, string> | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Merged into request bodies, overriding the client.',
+  })
+  @IsOptional()
+  @IsObject()
+  required_extra_body?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Set on every request, overriding the client.',
+  })
+  @IsOptional()
+  @IsHeaderMap()
+  required_extra_headers?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ example: 'default/my-deployment', description: 'Set on providers created for a deployment.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(600)
+  model_deployment_id?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  auth_context?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    example: 'Authorization: Bearer {{ auth_secret }}',
+    description:
+      'How the secret becomes a header: a template using {{ auth_secret }} exactly once that renders to "Name: value".',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  @IsAuthHeaderFormat()
+  auth_header_format?: string | null;
+}
+
+/** PUT: the full provider without its name; omitted fields are reset. */
+export class UpsertProviderDto extends OmitType(CreateProviderDto, ['name'] as const) {}
+
+export class ProviderStatusDto extends PickType(CreateProviderDto, [
+  'model_deployment_id',
+  'served_models',
+  'status',
+  'status_message',
+] as const) {}
+
+export class ProviderDto {
+  @ApiProperty({ example: 'modelprovider-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() workspace!: string;
+  @ApiPropertyOptional() project?: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty() host_url!: string;
+  @ApiPropertyOptional() api_key_secret_name?: string;
+  @ApiProperty({ type: [ServedModelDto] }) served_models!: ServedModelDto[];
+  @ApiPropertyOptional({ type: [String] }) enabled_models?: string[];
+  @ApiProperty({ enum: PROVIDER_STATUSES }) status!: ProviderStatus;
+  @ApiProperty() status_message!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) default_extra_body?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) default_extra_headers?: Record<
+    string,
+    string
+  >;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) required_extra_body?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) required_extra_headers?: Record<
+    string,
+    string
+  >;
+  @ApiPropertyOptional() model_deployment_id?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) auth_context?: Record<string, unknown>;
+  @ApiPropertyOptional() auth_header_format?: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import {
+  jsonColumn,
+  PROVIDER_SORTABLE,
+  ProviderRepository,
+  type ModelProvider,
+  type Page,
+  type ProviderData,
+  type ProviderStatusPatch,
+  filterFields,
+} from '#db';
+import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
+import { compact, iso } from '../common/present.js';
+import { WorkspaceScope } from '../common/workspace-scope.js';
+import {
+  PROVIDER_STATUSES,
+  type CreateProviderDto,
+  type ProviderDto,
+  type ProviderStatus,
+  type ProviderStatusDto,
+  type ServedModelDto,
+  type UpsertProviderDto,
+} from './provider.dto.js';
+
+const FILTER = filterFields({
+  ...NAMED_FIELDS,
+  project: 'string',
+  status: { column: 'status', type: 'enum', values: PROVIDER_STATUSES },
+  model_deployment_id: 'string',
+  host_url: 'string',
+});
+
+@Injectable()
+export class ProviderService {
+  constructor(
+    private readonly providers: ProviderRepository,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  async create(workspace: string, dto: CreateProviderDto): Promise<ProviderDto> {
+    return present(await this.providers.create(workspace, dto.name, toData(dto)));
+  }
+
+  /** Full replacement (or creation) of a provider. */
+  async upsert(workspace: string, name: string, dto: UpsertProviderDto): Promise<ProviderDto> {
+    const { row } = await this.providers.upsert(workspace, name, toData(dto));
+    return present(row);
+  }
+
+  list(workspace: string, dto: ListQueryDto): Promise<Page<ProviderDto>> {
+    return this.scope.page(
+      workspace,
+      dto,
+      { filter: FILTER, sortable: PROVIDER_SORTABLE },
+      (query) => this.providers.list(query),
+      present,
+    );
+  }
+
+  async get(workspace: string, name: string): Promise<ProviderDto> {
+    return present(
+      (await this.providers.find(workspace, name)) ?? (await this.scope.notFound('provider', workspace, name)),
+    );
+  }
+
+  /** Partial status update; a status without a message clears the message. */
+  async setStatus(workspace: string, name: string, dto: ProviderStatusDto): Promise<ProviderDto> {
+    const patch: ProviderStatusPatch = {};
+    if (dto.model_deployment_id !== undefined) patch.modelDeploymentId = dto.model_deployment_id;
+    if (dto.served_models !== undefined && dto.served_models !== null)
+      patch.servedModels = servedModels(dto.served_models);
+    if (dto.status !== undefined && dto.status !== null) {
+      patch.status = dto.status;
+      patch.statusMessage = dto.status_message ?? '';
+    } else if (dto.status_message !== undefined && dto.status_message !== null) {
+      patch.statusMessage = dto.status_message;
+    }
+    const row = await this.providers.updateStatus(workspace, name, patch);
+    return present(row ?? (await this.scope.notFound('provider', workspace, name)));
+  }
+
+  async delete(workspace: string, name: string): Promise<void> {
+    if (!(await this.providers.delete(workspace, name))) await this.scope.notFound('provider', workspace, name);
+  }
+}
+
+function servedModels(list: ServedModelDto[]) {
+  return list.map((m) => ({ model_entity_id: m.model_entity_id, served_model_name: m.served_model_name }));
+}
+
+function toData(dto: UpsertProviderDto): ProviderData {
+  return {
+    project: dto.project ?? null,
+    description: dto.description ?? null,
+    hostUrl: dto.host_url,
+    apiKeySecretName: dto.api_key_secret_name ?? null,
+    servedModels: servedModels(dto.served_models ?? []),
+    enabledModels: jsonColumn(dto.enabled_models),
+    status: dto.status ?? 'UNKNOWN',
+    statusMessage: dto.status_message ?? '',
+    defaultExtraBody: jsonColumn(dto.default_extra_body),
+    defaultExtraHeaders: jsonColumn(dto.default_extra_headers),
+    requiredExtraBody: jsonColumn(dto.required_extra_body),
+    requiredExtraHeaders: jsonColumn(dto.required_extra_headers),
+    modelDeploymentId: dto.model_deployment_id ?? null,
+    authContext: jsonColumn(dto.auth_context),
+    authHeaderFormat: dto.auth_header_format ?? null,
+  };
+}
+
+function present(p: ModelProvider): ProviderDto {
+  return compact({
+    id: p.id,
+    name: p.name,
+    workspace: p.workspace,
+    project: p.project ?? undefined,
+    description: p.description ?? undefined,
+    host_url: p.hostUrl,
+    api_key_secret_name: p.apiKeySecretName ?? undefined,
+    served_models: p.servedModels as unknown as ServedModelDto[],
+    enabled_models: (p.enabledModels as string[] | null) ?? undefined,
+    status: p.status as ProviderStatus,
+    status_message: p.statusMessage,
+    default_extra_body: (p.defaultExtraBody as Record<string, unknown> | null) ?? undefined,
+    default_extra_headers: (p.defaultExtraHeaders as Record<string, string> | null) ?? undefined,
+    required_extra_body: (p.requiredExtraBody as Record<string, unknown> | null) ?? undefined,
+    required_extra_headers: (p.requiredExtraHeaders as Record<string, string> | null) ?? undefined,
+    model_deployment_id: p.modelDeploymentId ?? undefined,
+    auth_context: (p.authContext as Record<string, unknown> | null) ?? undefined,
+    auth_header_format: p.authHeaderFormat ?? undefined,
+    created_at: iso(p.createdAt),
+    updated_at: iso(p.updatedAt),
+  });
+}

@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDescription } from '../common/fields.js';
+import { IsSecretName } from '../common/names.js';
+
+const MAX_SECRET_BYTES = 65536;
+
+export class CreateSecretDto {
+  @IsSecretName()
+  name!: string;
+
+  @IsDescription('OpenAI key for the eval team')
+  description?: string | null;
+
+  @ApiProperty({
+    writeOnly: true,
+    maxLength: MAX_SECRET_BYTES,
+    example: 'sk-…',
+    description: 'The secret value. Stored encrypted; never returned.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_SECRET_BYTES)
+  value!: string;
+}
+
+export class UpdateSecretDto {
+  @IsDescription()
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    maxLength: MAX_SECRET_BYTES,
+    description: 'A new value. Stored encrypted; never returned.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_SECRET_BYTES)
+  value?: string;
+}
+
+export class SecretDto {
+  @ApiProperty({ example: 'secret-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty({ example: 'openai-api-key' }) name!: string;
+  @ApiProperty({ example: 'default' }) workspace!: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class RotateSecretsResultDto {
+  @ApiProperty({ example: 3, description: 'Secrets re-encrypted under the active key.' }) rotated_secrets!: number;
+  @ApiProperty({ example: 0, description: 'Secrets sealed under a key that is no longer configured.' })
+  skipped_secrets!: number;
+  @ApiProperty({ example: true, description: 'False when any secret was skipped.' }) success!: boolean;
+  @ApiProperty({ example: 'k2' }) active_key_id!: string;
+}

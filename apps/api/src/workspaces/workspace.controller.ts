@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Page } from '#db';
+import { ListQueryDto } from '../common/list.js';
+import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
+import { CreateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
+import { WorkspaceService } from './workspace.service.js';
+
+@ApiTags('Workspaces')
+@Controller('v2/workspaces')
+export class WorkspaceController {
+  constructor(private readonly service: WorkspaceService) {}
+
+  @Post()
+  @ApiDoc('Create a workspace', [409, 413, 422])
+  @ApiCreatedResponse({ type: WorkspaceDto })
+  create(@Body() dto: CreateWorkspaceDto): Promise<WorkspaceDto> {
+    return this.service.create(dto);
+  }
+
+  @Get()
+  @ApiDoc('List workspaces', [400, 422])
+  @ApiPage(WorkspaceDto)
+  list(@Query() query: ListQueryDto): Promise<Page<WorkspaceDto>> {
+    return this.service.list(query);
+  }
+
+  @Get(':workspace')
+  @ApiDoc('Get a workspace', [404])
+  @ApiOkResponse({ type: WorkspaceDto })
+  get(@Param('workspace') workspace: string): Promise<WorkspaceDto> {
+    return this.service.get(workspace);
+  }
+
+  @Delete(':workspace')
+  @HttpCode(204)
+  @ApiDoc(
+    'Delete a workspace and everything in it',
+    [404, 409],
+    'Refused with 409 while the workspace holds a deployment that is not DELETED.',
+  )
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  delete(@Param('workspace') workspace: string): Promise<void> {
+    return this.service.delete(workspace);
+  }
+}

@@ -1,0 +1,19 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDescription } from '../common/fields.js';
+import { IsEntityName } from '../common/names.js';
+
+export class CreateWorkspaceDto {
+  @IsEntityName('team-a')
+  name!: string;
+
+  @IsDescription('Models for team A')
+  description?: string | null;
+}
+
+export class WorkspaceDto {
+  @ApiProperty({ example: 'workspace-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty({ example: 'team-a' }) name!: string;
+  @ApiPropertyOptional({ example: 'Models for team A' }) description?: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}

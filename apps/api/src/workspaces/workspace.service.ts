@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { pageOf, WORKSPACE_SORTABLE, WorkspaceRepository, type Page } from '#db';
+import { NotFoundError } from '#domain';
+import { NAMED_FIELDS, toListQuery, type ListQueryDto } from '../common/list.js';
+import type { CreateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
+import { presentWorkspace } from './workspace.presenter.js';
+
+const FILTER = NAMED_FIELDS;
+
+@Injectable()
+export class WorkspaceService {
+  constructor(private readonly workspaces: WorkspaceRepository) {}
+
+  async create(dto: CreateWorkspaceDto): Promise<WorkspaceDto> {
+    return presentWorkspace(await this.workspaces.create(dto));
+  }
+
+  async list(dto: ListQueryDto): Promise<Page<WorkspaceDto>> {
+    const query = toListQuery(dto, { filter: FILTER, sortable: WORKSPACE_SORTABLE });
+    const { rows, total } = await this.workspaces.list(query);
+    return pageOf(rows.map(presentWorkspace), total, query.page);
+  }
+
+  async get(name: string): Promise<WorkspaceDto> {
+    const row = await this.workspaces.findByName(name);
+    if (!row) throw new NotFoundError('workspace', name);
+    return presentWorkspace(row);
+  }
+
+  delete(name: string): Promise<void> {
+    return this.workspaces.delete(name);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The request handler: NIM's health, models and metrics endpoints, the two
+ * OpenAI generation endpoints, and /v1/sim/config. Plain node:http with a
+ * switch on the path: the simulator must never be the bottleneck of a
+ * gateway benchmark.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, errorBody } from './api.error.js';
+import { completionBody, type Answer } from './completion.responder.js';
+import { ErrorInjector, simulatedError } from './failure.modes.js';
+import { readBody, sendError, sendJson, sendText } from './http.io.js';
+import { CLIENT_CLOSED, type MetricsRegistry } from './metrics.registry.js';
+import type { ModelCatalog } from './model.catalog.js';
+import { parseGenerationRequest, type Endpoint } from './openai.request.js';
+import type { SimConfig } from './sim.config.js';
+import { sendStream, streamPlan } from './stream.responder.js';
+import { generateWords } from './text.generator.js';
+
+export const ROUTES = {
+  live: '/v1/health/live',
+  ready: '/v1/health/ready',
+  models: '/v1/models',
+  chat: '/v1/chat/completions',
+  completions: '/v1/completions',
+  metrics: '/v1/metrics',
+  simConfig: '/v1/sim/config',
+} as const;
+
+/** The metrics label for every path that is not a route, so a scanner cannot grow the label set. */
+const OTHER_ROUTE = 'other';
+
+const LIVE = JSON.stringify({ object: 'health.response', message: 'Service is live.' });
+const READY = JSON.stringify({ object: 'health.response', message: 'Service is ready.' });
+const NOT_READY = JSON.stringify({ object: 'health.response', message: 'Service is not ready.' });
+const NOT_FOUND = errorBody(404, 'NotFoundError', 'Not Found');
+const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface RouteDeps {
+  config: SimConfig;
+  catalog: ModelCatalog;
+  metrics: MetricsRegistry;
+  isReady: () => boolean;
+  /** The simulator's settings as /v1/sim/config shows them. */
+  settings: () => Record<string, unknown>;
+}
+
+export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { config, catalog, metrics, isReady } = deps;
+  const injector = new ErrorInjector(config.errorRate);
+  const pacing = { tokenDelayMs: config.tokenDelayMs, cutAfter: config.streamCutAfter };
+  // Unique within a process; the random part keeps two simulators apart.
+  const idPrefix = Math.random().toString(36).slice(2, 10);
+  let sequence = 0;
+
+  function generate(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint): void {
+    if (!isReady()) return sendError(res, new ApiError(503, 'ServiceUnavailableError', 'Service is not ready.'));
+    readBody(req, (bodyError, raw) => {
+      if (bodyError) return sendError(res, bodyError);
+      let answer: Answer;
+      try {
+        const request = parseGenerationRequest(endpoint, raw, catalog);
+        if (injector.shouldFail()) throw simulatedError();
+        answer = {
+          id: `${endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${idPrefix}${(sequence++).toString(36)}`,
+          created: Math.floor(Date.now() / 1000),
+          request,
+          words: generateWords(request.seed, request.completionTokens),
+        };
+      } catch (error) {
+        if (error instanceof ApiError) return sendError(res, error);
+        throw error;
+      }
+      metrics.tokens(answer.request.promptTokens, answer.request.completionTokens);
+      if (answer.request.stream) return sendStream(res, streamPlan(answer), pacing);
+      const body = completionBody(answer);
+      const delay = config.tokenDelayMs * answer.request.completionTokens;
+      if (delay <= 0) return sendJson(res, 200, body);
+      const timer = setTimeout(() => sendJson(res, 200, body), delay);
+      res.once('close', () => clearTimeout(timer));
+    });
+  }
+
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    const route = routeOf(path);
+    metrics.begin();
+    // Counted when the response closes, whichever way: answered, cut, or abandoned by the client.
+    res.once('close', () => metrics.end(route, res.headersSent ? res.statusCode : CLIENT_CLOSED));
+
+    const method = req.method;
+    switch (path) {
+      case ROUTES.chat:
+      case ROUTES.completions:
+        if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        return generate(req, res, path === ROUTES.chat ? 'chat' : 'completion');
+      case ROUTES.live:
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return sendJson(res, 200, LIVE);
+      case ROUTES.ready:
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return isReady() ? sendJson(res, 200, READY) : sendJson(res, 503, NOT_READY);
+      case ROUTES.models:
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return sendJson(res, 200, catalog.listJson());
+      case ROUTES.metrics:
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return sendText(res, 200, METRICS_TYPE, metrics.render());
+      case ROUTES.simConfig:
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return sendJson(res, 200, JSON.stringify({ env: config.nimEnv, settings: deps.settings() }));
+      default:
+        return sendJson(res, 404, NOT_FOUND);
+    }
+  };
+}
+
+const KNOWN_ROUTES = new Set<string>(Object.values(ROUTES));
+
+function routeOf(path: string): string {
+  return KNOWN_ROUTES.has(path) ? path : OTHER_ROUTE;
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('allow', allow);
+  sendError(res, new ApiError(405, 'MethodNotAllowedError', 'Method Not Allowed'));
+}

@@ -1,0 +1,74 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { WorkerConfig } from '#config';
+import { JOBS, RECONCILE_QUEUE, ReconcileQueue, type ReconcileJob } from '#queue';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DeploymentReconciler } from '../reconcile/deployment.reconciler.js';
+
+/** Backoff after a reconcile that threw (a database or runtime hiccup). */
+const ERROR_RETRY_MS = 5000;
+
+/**
+ * Runs reconcile jobs. A job carries only which deployment; the reconciler
+ * reads everything else. When the reconciler asks to look again later, the
+ * job re-enqueues itself (deduplicated, so a change made meanwhile is picked
+ * up at once instead).
+ */
+@Injectable()
+export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ReconcileWorker.name);
+  private worker?: Worker<ReconcileJob>;
+  private connection?: Redis;
+
+  constructor(
+    private readonly reconciler: DeploymentReconciler,
+    private readonly queue: ReconcileQueue,
+    @Inject(WorkerConfig) private readonly config: WorkerConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Workers block on Redis: no retry limit, and no auto-pipelining (it slows a local Redis down).
+    this.connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, enableAutoPipelining: false });
+    this.worker = new Worker<ReconcileJob>(RECONCILE_QUEUE, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: this.config.QUEUE_PREFIX,
+      concurrency: this.config.WORKER_CONCURRENCY,
+      autorun: true,
+      // A worker that dies mid-job leaves the job active, and every re-enqueue of that
+      // deployment (the resync's, the API's) is deduplicated behind it until the stalled-job
+      // check hands it on: run that check as often as the resync (never less often than
+      // BullMQ's 30 s default), with a lock that lapses as soon after its holder died.
+      stalledInterval: Math.min(this.config.RESYNC_INTERVAL_MS, 30_000),
+      lockDuration: Math.min(Math.max(this.config.RESYNC_INTERVAL_MS, 10_000), 30_000),
+    });
+    this.worker.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
+    this.logger.log(`Processing ${RECONCILE_QUEUE} with concurrency ${this.config.WORKER_CONCURRENCY}`);
+  }
+
+  private async process(job: Job<ReconcileJob>): Promise<void> {
+    if (job.name !== JOBS.reconcile) throw new Error(`No handler for job '${job.name}' in ${RECONCILE_QUEUE}`);
+    const { workspace, name } = job.data;
+    let again: number | null;
+    try {
+      again = await this.reconciler.reconcile(workspace, name);
+    } catch (error) {
+      this.logger.error(
+        `Reconcile of ${workspace}/${name} failed: ${(error as Error).message}`,
+        (error as Error).stack,
+      );
+      again = ERROR_RETRY_MS;
+    }
+    if (again !== null) await this.queue.enqueue(workspace, name, again);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    this.connection?.disconnect();
+  }
+}

@@ -1,0 +1,226 @@
+import type { DeploymentStatus } from '#domain';
+import { compileInstanceSpec, type InstanceObservation } from '#runtime';
+import { planDeployment, type PlanSettings, type Step, type VersionView } from './deployment.planner.js';
+
+const SETTINGS: PlanSettings = {
+  healthTimeoutMs: 60_000,
+  pendingTimeoutMs: 120_000,
+  crashLoopRestarts: 3,
+  driftMaxAttempts: 2,
+  pollIntervalMs: 500,
+};
+const NOW = new Date('2026-11-21T12:00:00Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+function version(v: number, status: DeploymentStatus, extra: Partial<VersionView> = {}): VersionView {
+  return {
+    id: `id-${v}`,
+    version: v,
+    isLatest: false,
+    status,
+    statusMessage: '',
+    statusReason: null,
+    statusChangedAt: ago(1000),
+    revision: 3,
+    recoveryAttempts: 0,
+    endpoint: status === 'READY' ? `http://127.0.0.1:900${v}` : null,
+    spec: compileInstanceSpec(
+      { workspace: 'ws', deployment: 'd', version: v },
+      { engine: 'nim', modelEntityId: null, modelSpec: { model_name: 'm' }, executorConfig: { gpu: 1 } },
+    ),
+    ...extra,
+  };
+}
+
+function obs(
+  v: number,
+  phase: InstanceObservation['phase'],
+  extra: Partial<InstanceObservation> = {},
+): [string, InstanceObservation] {
+  const instanceId = `ws.d.v${v}`;
+  return [
+    instanceId,
+    {
+      instanceId,
+      phase,
+      message: extra.message ?? phase,
+      restarts: 0,
+      logTail: [],
+      endpoint: `http://127.0.0.1:900${v}`,
+      ...extra,
+    },
+  ];
+}
+
+const plan = (versions: VersionView[], observed: [string, InstanceObservation][] = [], now = NOW) =>
+  planDeployment(versions, new Map(observed), now, SETTINGS);
+const statuses = (steps: Step[]) =>
+  steps
+    .filter((s): s is Extract<Step, { kind: 'status' }> => s.kind === 'status')
+    .map((s) => [s.versionId, s.change.status, s.change.reason]);
+const kinds = (steps: Step[]) => steps.map((s) => s.kind);
+
+describe('planDeployment', () => {
+  it('starts a CREATED version and marks it PENDING, with the revision it read', () => {
+    const p = plan([version(1, 'CREATED', { isLatest: true })]);
+    expect(kinds(p.steps)).toEqual(['apply', 'status', 'route']);
+    expect(p.steps[1]).toMatchObject({ kind: 'status', revision: 3, change: { status: 'PENDING' } });
+    expect(p.recheckInMs).toBe(500);
+  });
+
+  it('applies again a PENDING version whose instance is missing (idempotent start)', () => {
+    expect(kinds(plan([version(1, 'PENDING', { isLatest: true })]).steps)).toEqual(['apply', 'route']);
+  });
+
+  it('discovers a PENDING version whose instance is ready', () => {
+    const p = plan([version(1, 'PENDING', { isLatest: true })], [obs(1, 'ready')]);
+    expect(p.steps[0]).toEqual({
+      kind: 'discover',
+      versionId: 'id-1',
+      revision: 3,
+      version: 1,
+      endpoint: 'http://127.0.0.1:9001',
+    });
+  });
+
+  it('waits quietly while starting, and fails with health_timeout after the timeout, quoting the output', () => {
+    expect(
+      statuses(
+        plan([version(1, 'PENDING', { isLatest: true, statusMessage: 'Starting instance' })], [obs(1, 'starting')])
+          .steps,
+      ),
+    ).toEqual([]);
+    const late = plan(
+      [version(1, 'PENDING', { isLatest: true, statusChangedAt: ago(61_000) })],
+      [obs(1, 'starting', { logTail: ['loading weights 37%'] })],
+    );
+    expect(statuses(late.steps)).toEqual([['id-1', 'FAILED', 'health_timeout']]);
+    const failed = late.steps.find((s) => s.kind === 'status') as Extract<Step, { kind: 'status' }>;
+    expect(failed.change.statusMessage).toContain('loading weights 37%');
+    expect(failed.change.statusMessage).toContain('HEALTH_TIMEOUT_MS');
+  });
+
+  it('fails start_failed, crash_loop and oom_killed with what to do', () => {
+    const cases: [Partial<InstanceObservation>, string, string][] = [
+      [{ reason: 'start_failed', message: 'exited with code 1' }, 'start_failed', 'Check the image'],
+      [{ reason: 'exited', restarts: 3 }, 'crash_loop', 'keeps crashing'],
+      [{ reason: 'crash_loop', restarts: 1 }, 'crash_loop', 'keeps crashing'],
+      [{ reason: 'oom_killed', restarts: 1 }, 'oom_killed', 'more memory'],
+    ];
+    for (const [o, reason, text] of cases) {
+      const p = plan([version(1, 'PENDING', { isLatest: true })], [obs(1, 'starting', o)]);
+      const step = p.steps.find((s) => s.kind === 'status') as Extract<Step, { kind: 'status' }>;
+      expect([step.change.status, step.change.reason]).toEqual(['FAILED', reason]);
+      expect(step.change.statusMessage).toContain(text);
+    }
+  });
+
+  it('fails pending_timeout when the instance never gets to start', () => {
+    const waiting = plan(
+      [version(1, 'PENDING', { isLatest: true })],
+      [obs(1, 'pending', { message: '0/1 GPUs free; needs 2' })],
+    );
+    expect(waiting.steps[0]).toMatchObject({
+      change: { status: 'PENDING', statusMessage: 'Waiting to start: 0/1 GPUs free; needs 2' },
+    });
+    const late = plan([version(1, 'PENDING', { isLatest: true, statusChangedAt: ago(121_000) })], [obs(1, 'pending')]);
+    expect(statuses(late.steps)).toEqual([['id-1', 'FAILED', 'pending_timeout']]);
+  });
+
+  it('removes the instance of a FAILED version and leaves its status alone', () => {
+    const p = plan([version(1, 'FAILED', { isLatest: true })], [obs(1, 'starting')]);
+    expect(kinds(p.steps)).toEqual(['delete', 'route']);
+    expect(p.recheckInMs).toBeNull();
+  });
+
+  it('recreates a READY version whose instance disappeared, counting attempts, then gives up (drift)', () => {
+    const first = plan([version(1, 'READY', { isLatest: true })]);
+    expect(kinds(first.steps)).toEqual(['apply', 'status', 'route']);
+    expect(first.steps[1]).toMatchObject({ change: { status: 'PENDING', reason: 'drift', recoveryAttempts: 1 } });
+    const exhausted = plan([version(1, 'READY', { isLatest: true, recoveryAttempts: 2 })]);
+    expect(statuses(exhausted.steps)).toEqual([['id-1', 'FAILED', 'drift']]);
+  });
+
+  it("keeps a recovering version's message while its instance starts again", () => {
+    const p = plan(
+      [version(1, 'PENDING', { isLatest: true, statusReason: 'drift', statusMessage: 'The instance disappeared…' })],
+      [obs(1, 'starting')],
+    );
+    expect(statuses(p.steps)).toEqual([]);
+  });
+
+  it('marks a READY version whose instance stopped serving PENDING until it is back', () => {
+    const p = plan(
+      [version(1, 'READY', { isLatest: true })],
+      [obs(1, 'starting', { reason: 'unhealthy', message: 'readiness failed' })],
+    );
+    expect(statuses(p.steps)).toEqual([['id-1', 'PENDING', 'unhealthy']]);
+  });
+
+  it('routes to the serving version and does nothing more when all is well', () => {
+    const p = plan([version(1, 'READY', { isLatest: true })], [obs(1, 'ready')]);
+    expect(p.steps).toEqual([{ kind: 'route', serving: { version: 1, endpoint: 'http://127.0.0.1:9001' } }]);
+    expect(p.recheckInMs).toBeNull();
+  });
+
+  describe('rollouts', () => {
+    it('keeps the old version serving while the new one starts', () => {
+      const p = plan(
+        [version(1, 'READY'), version(2, 'PENDING', { isLatest: true })],
+        [obs(1, 'ready'), obs(2, 'starting')],
+      );
+      expect(statuses(p.steps)).toEqual([['id-2', 'PENDING', undefined]]);
+      expect(p.steps.at(-1)).toEqual({ kind: 'route', serving: { version: 1, endpoint: 'http://127.0.0.1:9001' } });
+    });
+
+    it('retires the old version once the new one is READY', () => {
+      const p = plan(
+        [version(1, 'READY'), version(2, 'READY', { isLatest: true })],
+        [obs(1, 'ready'), obs(2, 'ready')],
+      );
+      expect(statuses(p.steps)).toEqual([['id-1', 'DELETING', undefined]]);
+      expect(p.steps.at(-1)).toMatchObject({ kind: 'route', serving: { version: 2 } });
+    });
+
+    it('retires an intermediate version a newer one superseded', () => {
+      const p = plan(
+        [version(1, 'READY'), version(2, 'PENDING'), version(3, 'CREATED', { isLatest: true })],
+        [obs(1, 'ready'), obs(2, 'starting')],
+      );
+      expect(statuses(p.steps)).toEqual([
+        ['id-2', 'DELETING', undefined],
+        ['id-3', 'PENDING', null],
+      ]);
+    });
+
+    it('says the old version keeps serving when the new one fails', () => {
+      const p = plan(
+        [version(1, 'READY'), version(2, 'PENDING', { isLatest: true })],
+        [obs(1, 'ready'), obs(2, 'starting', { reason: 'start_failed' })],
+      );
+      const step = p.steps.find((s) => s.kind === 'status') as Extract<Step, { kind: 'status' }>;
+      expect(step.change).toMatchObject({ status: 'FAILED', reason: 'start_failed' });
+      expect(step.change.statusMessage).toContain('Version 1 keeps serving.');
+      expect(p.steps.at(-1)).toMatchObject({ kind: 'route', serving: { version: 1 } });
+    });
+  });
+
+  describe('deletion', () => {
+    it('deletes the instance of a DELETING version, then marks it DELETED', () => {
+      const deleting = [version(1, 'DELETING', { isLatest: true })];
+      expect(kinds(plan(deleting, [obs(1, 'ready')]).steps)).toEqual(['delete', 'removeProvider']);
+      expect(statuses(plan(deleting).steps)).toEqual([['id-1', 'DELETED', undefined]]);
+    });
+
+    it('leaves DELETED versions alone and removes the provider when nothing is left', () => {
+      const p = plan([version(1, 'DELETED', { isLatest: true, spec: null })]);
+      expect(p.steps).toEqual([{ kind: 'removeProvider' }]);
+      expect(p.recheckInMs).toBeNull();
+    });
+
+    it('routes nowhere while nothing serves but something is still coming', () => {
+      const p = plan([version(1, 'FAILED', { isLatest: true })]);
+      expect(p.steps).toEqual([{ kind: 'route', serving: null }]);
+    });
+  });
+});

@@ -1,0 +1,292 @@
+import type { DeploymentStatus } from '#domain';
+import type { InstanceObservation, InstanceSpec } from '#runtime';
+import { missing } from '#runtime';
+
+/**
+ * The reconcile planner: a pure function from what is stored (the versions
+ * of one deployment) and what is observed (their instances) to the next
+ * steps. It never talks to anything; the reconciler applies the steps, each
+ * idempotently, and runs the planner again until it asks for nothing.
+ *
+ * Rollouts: only the latest version and the one serving (the newest READY)
+ * need instances. When the latest is READY it serves, and every older
+ * version is retired (DELETING, then DELETED once its instance is gone). If
+ * the latest fails, the serving version keeps serving and the failure says
+ * so.
+ */
+export interface VersionView {
+  id: string;
+  version: number;
+  isLatest: boolean;
+  status: DeploymentStatus;
+  statusMessage: string;
+  statusReason: string | null;
+  statusChangedAt: Date;
+  revision: number;
+  recoveryAttempts: number;
+  endpoint: string | null;
+  /** Null only for versions whose config version was deleted (they are DELETED). */
+  spec: InstanceSpec | null;
+}
+
+export interface PlanSettings {
+  healthTimeoutMs: number;
+  pendingTimeoutMs: number;
+  crashLoopRestarts: number;
+  driftMaxAttempts: number;
+  pollIntervalMs: number;
+}
+
+export interface StatusChange {
+  status: DeploymentStatus;
+  statusMessage: string;
+  reason?: string | null;
+  recoveryAttempts?: number;
+  endpoint?: string | null;
+}
+
+export type Step =
+  | { kind: 'apply'; spec: InstanceSpec }
+  | { kind: 'delete'; instanceId: string }
+  | { kind: 'status'; versionId: string; revision: number; change: StatusChange }
+  /** The instance is ready: read its models, publish the provider, then mark the version READY. */
+  | { kind: 'discover'; versionId: string; revision: number; version: number; endpoint: string }
+  /** Point the deployment's provider at the serving version (or mark it unavailable when none serves). */
+  | { kind: 'route'; serving: { version: number; endpoint: string } | null }
+  | { kind: 'removeProvider' };
+
+export interface Plan {
+  steps: Step[];
+  /** Look again after this long (ms), or null when the deployment is settled. */
+  recheckInMs: number | null;
+}
+
+export const FAILURE_REASONS = {
+  startFailed: 'start_failed',
+  crashLoop: 'crash_loop',
+  healthTimeout: 'health_timeout',
+  pendingTimeout: 'pending_timeout',
+  drift: 'drift',
+} as const;
+
+const TAIL_LINES = 10;
+
+/** PENDING reasons of a version that was READY and is coming back. */
+const RECOVERING = new Set<string>([FAILURE_REASONS.drift, 'unhealthy', 'exited']);
+
+export function planDeployment(
+  versions: VersionView[],
+  observed: ReadonlyMap<string, InstanceObservation>,
+  now: Date,
+  settings: PlanSettings,
+): Plan {
+  const steps: Step[] = [];
+  let recheck = false;
+  const live = versions.filter((v) => v.status !== 'DELETED');
+  const latest = versions.find((v) => v.isLatest);
+  const serving = newest(live.filter((v) => v.status === 'READY'));
+  const observe = (v: VersionView) =>
+    v.spec ? (observed.get(v.spec.instanceId) ?? missing(v.spec.instanceId)) : missing(v.id);
+
+  for (const v of live) {
+    const obs = observe(v);
+    const status = (change: StatusChange) =>
+      steps.push({ kind: 'status', versionId: v.id, revision: v.revision, change });
+
+    if (v.status === 'DELETING') {
+      if (obs.phase === 'missing') status({ status: 'DELETED', statusMessage: 'Instance removed', endpoint: null });
+      else steps.push({ kind: 'delete', instanceId: obs.instanceId });
+      recheck = true;
+      continue;
+    }
+    // Only the latest version and the serving one keep instances.
+    if (v !== latest && v !== serving) {
+      status({ status: 'DELETING', statusMessage: `Superseded by version ${latest?.version}` });
+      recheck = true;
+      continue;
+    }
+    if (v.status === 'FAILED') {
+      // A failed version keeps no instance; its message holds what the instance printed.
+      if (obs.phase !== 'missing') steps.push({ kind: 'delete', instanceId: obs.instanceId });
+      continue;
+    }
+    if (!v.spec) continue;
+    const keepsServing = v === latest && serving && serving !== v ? ` Version ${serving.version} keeps serving.` : '';
+    const fail = (reason: string, message: string) =>
+      status({ status: 'FAILED', statusMessage: message + keepsServing, reason, endpoint: null });
+
+    switch (v.status) {
+      case 'CREATED':
+        steps.push({ kind: 'apply', spec: v.spec });
+        status({ status: 'PENDING', statusMessage: 'Starting instance', reason: null });
+        recheck = true;
+        break;
+      case 'PENDING':
+        recheck = true;
+        planPending(v, obs, now, settings, steps, status, fail);
+        break;
+      case 'READY':
+        planReady(v, obs, settings, steps, status, fail, (r) => (recheck ||= r));
+        break;
+    }
+  }
+
+  // The provider follows the serving version; it goes when nothing is left to serve.
+  const active = live.filter((v) => v.status !== 'DELETING');
+  if (active.length === 0) steps.push({ kind: 'removeProvider' });
+  else {
+    const ready = serving && observe(serving).phase === 'ready' ? serving : null;
+    steps.push({
+      kind: 'route',
+      serving: ready && ready.endpoint ? { version: ready.version, endpoint: ready.endpoint } : null,
+    });
+  }
+  return { steps, recheckInMs: recheck ? settings.pollIntervalMs : null };
+}
+
+type StatusFn = (change: StatusChange) => void;
+type FailFn = (reason: string, message: string) => void;
+
+function planPending(
+  v: VersionView,
+  obs: InstanceObservation,
+  now: Date,
+  settings: PlanSettings,
+  steps: Step[],
+  status: StatusFn,
+  fail: FailFn,
+): void {
+  const waited = now.getTime() - v.statusChangedAt.getTime();
+  const spec = v.spec as InstanceSpec;
+  switch (obs.phase) {
+    case 'missing':
+      steps.push({ kind: 'apply', spec });
+      return;
+    case 'terminating':
+      return;
+    case 'pending':
+      if (waited > settings.pendingTimeoutMs) {
+        fail(
+          FAILURE_REASONS.pendingTimeout,
+          `The instance could not start within ${human(settings.pendingTimeoutMs)}: ${obs.message}. ` +
+            'Free capacity, lower executor_config.gpu, or raise PENDING_TIMEOUT_MS.',
+        );
+      } else if (v.statusMessage !== `Waiting to start: ${obs.message}`) {
+        status({ status: 'PENDING', statusMessage: `Waiting to start: ${obs.message}`, reason: obs.reason ?? null });
+      }
+      return;
+    case 'ready':
+      if (obs.endpoint)
+        steps.push({
+          kind: 'discover',
+          versionId: v.id,
+          revision: v.revision,
+          version: v.version,
+          endpoint: obs.endpoint,
+        });
+      return;
+    case 'failed':
+    case 'starting': {
+      const failure = startupFailure(obs, settings);
+      if (failure) return fail(failure.reason, failure.message);
+      if (waited > settings.healthTimeoutMs) {
+        return fail(
+          FAILURE_REASONS.healthTimeout,
+          `The instance did not become ready within ${human(settings.healthTimeoutMs)}.${tail(obs)} ` +
+            'Check its output above; model downloads can take long: raise HEALTH_TIMEOUT_MS if it was still loading.',
+        );
+      }
+      // While recovering, the message that says why stays; otherwise it tracks restarts.
+      if (v.statusReason && RECOVERING.has(v.statusReason)) return;
+      const message =
+        obs.restarts > 0 ? `Starting instance (restarts: ${obs.restarts}): ${obs.message}` : 'Starting instance';
+      if (v.statusMessage !== message) status({ status: 'PENDING', statusMessage: message });
+      return;
+    }
+  }
+}
+
+function planReady(
+  v: VersionView,
+  obs: InstanceObservation,
+  settings: PlanSettings,
+  steps: Step[],
+  status: StatusFn,
+  fail: FailFn,
+  setRecheck: (recheck: boolean) => void,
+): void {
+  const spec = v.spec as InstanceSpec;
+  switch (obs.phase) {
+    case 'ready':
+      return;
+    case 'missing':
+    case 'terminating': {
+      setRecheck(true);
+      if (v.recoveryAttempts >= settings.driftMaxAttempts) {
+        return fail(
+          FAILURE_REASONS.drift,
+          `The instance disappeared and was recreated ${v.recoveryAttempts} times; giving up. ` +
+            'Something removes it (an operator, the node, another controller): find it, then create a new version.',
+        );
+      }
+      if (obs.phase === 'missing') steps.push({ kind: 'apply', spec });
+      const attempt = v.recoveryAttempts + 1;
+      return status({
+        status: 'PENDING',
+        statusMessage: `The instance disappeared while READY; recreating it (attempt ${attempt}/${settings.driftMaxAttempts})`,
+        reason: FAILURE_REASONS.drift,
+        recoveryAttempts: attempt,
+      });
+    }
+    default: {
+      setRecheck(true);
+      const failure = startupFailure(
+        { ...obs, reason: obs.reason === 'start_failed' ? 'exited' : obs.reason },
+        settings,
+      );
+      if (failure) return fail(failure.reason, failure.message);
+      return status({
+        status: 'PENDING',
+        statusMessage: `The instance stopped serving (${obs.message}); waiting for it to become ready again.${tail(obs)}`,
+        reason: obs.reason ?? 'unhealthy',
+      });
+    }
+  }
+}
+
+/** A start that cannot succeed: the process failed to start, or keeps crashing. */
+function startupFailure(obs: InstanceObservation, settings: PlanSettings): { reason: string; message: string } | null {
+  if (obs.reason === 'start_failed' || obs.reason === 'image_pull') {
+    return {
+      reason: obs.reason === 'image_pull' ? 'image_pull' : FAILURE_REASONS.startFailed,
+      message:
+        `The instance failed to start: ${obs.message}.${tail(obs)} ` +
+        'Check the image, the model name and the environment in the deployment config, then create a new version.',
+    };
+  }
+  if (obs.reason === 'crash_loop' || obs.restarts >= settings.crashLoopRestarts || obs.reason === 'oom_killed') {
+    const oom = obs.reason === 'oom_killed';
+    return {
+      reason: oom ? 'oom_killed' : FAILURE_REASONS.crashLoop,
+      message:
+        `The instance ${oom ? 'ran out of memory' : 'keeps crashing'} (restarts: ${obs.restarts}): ${obs.message}.${tail(obs)} ` +
+        (oom
+          ? 'Give it more memory or a smaller model.'
+          : 'Check its output above, fix the config, and create a new version.'),
+    };
+  }
+  return null;
+}
+
+function tail(obs: InstanceObservation): string {
+  const lines = obs.logTail.slice(-TAIL_LINES);
+  return lines.length ? ` Last output:\n${lines.join('\n')}\n` : '';
+}
+
+function newest(versions: VersionView[]): VersionView | undefined {
+  return versions.reduce<VersionView | undefined>((a, v) => (!a || v.version > a.version ? v : a), undefined);
+}
+
+function human(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}

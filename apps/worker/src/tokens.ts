@@ -1,0 +1,3 @@
+/** Injection tokens of the worker. */
+export const RUNTIME = Symbol('Runtime');
+export const PLAN_SETTINGS = Symbol('PlanSettings');

@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { secretKeys, WorkerConfig } from '#config';
+import { DatabaseModule, SecretCipher } from '#db';
+import { ReconcileQueue } from '#queue';
+import type { Runtime } from '#runtime';
+import { ModelDiscovery } from './discovery/model-discovery.js';
+import { ProviderDiscoveryService } from './discovery/provider-discovery.service.js';
+import { ResyncService } from './maintenance/resync.service.js';
+import { ReconcileWorker } from './queue/reconcile.worker.js';
+import { DeploymentReconciler } from './reconcile/deployment.reconciler.js';
+import type { PlanSettings } from './reconcile/deployment.planner.js';
+import { RuntimeLifecycle } from './runtime.lifecycle.js';
+import { PLAN_SETTINGS, RUNTIME } from './tokens.js';
+
+/** The worker process: reconcile jobs, the resync, and the runtime they drive. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig, runtime: Runtime): DynamicModule {
+    const settings: PlanSettings = {
+      healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
+      pendingTimeoutMs: config.PENDING_TIMEOUT_MS,
+      crashLoopRestarts: config.CRASH_LOOP_RESTARTS,
+      driftMaxAttempts: config.DRIFT_MAX_ATTEMPTS,
+      pollIntervalMs: config.POLL_INTERVAL_MS,
+    };
+    return {
+      module: WorkerModule,
+      imports: [DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })],
+      providers: [
+        { provide: WorkerConfig, useValue: config },
+        { provide: RUNTIME, useValue: runtime },
+        { provide: PLAN_SETTINGS, useValue: settings },
+        { provide: ModelDiscovery, useFactory: () => new ModelDiscovery(config.DISCOVERY_TIMEOUT_MS) },
+        {
+          provide: ReconcileQueue,
+          useFactory: () => new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX),
+        },
+        DeploymentReconciler,
+        ReconcileWorker,
+        ResyncService,
+        RuntimeLifecycle,
+        { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },
+        ProviderDiscoveryService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+/** Unit tests sit next to the code (*.spec.ts); end-to-end tests in test/ (*.e2e-spec.ts). */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'es6' },
+  },
+];
+
+/**
+ * ESM-only packages that CommonJS dependencies require() (Node 20.19+ allows
+ * that natively; Jest's module runtime does not before Node 24.9), compiled
+ * to CommonJS for the tests only.
+ */
+const ESM_REQUIRED_FROM_CJS = ['content-disposition', 'cookie'];
+const toCjs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': swc,
+    [`node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: toCjs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`],
+  moduleNameMapper: {
+    '^#config$': '<rootDir>/libs/config/src/index.ts',
+    '^#db$': '<rootDir>/libs/db/src/index.ts',
+    '^#db/migrations$': '<rootDir>/libs/db/src/migrations/schema-engine.ts',
+    '^#domain$': '<rootDir>/libs/domain/src/index.ts',
+    '^#testing$': '<rootDir>/libs/testing/src/index.ts',
+    '^#runtime$': '<rootDir>/libs/runtime/src/index.ts',
+    '^#queue$': '<rootDir>/libs/queue/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+    },
+  ],
+};

@@ -1,0 +1,3 @@
+export * from './api.config.js';
+export * from './env.js';
+export * from './worker.config.js';

@@ -1,0 +1,10 @@
+export * from './database.module.js';
+export { Prisma } from './generated/prisma/client.js';
+export type * from './generated/prisma/client.js';
+export * from './prisma-errors.js';
+export * from './prisma.service.js';
+export * from './query/filter.js';
+export * from './query/page.js';
+export * from './repositories/index.js';
+export * from './secret-cipher.js';
+export * from './project-paths.js';

@@ -1,0 +1,221 @@
+import { BadRequestError } from '#domain';
+
+/**
+ * List filters (reference §7) in the bracket form (`filter[status]=READY`,
+ * `filter[name][$like]=x`, `filter[name][]=x`, already parsed into an object by
+ * the query-string parser) and the JSON form (`filter={"name":{"$like":"x"}}`),
+ * compiled to a SQL condition. Column names come only from the FilterSpec
+ * (constants in this codebase); every value is a bound parameter. `$like` is a
+ * case-insensitive substring match in which `%`, `_` and `\` are ordinary
+ * characters.
+ */
+export type FieldType = 'string' | 'datetime' | 'int' | 'bool' | 'enum';
+
+export interface FilterField {
+  /** SQL column (or column expression) on the queried table. */
+  column: string;
+  type: FieldType;
+  /** Allowed values for enum fields. */
+  values?: readonly string[];
+}
+
+export type FilterSpec = Record<string, FilterField>;
+
+/** Collects bound parameters and hands out their `$n` placeholders. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+const COMPARISON_OPS = ['$eq', '$ne', '$like', '$in', '$nin', '$lt', '$lte', '$gt', '$gte'] as const;
+type ComparisonOp = (typeof COMPARISON_OPS)[number];
+const MAX_DEPTH = 8;
+
+export class InvalidFilterError extends BadRequestError {
+  constructor(message: string) {
+    super('list/invalid_filter', `Invalid filter: ${message}`);
+  }
+}
+
+/** Normalises the raw `filter` query value: a JSON string, a bracket object, or nothing. */
+export function parseFilterParam(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new InvalidFilterError('filter must be a JSON object or use the filter[field]=value form');
+    }
+    if (!isPlainObject(parsed)) throw new InvalidFilterError('filter must be a JSON object');
+    return parsed;
+  }
+  if (isPlainObject(raw)) return raw;
+  throw new InvalidFilterError('filter must be a JSON object or use the filter[field]=value form');
+}
+
+/**
+ * Pulls `workspace` out of a filter: the reference lets `filter[workspace]`
+ * override the path's workspace. Returns the remaining filter.
+ */
+export function takeWorkspaceFilter(filter: Record<string, unknown> | undefined): {
+  workspace?: unknown;
+  rest?: Record<string, unknown>;
+} {
+  if (!filter || !('workspace' in filter)) return { rest: filter };
+  const { workspace, ...rest } = filter;
+  return { workspace, rest };
+}
+
+export function compileFilter(
+  filter: Record<string, unknown> | undefined,
+  spec: FilterSpec,
+  params: SqlParams,
+): string {
+  if (!filter) return 'TRUE';
+  return compileObject(filter, spec, params, 0);
+}
+
+function compileObject(filter: Record<string, unknown>, spec: FilterSpec, params: SqlParams, depth: number): string {
+  if (depth > MAX_DEPTH) throw new InvalidFilterError(`nested deeper than ${MAX_DEPTH} levels`);
+  const and: string[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' || key === '$or') {
+      const items = asArray(value).map((item) => {
+        if (!isPlainObject(item)) throw new InvalidFilterError(`${key} takes a list of filter objects`);
+        return compileObject(item, spec, params, depth + 1);
+      });
+      if (items.length === 0) throw new InvalidFilterError(`${key} takes a non-empty list`);
+      and.push(`(${items.join(key === '$and' ? ' AND ' : ' OR ')})`);
+    } else if (key === '$not') {
+      if (!isPlainObject(value)) throw new InvalidFilterError('$not takes a filter object');
+      and.push(`NOT (${compileObject(value, spec, params, depth + 1)})`);
+    } else {
+      and.push(compileField(key, value, spec, params));
+    }
+  }
+  if (and.length === 0) return 'TRUE';
+  return and.length === 1 ? and[0] : `(${and.join(' AND ')})`;
+}
+
+function compileField(name: string, value: unknown, spec: FilterSpec, params: SqlParams): string {
+  const field = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
+  if (!field) {
+    throw new InvalidFilterError(
+      `unknown field '${name}'; filterable fields are ${Object.keys(spec).sort().join(', ')}`,
+    );
+  }
+  if (Array.isArray(value)) return opCondition(name, field, '$in', value, params);
+  if (!isPlainObject(value)) return opCondition(name, field, '$eq', value, params);
+
+  const ops = Object.entries(value);
+  if (ops.length === 0) throw new InvalidFilterError(`field '${name}' has an empty condition`);
+  const parts = ops.map(([op, operand]) => {
+    if (!(COMPARISON_OPS as readonly string[]).includes(op)) {
+      throw new InvalidFilterError(
+        `unknown operator '${op}' on field '${name}'; use one of ${COMPARISON_OPS.join(' ')}`,
+      );
+    }
+    return opCondition(name, field, op as ComparisonOp, operand, params);
+  });
+  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+}
+
+function opCondition(name: string, field: FilterField, op: ComparisonOp, operand: unknown, params: SqlParams): string {
+  const col = field.column;
+  switch (op) {
+    case '$eq':
+      return operand === null ? `${col} IS NULL` : `${col} = ${params.add(coerce(name, field, operand))}`;
+    case '$ne':
+      // Rows without a value are "not equal" too.
+      return operand === null
+        ? `${col} IS NOT NULL`
+        : `${col} IS DISTINCT FROM ${params.add(coerce(name, field, operand))}`;
+    case '$in':
+    case '$nin': {
+      const list = asArray(operand).map((v) => coerce(name, field, v));
+      if (list.length > 1000) throw new InvalidFilterError(`${op} on '${name}' takes at most 1000 values`);
+      if (list.length === 0) return op === '$in' ? 'FALSE' : 'TRUE';
+      const any = `${col} = ANY(${params.add(list)})`;
+      return op === '$in' ? any : `(${col} IS NULL OR NOT ${any})`;
+    }
+    case '$like': {
+      if (field.type !== 'string') {
+        throw new InvalidFilterError(`$like applies to text fields; '${name}' is ${field.type}`);
+      }
+      if (typeof operand !== 'string') throw new InvalidFilterError(`$like on '${name}' takes a string`);
+      if (operand.includes('\u0000')) throw new InvalidFilterError(`field '${name}' cannot contain NUL characters`);
+      // Escape the wildcards and the escape character so they match literally.
+      return `${col} ILIKE ${params.add(`%${operand.replace(/[\\%_]/g, '\\$&')}%`)} ESCAPE '\\'`;
+    }
+    case '$lt':
+    case '$lte':
+    case '$gt':
+    case '$gte': {
+      if (field.type === 'bool') throw new InvalidFilterError(`${op} does not apply to boolean field '${name}'`);
+      const sqlOp = { $lt: '<', $lte: '<=', $gt: '>', $gte: '>=' }[op];
+      return `${col} ${sqlOp} ${params.add(coerce(name, field, operand))}`;
+    }
+  }
+}
+
+function coerce(name: string, field: FilterField, value: unknown): unknown {
+  if (value === null || typeof value === 'object') {
+    throw new InvalidFilterError(`field '${name}' takes a ${field.type} value`);
+  }
+  const text = String(value);
+  // PostgreSQL text cannot hold NUL: the query would fail with a 500.
+  if (text.includes('\u0000')) throw new InvalidFilterError(`field '${name}' cannot contain NUL characters`);
+  switch (field.type) {
+    case 'string':
+      return text;
+    case 'enum':
+      if (!field.values?.includes(text)) {
+        throw new InvalidFilterError(`field '${name}' must be one of ${field.values?.join(', ')}; got '${clip(text)}'`);
+      }
+      return text;
+    case 'int': {
+      if (!/^-?\d{1,15}$/.test(text)) throw new InvalidFilterError(`field '${name}' takes an integer`);
+      return Number(text);
+    }
+    case 'bool': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === '1') return true;
+      if (lower === 'false' || lower === '0') return false;
+      throw new InvalidFilterError(`field '${name}' takes true or false`);
+    }
+    case 'datetime': {
+      const date = new Date(text);
+      if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+        throw new InvalidFilterError(`field '${name}' takes an ISO 8601 date-time`);
+      }
+      return date;
+    }
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
+function asArray(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  // The bracket form gives objects with numeric keys for long lists.
+  if (isPlainObject(value) && Object.keys(value).every((k) => /^\d+$/.test(k))) return Object.values(value);
+  return [value];
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A FilterSpec from `field: type` pairs (the column is the field's name) or full entries. */
+export function filterFields(fields: Record<string, FieldType | FilterField>): FilterSpec {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, f]) => [name, typeof f === 'string' ? { column: name, type: f } : f]),
+  );
+}

@@ -1,0 +1,460 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AlreadyExistsError,
+  assertTransition,
+  BadRequestError,
+  ConcurrentModificationError,
+  ConflictError,
+  MAX_STATUS_HISTORY,
+  newId,
+  NotFoundError,
+  STATUS_MESSAGES,
+  type DeploymentStatus,
+} from '#domain';
+import {
+  Prisma,
+  type DeploymentConfigVersion,
+  type DeploymentStatusEvent,
+  type DeploymentVersion,
+} from '../generated/prisma/client.js';
+import { mapWriteErrors } from '../prisma-errors.js';
+import { PrismaService, type Tx } from '../prisma.service.js';
+import { DEPLOYMENT_VERSIONS, selectList } from '../query/tables.js';
+import { findOne, findPage, type ListQuery } from './list.js';
+import { lockHead, nextVersion } from './versioning.js';
+
+export const DEPLOYMENT_SORTABLE = {
+  name: 'name',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  status: 'status',
+  entity_version: 'version',
+};
+
+export type HistoryEntry = Pick<DeploymentStatusEvent, 'at' | 'status' | 'statusMessage'>;
+type WithHistory = { history: HistoryEntry[] };
+export type DeploymentWithHistory = DeploymentVersion & WithHistory;
+
+/** The version's history, oldest first, as one JSON column of the same row. */
+const HISTORY_SELECT = `(SELECT coalesce(json_agg(json_build_object('at', e.at, 'status', e.status, 'statusMessage', e.status_message) ORDER BY e.id), '[]')
+  FROM deployment_status_events e WHERE e.deployment_version_id = t.id) AS history`;
+
+/** JSON carries timestamps as text. */
+function parseHistory(row: DeploymentWithHistory): DeploymentWithHistory {
+  for (const entry of row.history) entry.at = new Date(entry.at);
+  return row;
+}
+
+/** Prisma include for reads inside write transactions. */
+const WITH_HISTORY = { history: { orderBy: { id: 'asc' } } } as const;
+
+export interface ConfigRef {
+  name: string;
+  /** A specific version, or undefined for the latest. */
+  version?: number;
+}
+
+export interface StatusWrite {
+  status: DeploymentStatus;
+  statusMessage: string;
+  /** Machine-readable cause; omitted keeps the stored one unless the status changes (then it is cleared). */
+  reason?: string | null;
+  modelProviderId?: string | null;
+  endpoint?: string | null;
+  recoveryAttempts?: number;
+  /** Compare-and-set: fail with 409 unless the row is still at this revision. */
+  expectedRevision?: number;
+}
+
+export type DeleteOutcome = 'marked' | 'deleted';
+
+@Injectable()
+export class DeploymentRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Version 1 in CREATED with its first history entry. */
+  create(workspace: string, name: string, project: string | null, config: ConfigRef): Promise<DeploymentWithHistory> {
+    return mapWriteErrors(
+      () =>
+        this.prisma.$transaction(async (tx) => {
+          const cfg = await resolveConfig(tx, workspace, config);
+          const head = await tx.deployment.create({
+            data: { id: newId('deployment'), workspace, name, latestVersion: 1 },
+          });
+          return insertVersion(tx, {
+            deploymentId: head.id,
+            workspace,
+            name,
+            version: 1,
+            project,
+            config: cfg,
+            status: 'CREATED',
+            statusMessage: STATUS_MESSAGES.created,
+          });
+        }),
+      {
+        onDuplicate: () => new AlreadyExistsError('deployment', workspace, name),
+        onMissingRef: () => new NotFoundError('workspace', workspace),
+      },
+    );
+  }
+
+  /** Version N+1 in PENDING; the previous versions keep their status (they serve until it is READY). */
+  newVersion(workspace: string, name: string, config: ConfigRef): Promise<DeploymentWithHistory> {
+    return this.prisma.$transaction(async (tx) => {
+      // Lock the head before reading the latest status, so a concurrent delete
+      // (which locks it too) either marks this version or is seen here.
+      if (!(await lockHead(tx, 'deployments', workspace, name, 'UPDATE'))) {
+        throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
+      }
+      const cfg = await resolveConfig(tx, workspace, config);
+      const latest = await tx.deploymentVersion.findFirst({
+        where: { workspace, name, isLatest: true },
+        select: { status: true },
+      });
+      if (latest && (latest.status === 'DELETING' || latest.status === 'DELETED')) {
+        throw new ConflictError(
+          'deployment/being_deleted',
+          `Deployment '${name}' is ${latest.status}; a new version cannot be created. Create a new deployment instead.`,
+        );
+      }
+      const next = await nextVersion(tx, 'deployments', 'deployment_versions', 'deployment_id', workspace, name);
+      if (!next) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
+      return insertVersion(tx, {
+        deploymentId: next.headId,
+        workspace,
+        name,
+        version: next.version,
+        project: next.project,
+        config: cfg,
+        status: 'PENDING',
+        statusMessage: STATUS_MESSAGES.updatePending,
+      });
+    });
+  }
+
+  /** The latest version of each deployment, or every version with `allVersions`. */
+  async list(query: ListQuery, allVersions: boolean): Promise<{ rows: DeploymentWithHistory[]; total: number }> {
+    const page = await findPage<DeploymentVersion, WithHistory>(this.prisma.pool, DEPLOYMENT_VERSIONS, query, {
+      extraWhere: allVersions ? undefined : 'is_latest',
+      extraSelect: HISTORY_SELECT,
+    });
+    page.rows.forEach(parseHistory);
+    return page;
+  }
+
+  async findLatest(workspace: string, name: string): Promise<DeploymentWithHistory | null> {
+    const row = await findOne<DeploymentVersion, WithHistory>(
+      this.prisma.pool,
+      DEPLOYMENT_VERSIONS,
+      'workspace = $1 AND name = $2 AND is_latest',
+      [workspace, name],
+      HISTORY_SELECT,
+    );
+    return row && parseHistory(row);
+  }
+
+  async findVersion(workspace: string, name: string, version: number): Promise<DeploymentWithHistory | null> {
+    const row = await findOne<DeploymentVersion, WithHistory>(
+      this.prisma.pool,
+      DEPLOYMENT_VERSIONS,
+      'workspace = $1 AND name = $2 AND version = $3',
+      [workspace, name, version],
+      HISTORY_SELECT,
+    );
+    return row && parseHistory(row);
+  }
+
+  /** All versions, newest first. */
+  async versions(workspace: string, name: string): Promise<DeploymentWithHistory[]> {
+    const { rows } = await this.prisma.pool.query<DeploymentWithHistory>(
+      `SELECT ${selectList(DEPLOYMENT_VERSIONS, 't')}, ${HISTORY_SELECT} FROM deployment_versions t
+        WHERE workspace = $1 AND name = $2 ORDER BY version DESC`,
+      [workspace, name],
+    );
+    return rows.map(parseHistory);
+  }
+
+  /**
+   * Writes a status through the transition table. The version row is locked
+   * for the read-check-write, so concurrent writers queue instead of losing
+   * an update. Writing the status and message already stored changes nothing.
+   */
+  setStatus(
+    workspace: string,
+    name: string,
+    version: number | undefined,
+    write: StatusWrite,
+  ): Promise<DeploymentWithHistory> {
+    return this.prisma.$transaction(async (tx) => {
+      const current = await lockVersion(tx, workspace, name, version);
+      await applyStatus(tx, current, write);
+      return this.reload(tx, current.id);
+    });
+  }
+
+  /** The same by version id, for the workers; returns the new revision. */
+  setStatusById(id: string, write: StatusWrite): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<
+        LockedVersion[]
+      >`SELECT ${LOCKED_COLUMNS} FROM deployment_versions WHERE id = ${id} FOR UPDATE`;
+      if (!rows[0]) throw new NotFoundError('deployment', id);
+      return applyStatus(tx, rows[0], write);
+    });
+  }
+
+  /**
+   * Deleting a deployment marks every version that is not DELETED as
+   * DELETING (the workers tear them down); when every version is already
+   * DELETED the records are removed.
+   */
+  delete(workspace: string, name: string): Promise<DeleteOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const headId = await lockHead(tx, 'deployments', workspace, name, 'UPDATE');
+      if (!headId) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
+      const live = await tx.deploymentVersion.findMany({
+        where: { deploymentId: headId, status: { not: 'DELETED' } },
+        select: { id: true, status: true },
+      });
+      if (live.length === 0) {
+        await tx.deployment.delete({ where: { id: headId } });
+        return 'deleted';
+      }
+      for (const v of live) if (v.status !== 'DELETING') await markDeleting(tx, v.id);
+      return 'marked';
+    });
+  }
+
+  /** The same for one version; removing the last version removes the deployment. */
+  deleteVersion(workspace: string, name: string, version: number): Promise<DeleteOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const headId = await lockHead(tx, 'deployments', workspace, name, 'UPDATE');
+      if (!headId) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
+      const target = await lockVersion(tx, workspace, name, version);
+      if (target.status !== 'DELETED') {
+        if (target.status !== 'DELETING') await markDeleting(tx, target.id);
+        return 'marked';
+      }
+      await tx.deploymentVersion.delete({ where: { id: target.id } });
+      const remaining = await tx.deploymentVersion.findFirst({
+        where: { deploymentId: headId },
+        orderBy: { version: 'desc' },
+        select: { id: true },
+      });
+      if (!remaining) await tx.deployment.delete({ where: { id: headId } });
+      else if (target.is_latest)
+        await tx.deploymentVersion.update({ where: { id: remaining.id }, data: { isLatest: true } });
+      return 'deleted';
+    });
+  }
+
+  /** Every version of a deployment with the config it runs, oldest first (the reconciler's view). */
+  async versionsForReconcile(workspace: string, name: string): Promise<ReconcileVersion[]> {
+    const { rows } = await this.prisma.pool.query<ReconcileVersion>(
+      `SELECT ${selectList(DEPLOYMENT_VERSIONS, 't')},
+         CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('engine', c.engine, 'modelEntityId', c.model_entity_id,
+           'modelSpec', c.model_spec, 'executorConfig', c.executor_config) END AS config
+       FROM deployment_versions t LEFT JOIN deployment_config_versions c ON c.id = t.config_version_id
+       WHERE t.workspace = $1 AND t.name = $2 ORDER BY t.version`,
+      [workspace, name],
+    );
+    return rows;
+  }
+
+  /** Deployments with a version that is not DELETED: what the resync re-enqueues. */
+  async unsettled(): Promise<{ workspace: string; name: string }[]> {
+    const { rows } = await this.prisma.pool.query<{ workspace: string; name: string }>(
+      `SELECT DISTINCT workspace, name FROM deployment_versions WHERE status <> 'DELETED'`,
+    );
+    return rows;
+  }
+
+  /** Whether a version exists and is not DELETED (an instance of it may live). */
+  async isLive(workspace: string, name: string, version: number): Promise<boolean> {
+    const { rowCount } = await this.prisma.pool.query(
+      `SELECT 1 FROM deployment_versions WHERE workspace = $1 AND name = $2 AND version = $3 AND status <> 'DELETED'`,
+      [workspace, name, version],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  private async reload(tx: Tx, id: string): Promise<DeploymentWithHistory> {
+    return tx.deploymentVersion.findUniqueOrThrow({ where: { id }, include: WITH_HISTORY });
+  }
+}
+
+interface LockedVersion {
+  id: string;
+  status: DeploymentStatus;
+  status_message: string;
+  status_reason: string | null;
+  model_provider_id: string | null;
+  endpoint: string | null;
+  recovery_attempts: number;
+  revision: number;
+  is_latest: boolean;
+}
+
+const LOCKED_COLUMNS = Prisma.sql`id, status::text AS status, status_message, status_reason, model_provider_id, endpoint,
+  recovery_attempts, revision, is_latest`;
+
+/**
+ * Writes a status to a locked version row through the transition table.
+ * Writing what is already stored changes nothing (no history entry, same
+ * revision). History gets an entry when the status or the message changes.
+ */
+async function applyStatus(tx: Tx, current: LockedVersion, write: StatusWrite): Promise<number> {
+  if (write.expectedRevision !== undefined && write.expectedRevision !== current.revision) {
+    throw new ConcurrentModificationError();
+  }
+  const statusChanged = current.status !== write.status;
+  const reason = write.reason !== undefined ? write.reason : statusChanged ? null : current.status_reason;
+  const changed = (key: 'modelProviderId' | 'endpoint' | 'recoveryAttempts', stored: unknown) =>
+    write[key] !== undefined && write[key] !== stored;
+  if (
+    !statusChanged &&
+    current.status_message === write.statusMessage &&
+    reason === current.status_reason &&
+    !changed('modelProviderId', current.model_provider_id) &&
+    !changed('endpoint', current.endpoint) &&
+    !changed('recoveryAttempts', current.recovery_attempts)
+  ) {
+    return current.revision;
+  }
+  assertTransition(current.status, write.status);
+  await tx.deploymentVersion.update({
+    where: { id: current.id },
+    data: {
+      status: write.status,
+      statusMessage: write.statusMessage,
+      statusReason: reason,
+      ...(statusChanged ? { statusChangedAt: new Date() } : {}),
+      ...(write.modelProviderId !== undefined ? { modelProviderId: write.modelProviderId } : {}),
+      ...(write.endpoint !== undefined ? { endpoint: write.endpoint } : {}),
+      ...(write.recoveryAttempts !== undefined ? { recoveryAttempts: write.recoveryAttempts } : {}),
+      revision: { increment: 1 },
+    },
+  });
+  if (statusChanged || current.status_message !== write.statusMessage) {
+    await appendHistory(tx, current.id, write.status, write.statusMessage);
+  }
+  return current.revision + 1;
+}
+
+async function lockVersion(
+  tx: Tx,
+  workspace: string,
+  name: string,
+  version: number | undefined,
+): Promise<LockedVersion> {
+  const rows =
+    version === undefined
+      ? await tx.$queryRaw<
+          LockedVersion[]
+        >`SELECT id, status::text AS status, status_message, model_provider_id, revision, is_latest
+          FROM deployment_versions WHERE workspace = ${workspace} AND name = ${name} AND is_latest FOR UPDATE`
+      : await tx.$queryRaw<
+          LockedVersion[]
+        >`SELECT id, status::text AS status, status_message, model_provider_id, revision, is_latest
+          FROM deployment_versions WHERE workspace = ${workspace} AND name = ${name} AND version = ${version} FOR UPDATE`;
+  if (!rows[0]) {
+    throw new NotFoundError(
+      'deployment',
+      name,
+      version === undefined ? ` in workspace '${workspace}'` : ` version ${version} in workspace '${workspace}'`,
+    );
+  }
+  return rows[0];
+}
+
+async function markDeleting(tx: Tx, id: string): Promise<void> {
+  await tx.deploymentVersion.update({
+    where: { id },
+    data: {
+      status: 'DELETING',
+      statusMessage: STATUS_MESSAGES.deletionRequested,
+      statusReason: null,
+      statusChangedAt: new Date(),
+      revision: { increment: 1 },
+    },
+  });
+  await appendHistory(tx, id, 'DELETING', STATUS_MESSAGES.deletionRequested);
+}
+
+/** Appends a history entry and keeps only the newest MAX_STATUS_HISTORY. */
+async function appendHistory(tx: Tx, id: string, status: DeploymentStatus, statusMessage: string): Promise<void> {
+  await tx.deploymentStatusEvent.create({ data: { deploymentVersionId: id, status, statusMessage } });
+  await tx.$executeRaw`DELETE FROM deployment_status_events
+    WHERE deployment_version_id = ${id} AND id <= (
+      SELECT id FROM deployment_status_events WHERE deployment_version_id = ${id}
+      ORDER BY id DESC OFFSET ${MAX_STATUS_HISTORY} LIMIT 1)`;
+}
+
+interface ResolvedConfig {
+  id: string;
+  name: string;
+  version: number;
+}
+
+/**
+ * Finds the config version a deployment will run, holding the config's head
+ * row FOR SHARE so a concurrent config delete waits for us (or we for it).
+ */
+async function resolveConfig(tx: Tx, workspace: string, ref: ConfigRef): Promise<ResolvedConfig> {
+  const headId = await lockHead(tx, 'deployment_configs', workspace, ref.name, 'SHARE');
+  const row = headId
+    ? await tx.deploymentConfigVersion.findFirst({
+        where:
+          ref.version === undefined ? { configId: headId, isLatest: true } : { configId: headId, version: ref.version },
+        select: { id: true, name: true, version: true },
+      })
+    : null;
+  if (!row) {
+    const what = ref.version === undefined ? `'${ref.name}'` : `'${ref.name}' version ${ref.version}`;
+    throw new BadRequestError(
+      'deployment/config_not_found',
+      `Deployment config ${what} was not found in workspace '${workspace}'`,
+    );
+  }
+  return row;
+}
+
+async function insertVersion(
+  tx: Tx,
+  v: {
+    deploymentId: string;
+    workspace: string;
+    name: string;
+    version: number;
+    project: string | null;
+    config: ResolvedConfig;
+    status: DeploymentStatus;
+    statusMessage: string;
+  },
+): Promise<DeploymentWithHistory> {
+  const id = newId('deployment');
+  return tx.deploymentVersion.create({
+    data: {
+      id,
+      deploymentId: v.deploymentId,
+      workspace: v.workspace,
+      name: v.name,
+      version: v.version,
+      isLatest: true,
+      project: v.project,
+      configVersionId: v.config.id,
+      configName: v.config.name,
+      configVersion: v.config.version,
+      status: v.status,
+      statusMessage: v.statusMessage,
+      history: { create: { status: v.status, statusMessage: v.statusMessage } },
+    },
+    include: WITH_HISTORY,
+  });
+}
+
+/** A version as the reconciler needs it: its row and the config it runs. */
+export type ReconcileVersion = DeploymentVersion & {
+  config: Pick<DeploymentConfigVersion, 'engine' | 'modelEntityId' | 'modelSpec' | 'executorConfig'> | null;
+};

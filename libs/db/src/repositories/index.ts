@@ -1,0 +1,23 @@
+import { DeploymentConfigRepository } from './deployment-config.repository.js';
+import { DeploymentRepository } from './deployment.repository.js';
+import { ModelRepository } from './model.repository.js';
+import { ProviderRepository } from './provider.repository.js';
+import { SecretRepository } from './secret.repository.js';
+import { WorkspaceRepository } from './workspace.repository.js';
+
+export * from './deployment-config.repository.js';
+export * from './deployment.repository.js';
+export * from './list.js';
+export * from './model.repository.js';
+export * from './provider.repository.js';
+export * from './secret.repository.js';
+export * from './workspace.repository.js';
+
+export const REPOSITORIES = [
+  WorkspaceRepository,
+  SecretRepository,
+  ModelRepository,
+  ProviderRepository,
+  DeploymentConfigRepository,
+  DeploymentRepository,
+];

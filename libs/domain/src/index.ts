@@ -1,0 +1,5 @@
+export * from './deployment-status.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './names.js';
+export * from './auth-header.js';

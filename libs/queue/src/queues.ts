@@ -1,0 +1,27 @@
+/**
+ * Queue names, job payloads and deterministic job identities. Shared by the
+ * API (which enqueues) and the worker (which processes); nothing here talks
+ * to Redis.
+ */
+export const RECONCILE_QUEUE = 'modelplane-reconcile';
+export const MAINTENANCE_QUEUE = 'modelplane-maintenance';
+
+export const JOBS = {
+  reconcile: 'reconcile',
+  resync: 'resync',
+  discoverProviders: 'discover-providers',
+} as const;
+
+/** A reconcile job carries only which deployment; everything else is read fresh. */
+export interface ReconcileJob {
+  workspace: string;
+  name: string;
+}
+
+/**
+ * One identity per deployment: a burst of changes collapses into one waiting
+ * job, and one deployment is never reconciled twice at once.
+ */
+export function reconcileKey(workspace: string, name: string): string {
+  return `deployment:${workspace}/${name}`;
+}

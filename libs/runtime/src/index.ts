@@ -1,0 +1,3 @@
+export * from './nim-env.js';
+export * from './runtime.js';
+export * from './local/index.js';

@@ -1,0 +1,219 @@
+import { Logger } from '@nestjs/common';
+import { DomainError } from '#domain';
+import { missing, type InstanceObservation, type InstanceSpec, type Runtime } from '../runtime.js';
+import { CommandTemplate } from './command-template.js';
+import { GpuPool } from './gpu-pool.js';
+import { InstanceStore } from './instance-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import {
+  resolveLocalRuntimeOptions,
+  type LocalRuntimeOptions,
+  type ResolvedLocalRuntimeOptions,
+  type RuntimeLogger,
+} from './local-runtime.options.js';
+import { PortBook } from './ports.js';
+import { InstanceSupervisor, type LocalInstanceInfo, type SupervisorContext } from './process-supervisor.js';
+import { stopInstance } from './process-table.js';
+
+/** File-name safe, and what instanceIdOf produces from DNS-safe names. */
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/**
+ * Runs model servers as local child processes, with a kubelet's semantics so
+ * the reconciler sees what it will see on Kubernetes: GPU capacity that
+ * leaves instances pending, readiness probes, restarts with back-off that
+ * report `exited`/`start_failed`/`crash_loop`, and a graceful stop of the
+ * whole process group.
+ *
+ * The processes outlive the worker: each runs detached in its own process
+ * group, writes straight to `<stateDir>/logs/<id>.log`, and has a record in
+ * `<stateDir>/instances/<id>.json`. A new LocalRuntime on the same state
+ * directory adopts the ones still running and restarts the ones that died.
+ * One LocalRuntime at a time may supervise a state directory.
+ *
+ * Deleting an instance keeps its last log as `<stateDir>/logs/<id>.log.old`
+ * (one generation, for a post-mortem); nothing prunes those files.
+ */
+export class LocalRuntime implements Runtime {
+  readonly kind = 'local' as const;
+  private readonly options: ResolvedLocalRuntimeOptions;
+  private readonly logger: RuntimeLogger;
+  private readonly ctx: SupervisorContext;
+  private readonly gpus: GpuPool;
+  private readonly locks = new KeyedMutex();
+  private readonly supervisors = new Map<string, InstanceSupervisor>();
+  private loading: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(options: LocalRuntimeOptions) {
+    this.options = resolveLocalRuntimeOptions(options);
+    this.logger = options.logger ?? new Logger(LocalRuntime.name);
+    this.ctx = {
+      options: this.options,
+      command: new CommandTemplate(this.options.command),
+      store: new InstanceStore(this.options.stateDir),
+      ports: new PortBook(this.options.host),
+      logger: this.logger,
+    };
+    this.gpus = new GpuPool(this.options.gpus);
+  }
+
+  /** Reads the state directory and takes over its instances. Idempotent; every other method awaits it. */
+  init(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('LocalRuntime is closed'));
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  async apply(spec: InstanceSpec): Promise<InstanceObservation> {
+    validateSpec(spec);
+    await this.init();
+    return this.locks.run(spec.instanceId, async () => {
+      const existing = this.supervisors.get(spec.instanceId);
+      if (existing !== undefined && existing.specHash === spec.specHash) return this.observeOne(existing);
+      if (existing !== undefined) await this.remove(existing);
+
+      const supervisor = await InstanceSupervisor.create(this.ctx, structuredClone(spec));
+      this.supervisors.set(spec.instanceId, supervisor);
+      const gpuIds = this.gpus.tryAllocate(spec.instanceId, spec.gpu);
+      if (gpuIds !== null) {
+        supervisor.assign(gpuIds);
+        await supervisor.launch();
+      }
+      // GPUs the replaced instance held, beyond what its successor took, may fit an instance that waits.
+      if (existing !== undefined) this.schedulePending();
+      return this.observeOne(supervisor);
+    });
+  }
+
+  async observe(instanceId: string): Promise<InstanceObservation> {
+    await this.init();
+    const supervisor = this.supervisors.get(instanceId);
+    return supervisor === undefined ? missing(instanceId) : this.observeOne(supervisor);
+  }
+
+  async delete(instanceId: string): Promise<void> {
+    await this.init();
+    await this.locks.run(instanceId, async () => {
+      const supervisor = this.supervisors.get(instanceId);
+      if (supervisor !== undefined) return this.remove(supervisor);
+      // No record (never created, or a crash between spawn and save): still, nothing of it may keep running.
+      if (INSTANCE_ID.test(instanceId)) {
+        await stopInstance({ instanceId, stateDir: this.options.stateDir }, null, this.options.terminationGraceMs);
+      }
+    });
+    this.schedulePending();
+  }
+
+  async list(): Promise<InstanceObservation[]> {
+    await this.init();
+    const supervisors = [...this.supervisors.values()];
+    await Promise.all(supervisors.map((supervisor) => supervisor.pollLog()));
+    return supervisors.map((supervisor) => supervisor.observe(this.pendingMessage(supervisor)));
+  }
+
+  /** Stops probing and restarting; the processes keep running for the next LocalRuntime to adopt. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.loading?.catch(() => undefined);
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.locks.drain();
+    await this.ticking;
+    for (const supervisor of this.supervisors.values()) supervisor.detach();
+    await this.ctx.store.flush();
+  }
+
+  /** Process details of one instance (pid, port, log file), for tooling and tests; undefined when unknown. */
+  describe(instanceId: string): LocalInstanceInfo | undefined {
+    return this.supervisors.get(instanceId)?.info();
+  }
+
+  private async load(): Promise<void> {
+    const { store, ports } = this.ctx;
+    await store.prepare();
+    const { records, unreadable } = await store.loadAll();
+    for (const name of unreadable)
+      this.logger.warn(`Ignoring ${name} in ${store.instancesDir}: not an instance record`);
+    for (const record of records) {
+      if (record.state !== 'pending') this.gpus.restore(record.instanceId, record.gpuIds);
+      if (record.port !== null) ports.hold(record.port, record.instanceId);
+      this.supervisors.set(record.instanceId, InstanceSupervisor.restore(this.ctx, record));
+    }
+    for (const supervisor of this.supervisors.values()) supervisor.resume();
+    await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.pollLog()));
+    if (this.closed) return;
+    this.schedulePending();
+    this.timer = setInterval(() => void this.tick(), this.options.probeIntervalMs);
+    this.timer.unref();
+  }
+
+  private async observeOne(supervisor: InstanceSupervisor): Promise<InstanceObservation> {
+    await supervisor.refresh('when-needed');
+    return supervisor.observe(this.pendingMessage(supervisor));
+  }
+
+  private pendingMessage(supervisor: InstanceSupervisor): string {
+    return this.gpus.shortfall(supervisor.gpuCount);
+  }
+
+  /** Stops the instance and forgets it: record removed, log kept as `.log.old`, GPUs and port freed. */
+  private async remove(supervisor: InstanceSupervisor): Promise<void> {
+    const { instanceId } = supervisor;
+    await supervisor.terminate(this.options.terminationGraceMs);
+    supervisor.dispose();
+    this.gpus.release(instanceId);
+    this.ctx.ports.release(instanceId);
+    await this.ctx.store.remove(instanceId);
+    await this.ctx.store.retireLog(instanceId);
+    this.supervisors.delete(instanceId);
+    this.logger.log(`${instanceId}: deleted`);
+  }
+
+  /** Starts the pending instances that now fit, oldest first (a smaller one may pass a larger one that does not fit). */
+  private schedulePending(): void {
+    if (this.closed) return;
+    const waiting = [...this.supervisors.values()]
+      .filter((supervisor) => supervisor.isPending)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const supervisor of waiting) {
+      const gpuIds = this.gpus.tryAllocate(supervisor.instanceId, supervisor.gpuCount);
+      if (gpuIds === null) continue;
+      supervisor.assign(gpuIds);
+      const { instanceId } = supervisor;
+      void this.locks
+        .run(instanceId, async () => {
+          // Deleted or replaced while this waited for the lock: remove() already gave the GPUs back.
+          if (this.closed || this.supervisors.get(instanceId) !== supervisor || supervisor.isTerminating) return;
+          await supervisor.launch();
+        })
+        .catch((error: Error) => this.logger.error(`${instanceId}: cannot start: ${error.message}`));
+    }
+  }
+
+  private tick(): Promise<void> {
+    this.ticking ??= Promise.all(
+      [...this.supervisors.values()].map((supervisor) =>
+        supervisor
+          .refresh('always')
+          .catch((error: Error) => this.logger.error(`${supervisor.instanceId}: ${error.message}`)),
+      ),
+    )
+      .then(() => undefined)
+      .finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+}
+
+function validateSpec(spec: InstanceSpec): void {
+  const problems: string[] = [];
+  if (!INSTANCE_ID.test(spec.instanceId)) problems.push(`instanceId '${spec.instanceId}' is not a safe name`);
+  if (!Number.isInteger(spec.gpu) || spec.gpu < 0) problems.push(`gpu must be a whole number ≥ 0, got ${spec.gpu}`);
+  if (!spec.specHash) problems.push('specHash is empty');
+  if (!spec.readinessPath.startsWith('/')) problems.push(`readinessPath '${spec.readinessPath}' must start with /`);
+  if (problems.length > 0) {
+    throw new DomainError('invalid', 'runtime/invalid_spec', `Invalid instance spec: ${problems.join('; ')}`);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The runtime interface: how the control plane runs model servers. Two
+ * implementations: local processes (development, CI rehearsals) and
+ * Kubernetes (production). The reconciler only ever sees this interface.
+ *
+ * Contract:
+ * - `apply` is idempotent: applying the same spec again changes nothing;
+ *   applying a spec with a different `specHash` under the same instance id
+ *   replaces the instance.
+ * - `observe` never throws for a missing instance: it answers `missing`.
+ * - `delete` is idempotent and returns once the instance is gone (or going
+ *   in a way that cannot come back).
+ * - `list` returns every instance this control plane owns, so orphans can be
+ *   found after a crash.
+ * - Readiness is the runtime's to judge (a readiness probe on `healthPath`),
+ *   as a kubelet does for a pod.
+ */
+export interface InstanceSpec {
+  /** Stable and unique: one instance per deployment version (see instanceIdOf). */
+  instanceId: string;
+  workspace: string;
+  deployment: string;
+  version: number;
+  engine: 'nim' | 'vllm' | 'generic';
+  /** Container image (`name:tag`), used by container runtimes. */
+  image: string | null;
+  gpu: number;
+  /** The compiled environment (NIM_* and the config's additional envs). */
+  env: Record<string, string>;
+  args: string[];
+  /** Readiness path, e.g. `/v1/health/ready`. */
+  readinessPath: string;
+  /** Liveness path, e.g. `/v1/health/live`. */
+  livenessPath: string;
+  /** Hash of everything above that shapes the instance; a change means "replace". */
+  specHash: string;
+}
+
+export type InstancePhase =
+  /** Accepted but not started (waiting for capacity, pulling an image). */
+  | 'pending'
+  /** Process or container running, readiness not yet passed. */
+  | 'starting'
+  /** Readiness passed; `endpoint` serves. */
+  | 'ready'
+  /** Stopped and will not come back by itself (see `reason`). */
+  | 'failed'
+  /** Being removed. */
+  | 'terminating'
+  /** No such instance. */
+  | 'missing';
+
+/** Why an instance is not (or no longer) well. Stable codes the planner maps to deployment reasons. */
+export type InstanceReason =
+  'insufficient_capacity' | 'image_pull' | 'start_failed' | 'exited' | 'crash_loop' | 'oom_killed' | 'unhealthy';
+
+export interface InstanceObservation {
+  instanceId: string;
+  phase: InstancePhase;
+  reason?: InstanceReason;
+  /** Human-readable detail from the runtime (scheduler message, exit code). */
+  message: string;
+  /** Base URL of the server, e.g. `http://127.0.0.1:41234`, once it is running. */
+  endpoint?: string;
+  /** Restarts since the instance was created. */
+  restarts: number;
+  /** When the current process or container started. */
+  startedAt?: Date;
+  /** When readiness first passed for the current process or container. */
+  readySince?: Date;
+  /** The specHash the instance runs. */
+  specHash?: string;
+  /** The last lines the server printed (stdout and stderr), oldest first. */
+  logTail: string[];
+  /** Identity labels, as given in the spec. */
+  workspace?: string;
+  deployment?: string;
+  version?: number;
+}
+
+export interface Runtime {
+  readonly kind: 'local' | 'kubernetes';
+  apply(spec: InstanceSpec): Promise<InstanceObservation>;
+  observe(instanceId: string): Promise<InstanceObservation>;
+  delete(instanceId: string): Promise<void>;
+  list(): Promise<InstanceObservation[]>;
+  /** Stops background work; instances keep running. */
+  close(): Promise<void>;
+}
+
+/** `{workspace}.{deployment}.v{version}`: names are DNS-safe by the entity name rules. */
+export function instanceIdOf(workspace: string, deployment: string, version: number): string {
+  return `${workspace}.${deployment}.v${version}`;
+}
+
+export function missing(instanceId: string): InstanceObservation {
+  return { instanceId, phase: 'missing', message: 'No such instance', restarts: 0, logTail: [] };
+}
