@@ -7,6 +7,7 @@ import { ModelDiscovery } from './discovery/model-discovery.js';
 import { ProviderDiscoveryService } from './discovery/provider-discovery.service.js';
 import { ResyncService } from './maintenance/resync.service.js';
 import { ReconcileWorker } from './queue/reconcile.worker.js';
+import { RuntimeEvents } from './queue/runtime-events.js';
 import { DeploymentReconciler } from './reconcile/deployment.reconciler.js';
 import type { PlanSettings } from './reconcile/deployment.planner.js';
 import { RuntimeLifecycle } from './runtime.lifecycle.js';
@@ -37,6 +38,7 @@ export class WorkerModule {
         },
         DeploymentReconciler,
         ReconcileWorker,
+        RuntimeEvents,
         ResyncService,
         RuntimeLifecycle,
         { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },

@@ -67,6 +67,16 @@ export class WorkerConfig extends PlatformConfig {
   @Min(10)
   LOCAL_RUNTIME_RESTART_BACKOFF_MS: number = 1000;
 
+  /**
+   * Local runtime: niceness of the instances (0 to 19, also applied to their autogroup). The
+   * default, 19, lets the API and the worker stay responsive however many servers start on the
+   * same machine; 0 runs them at the worker's priority.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  LOCAL_RUNTIME_NICE: number = 19;
+
   /** Local runtime: virtual GPUs to schedule against (0 = unlimited). */
   @IsInt()
   @Min(0)

@@ -10,6 +10,9 @@ import { JOBS, RECONCILE_QUEUE, reconcileKey, type ReconcileJob } from './queues
  * deployment never runs twice at once. `replace` lets a request for now take
  * the place of a delayed re-check.
  */
+/** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
+export const BACKGROUND_PRIORITY = 10;
+
 export class ReconcileQueue {
   private readonly logger = new Logger(ReconcileQueue.name);
   readonly queue: Queue<ReconcileJob>;
@@ -28,8 +31,17 @@ export class ReconcileQueue {
     });
   }
 
-  /** Asks for a reconcile of one deployment, now or after `delayMs`. Never throws. */
-  async enqueue(workspace: string, name: string, delayMs = 0): Promise<boolean> {
+  /**
+   * Asks for a reconcile of one deployment, now or after `delayMs`. Never throws.
+   * `background` (the worker's own re-checks, the resync) runs after every
+   * waiting foreground request (a user's change, a runtime event), so those are
+   * picked up at once however many re-checks are due.
+   */
+  async enqueue(
+    workspace: string,
+    name: string,
+    { delayMs = 0, background = false }: { delayMs?: number; background?: boolean } = {},
+  ): Promise<boolean> {
     // A closed queue's add() waits for a connection that never comes back: a job finishing
     // during shutdown would hold its worker's close() forever.
     if (this.closed) return false;
@@ -41,6 +53,7 @@ export class ReconcileQueue {
           // replace: an immediate request takes the place of a delayed re-check.
           deduplication: { id: reconcileKey(workspace, name), keepLastIfActive: true, replace: true },
           ...(delayMs > 0 ? { delay: delayMs } : {}),
+          ...(background ? { priority: BACKGROUND_PRIORITY } : {}),
         },
       );
       return true;

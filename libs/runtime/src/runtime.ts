@@ -14,6 +14,10 @@
  *   found after a crash.
  * - Readiness is the runtime's to judge (a readiness probe on `healthPath`),
  *   as a kubelet does for a pod.
+ * - `watch` pushes a hint whenever an owned instance changes (started,
+ *   became ready, stopped being ready, exited), so the consumer looks again
+ *   at once instead of at its next poll. Hints carry no decisions: the
+ *   consumer is level-triggered and reads the state with `observe`.
  */
 export interface InstanceSpec {
   /** Stable and unique: one instance per deployment version (see instanceIdOf). */
@@ -78,12 +82,28 @@ export interface InstanceObservation {
   version?: number;
 }
 
+/** What changed, as a hint; `observe` tells the state. */
+export type InstanceChange = 'started' | 'ready' | 'unready' | 'exited';
+
+export interface InstanceEvent {
+  instanceId: string;
+  change: InstanceChange;
+  /** Identity labels of the instance. */
+  workspace: string;
+  deployment: string;
+  version: number;
+}
+
+export type InstanceListener = (event: InstanceEvent) => void;
+
 export interface Runtime {
   readonly kind: 'local' | 'kubernetes';
   apply(spec: InstanceSpec): Promise<InstanceObservation>;
   observe(instanceId: string): Promise<InstanceObservation>;
   delete(instanceId: string): Promise<void>;
   list(): Promise<InstanceObservation[]>;
+  /** Calls `listener` on every change of an owned instance; returns the unsubscribe function. */
+  watch(listener: InstanceListener): () => void;
   /** Stops background work; instances keep running. */
   close(): Promise<void>;
 }

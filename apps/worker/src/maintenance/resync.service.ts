@@ -49,7 +49,7 @@ export class ResyncService implements OnApplicationBootstrap, BeforeApplicationS
   /** Re-enqueues unsettled deployments and removes orphaned instances. */
   async resync(): Promise<{ enqueued: number; orphans: number }> {
     const unsettled = await this.deployments.unsettled();
-    for (const d of unsettled) await this.queue.enqueue(d.workspace, d.name);
+    for (const d of unsettled) await this.queue.enqueue(d.workspace, d.name, { background: true });
     let orphans = 0;
     for (const instance of await this.runtime.list()) {
       const { workspace, deployment, version } = instance;

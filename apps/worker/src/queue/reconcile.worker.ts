@@ -64,7 +64,7 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
       );
       again = ERROR_RETRY_MS;
     }
-    if (again !== null) await this.queue.enqueue(workspace, name, again);
+    if (again !== null) await this.queue.enqueue(workspace, name, { delayMs: again, background: true });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

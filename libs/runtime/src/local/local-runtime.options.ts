@@ -36,6 +36,17 @@ export interface LocalRuntimeOptions {
   gpus?: number;
   /** How often readiness is probed and adopted processes are checked (default 1000 ms). */
   probeIntervalMs?: number;
+  /**
+   * First readiness probe of a new process, this long after it started; the
+   * next ones double the wait until it reaches `probeIntervalMs` (default 50 ms).
+   */
+  startupProbeInitialMs?: number;
+  /**
+   * Niceness the instances run at (`nice -n`, and their autogroup's; 0 to 19;
+   * default 0). A machine running many instances keeps its API and worker
+   * responsive with 19: the servers' start-up never starves the control plane.
+   */
+  nice?: number;
   /** Timeout of one readiness request (default 1000 ms). */
   readinessTimeoutMs?: number;
   /** Consecutive failed probes after which a ready instance stops being ready (default 3, as kubelet). */
@@ -67,6 +78,8 @@ export interface ResolvedLocalRuntimeOptions {
   host: string;
   gpus: number;
   probeIntervalMs: number;
+  startupProbeInitialMs: number;
+  nice: number;
   readinessTimeoutMs: number;
   readinessFailureThreshold: number;
   restartBackoff: Required<RestartBackoff>;
@@ -83,6 +96,8 @@ export function resolveLocalRuntimeOptions(options: LocalRuntimeOptions): Resolv
     host: options.host ?? '127.0.0.1',
     gpus: options.gpus ?? 0,
     probeIntervalMs: options.probeIntervalMs ?? 1000,
+    startupProbeInitialMs: options.startupProbeInitialMs ?? 50,
+    nice: options.nice ?? 0,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 1000,
     readinessFailureThreshold: options.readinessFailureThreshold ?? 3,
     restartBackoff: {
@@ -98,6 +113,8 @@ export function resolveLocalRuntimeOptions(options: LocalRuntimeOptions): Resolv
   const counts: [string, number, number][] = [
     ['gpus', resolved.gpus, 0],
     ['probeIntervalMs', resolved.probeIntervalMs, 1],
+    ['startupProbeInitialMs', resolved.startupProbeInitialMs, 1],
+    ['nice', resolved.nice, 0],
     ['readinessTimeoutMs', resolved.readinessTimeoutMs, 1],
     ['readinessFailureThreshold', resolved.readinessFailureThreshold, 1],
     ['restartBackoff.initialMs', resolved.restartBackoff.initialMs, 0],
@@ -111,6 +128,7 @@ export function resolveLocalRuntimeOptions(options: LocalRuntimeOptions): Resolv
     if (!Number.isInteger(value) || value < min)
       throw new Error(`LocalRuntime option ${name} must be an integer ≥ ${min}`);
   }
+  if (resolved.nice > 19) throw new Error('LocalRuntime option nice must be at most 19');
   return resolved;
 }
 

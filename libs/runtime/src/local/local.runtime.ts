@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { DomainError } from '#domain';
-import { missing, type InstanceObservation, type InstanceSpec, type Runtime } from '../runtime.js';
+import { EventEmitter } from 'node:events';
+import {
+  missing,
+  type InstanceEvent,
+  type InstanceListener,
+  type InstanceObservation,
+  type InstanceSpec,
+  type Runtime,
+} from '../runtime.js';
 import { CommandTemplate } from './command-template.js';
 import { GpuPool } from './gpu-pool.js';
 import { InstanceStore } from './instance-store.js';
@@ -42,6 +50,7 @@ export class LocalRuntime implements Runtime {
   private readonly gpus: GpuPool;
   private readonly locks = new KeyedMutex();
   private readonly supervisors = new Map<string, InstanceSupervisor>();
+  private readonly events = new EventEmitter<{ change: [InstanceEvent] }>();
   private loading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -56,7 +65,12 @@ export class LocalRuntime implements Runtime {
       store: new InstanceStore(this.options.stateDir),
       ports: new PortBook(this.options.host),
       logger: this.logger,
+      changed: (record, change) => {
+        const { workspace, deployment, version } = record.labels;
+        this.events.emit('change', { instanceId: record.instanceId, change, workspace, deployment, version });
+      },
     };
+    this.events.setMaxListeners(0);
     this.gpus = new GpuPool(this.options.gpus);
   }
 
@@ -114,6 +128,19 @@ export class LocalRuntime implements Runtime {
     return supervisors.map((supervisor) => supervisor.observe(this.pendingMessage(supervisor)));
   }
 
+  watch(listener: InstanceListener): () => void {
+    // A listener that throws must not break the supervisor that reported the change.
+    const safe = (event: InstanceEvent): void => {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(`An instance watcher failed on ${event.instanceId}: ${(error as Error).message}`);
+      }
+    };
+    this.events.on('change', safe);
+    return () => this.events.off('change', safe);
+  }
+
   /** Stops probing and restarting; the processes keep running for the next LocalRuntime to adopt. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -123,6 +150,7 @@ export class LocalRuntime implements Runtime {
     await this.locks.drain();
     await this.ticking;
     for (const supervisor of this.supervisors.values()) supervisor.detach();
+    this.events.removeAllListeners();
     await this.ctx.store.flush();
   }
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
-import type { InstanceObservation, InstanceSpec } from '../runtime.js';
+import type { InstanceChange, InstanceObservation, InstanceSpec } from '../runtime.js';
 import type { CommandTemplate } from './command-template.js';
 import type { InstanceExit, InstanceRecord, InstanceStore } from './instance-store.js';
 import type { ResolvedLocalRuntimeOptions, RuntimeLogger } from './local-runtime.options.js';
@@ -17,6 +17,8 @@ export interface SupervisorContext {
   store: InstanceStore;
   ports: PortBook;
   logger: RuntimeLogger;
+  /** Told of every change of an instance (see Runtime.watch). */
+  changed(record: InstanceRecord, change: InstanceChange): void;
 }
 
 /** What a supervisor knows about one instance beyond its observation (for tooling and tests). */
@@ -55,6 +57,8 @@ export class InstanceSupervisor {
   private readonly log: LogFollower;
   private readonly owner: Ownership;
   private launching: Promise<void> | null = null;
+  /** Probes of a process that has not been ready yet, faster than the runtime's tick (see startupProbes). */
+  private startupProbe: NodeJS.Timeout | null = null;
   private terminating = false;
   /** The runtime closed: leave the process alone, write nothing more. */
   private detached = false;
@@ -273,7 +277,7 @@ export class InstanceSupervisor {
       port,
       owner: this.owner,
     });
-    const launched = await launchDetached(argv, env, this.ctx.store.logPath(r.instanceId));
+    const launched = await launchDetached(argv, env, this.ctx.store.logPath(r.instanceId), this.ctx.options.nice);
     if ('error' in launched) {
       if (this.terminating || this.detached) return;
       r.startedAt = startedAt.toISOString();
@@ -297,6 +301,8 @@ export class InstanceSupervisor {
     this.readiness = this.newReadiness();
     this.ctx.logger.log(`${r.instanceId}: started pid ${pid} on port ${port}`);
     await this.persist();
+    this.scheduleStartupProbe(this.readiness, this.ctx.options.startupProbeInitialMs);
+    this.ctx.changed(r, 'started');
   }
 
   /** The process is gone: clear up after it and schedule the restart. */
@@ -322,6 +328,7 @@ export class InstanceSupervisor {
     void this.note(what);
     void this.persist();
     this.scheduleRestart(delay);
+    this.ctx.changed(r, 'exited');
   }
 
   private scheduleRestart(delay: number): void {
@@ -357,6 +364,31 @@ export class InstanceSupervisor {
       clearTimeout(this.status.timer);
       this.status.timer = null;
     }
+    if (this.startupProbe !== null) {
+      clearTimeout(this.startupProbe);
+      this.startupProbe = null;
+    }
+  }
+
+  /**
+   * A process just started is probed after `startupProbeInitialMs`, then at
+   * doubling intervals until it is ready or the interval reaches the tick's
+   * (which probes it from then on): a server that starts in 100 ms is seen
+   * ready within a few dozen ms, while one that takes minutes costs no more
+   * probes than the tick's.
+   */
+  private scheduleStartupProbe(tracker: ReadinessTracker, delayMs: number): void {
+    if (delayMs >= this.ctx.options.probeIntervalMs) return;
+    const timer = setTimeout(() => {
+      if (this.startupProbe === timer) this.startupProbe = null;
+      if (this.readiness !== tracker || tracker.ready || this.status.kind !== 'running' || this.terminating) return;
+      if (this.detached) return;
+      void this.probe().then(() => {
+        if (!tracker.ready) this.scheduleStartupProbe(tracker, delayMs * 2);
+      });
+    }, delayMs);
+    timer.unref();
+    this.startupProbe = timer;
   }
 
   private probe(): Promise<void> {
@@ -384,6 +416,7 @@ export class InstanceSupervisor {
       this.ctx.logger.warn(`${r.instanceId}: no longer ready (${tracker.detail})`);
     }
     void this.persist();
+    this.ctx.changed(r, change === 'ready' ? 'ready' : 'unready');
   }
 
   private endpoint(): string {
