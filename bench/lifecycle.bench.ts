@@ -25,8 +25,10 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
   createWriteStream,
   mkdirSync,
+  openSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -332,28 +334,31 @@ function startApi(overrides: Record<string, string>, execArgv: string[]): Promis
   });
 }
 
-/** The worker's own entry point; its output goes to `logPath`. Resolves once it says it runs. */
+/**
+ * The worker's own entry point; its output goes straight to `logPath` (a file, as a
+ * service manager would give it: through a pipe the benchmark reads, a busy benchmark
+ * would block the worker's log writes). Resolves once the log says it runs.
+ */
 function startWorker(overrides: Record<string, string>, logPath: string, execArgv: string[]): Promise<Started> {
   return new Promise((resolve, reject) => {
     const { LOCAL_RUNTIME_COMMAND: _, ...base } = process.env;
+    const fd = openSync(logPath, 'a');
     const child = fork(join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
       env: { ...base, ...overrides },
       execArgv,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', fd, fd, 'ipc'],
     });
-    const log = createWriteStream(logPath);
-    child.stderr?.pipe(log);
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    closeSync(fd);
     let running = false;
-    lines.on('line', (line) => {
-      log.write(line + '\n');
-      if (!running && line.includes('worker running')) {
+    const poll = setInterval(() => {
+      if (readFileSync(logPath, 'utf8').includes('worker running')) {
         running = true;
+        clearInterval(poll);
         resolve({ child, pid: child.pid as number });
       }
-    });
+    }, 50);
     child.once('exit', (code) => {
-      log.end();
+      clearInterval(poll);
       if (!running) reject(new Error(`the worker exited with ${code} before running; see ${logPath}`));
     });
   });

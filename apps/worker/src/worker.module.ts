@@ -23,6 +23,7 @@ export class WorkerModule {
       crashLoopRestarts: config.CRASH_LOOP_RESTARTS,
       driftMaxAttempts: config.DRIFT_MAX_ATTEMPTS,
       pollIntervalMs: config.POLL_INTERVAL_MS,
+      waitingRecheckMs: config.WAITING_RECHECK_MS,
     };
     return {
       module: WorkerModule,

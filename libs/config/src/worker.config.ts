@@ -21,6 +21,15 @@ export class WorkerConfig extends PlatformConfig {
   @Min(50)
   POLL_INTERVAL_MS: number = 1000;
 
+  /**
+   * How soon a version waiting on its instance (starting, waiting for capacity) is looked at
+   * again when nothing happens: the runtime reports every change of the instance at once, so
+   * this is only the net under a lost report. Timeouts are checked when they fall due.
+   */
+  @IsInt()
+  @Min(50)
+  WAITING_RECHECK_MS: number = 10_000;
+
   /** A version not READY this long after its instance started is FAILED (health_timeout). */
   @IsInt()
   @Min(1000)

@@ -8,6 +8,7 @@ const SETTINGS: PlanSettings = {
   crashLoopRestarts: 3,
   driftMaxAttempts: 2,
   pollIntervalMs: 500,
+  waitingRecheckMs: 5000,
 };
 const NOW = new Date('2026-11-21T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -65,6 +66,38 @@ describe('planDeployment', () => {
     const p = plan([version(1, 'CREATED', { isLatest: true })]);
     expect(kinds(p.steps)).toEqual(['apply', 'status', 'route']);
     expect(p.steps[1]).toMatchObject({ kind: 'status', revision: 3, change: { status: 'PENDING' } });
+    expect(p.recheckInMs).toBe(500);
+  });
+
+  it('waits on a starting instance with the long re-check (runtime events wake it), never past the health timeout', () => {
+    const starting = version(1, 'PENDING', { isLatest: true, statusMessage: 'Starting instance' });
+    const p = plan([starting], [obs(1, 'starting')]);
+    expect(kinds(p.steps)).toEqual(['route']);
+    expect(p.recheckInMs).toBe(5000);
+    // 2 s before the health timeout: look again right when it falls due.
+    const late = { ...starting, statusChangedAt: ago(SETTINGS.healthTimeoutMs - 2000) };
+    expect(plan([late], [obs(1, 'starting')]).recheckInMs).toBe(2001);
+    // Never sooner than the poll interval.
+    const due = { ...starting, statusChangedAt: ago(SETTINGS.healthTimeoutMs - 10) };
+    expect(plan([due], [obs(1, 'starting')]).recheckInMs).toBe(500);
+  });
+
+  it('waits on capacity until the pending timeout falls due', () => {
+    const waiting = version(1, 'PENDING', {
+      isLatest: true,
+      statusMessage: 'Waiting to start: 0/1 GPUs free; needs 1',
+      statusChangedAt: ago(SETTINGS.pendingTimeoutMs - 3000),
+    });
+    const p = plan([waiting], [obs(1, 'pending', { message: '0/1 GPUs free; needs 1' })]);
+    expect(kinds(p.steps)).toEqual(['route']);
+    expect(p.recheckInMs).toBe(3001);
+  });
+
+  it('keeps the short re-check when another version needs it (a rollout deleting the old one)', () => {
+    const p = plan(
+      [version(1, 'DELETING'), version(2, 'PENDING', { isLatest: true, statusMessage: 'Starting instance' })],
+      [obs(1, 'ready'), obs(2, 'starting')],
+    );
     expect(p.recheckInMs).toBe(500);
   });
 

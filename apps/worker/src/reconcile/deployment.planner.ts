@@ -35,6 +35,13 @@ export interface PlanSettings {
   crashLoopRestarts: number;
   driftMaxAttempts: number;
   pollIntervalMs: number;
+  /**
+   * Re-check of a version that waits on its instance (starting, waiting for
+   * capacity): the runtime's change events wake the deployment when the
+   * instance moves, so this is only the net under a lost event. Never later
+   * than the next timeout, never sooner than `pollIntervalMs`.
+   */
+  waitingRecheckMs: number;
 }
 
 export interface StatusChange {
@@ -82,6 +89,8 @@ export function planDeployment(
 ): Plan {
   const steps: Step[] = [];
   let recheck = false;
+  /** The soonest re-check asked for by versions that only wait on their instance. */
+  let waitingFor: number | null = null;
   const live = versions.filter((v) => v.status !== 'DELETED');
   const latest = versions.find((v) => v.isLatest);
   const serving = newest(live.filter((v) => v.status === 'READY'));
@@ -121,10 +130,12 @@ export function planDeployment(
         status({ status: 'PENDING', statusMessage: 'Starting instance', reason: null });
         recheck = true;
         break;
-      case 'PENDING':
-        recheck = true;
-        planPending(v, obs, now, settings, steps, status, fail);
+      case 'PENDING': {
+        const waiting = planPending(v, obs, now, settings, steps, status, fail);
+        if (waiting === null) recheck = true;
+        else waitingFor = Math.min(waitingFor ?? Infinity, waiting);
         break;
+      }
       case 'READY':
         planReady(v, obs, settings, steps, status, fail, (r) => (recheck ||= r));
         break;
@@ -141,12 +152,22 @@ export function planDeployment(
       serving: ready && ready.endpoint ? { version: ready.version, endpoint: ready.endpoint } : null,
     });
   }
-  return { steps, recheckInMs: recheck ? settings.pollIntervalMs : null };
+  const recheckInMs = recheck
+    ? settings.pollIntervalMs
+    : waitingFor === null
+      ? null
+      : Math.max(settings.pollIntervalMs, Math.min(settings.waitingRecheckMs, waitingFor));
+  return { steps, recheckInMs };
 }
 
 type StatusFn = (change: StatusChange) => void;
 type FailFn = (reason: string, message: string) => void;
 
+/**
+ * Plans a PENDING version. Returns how long until its next timeout when it
+ * only waits on its instance (the runtime reports when that moves), or null
+ * when it needs the regular re-check.
+ */
 function planPending(
   v: VersionView,
   obs: InstanceObservation,
@@ -155,15 +176,15 @@ function planPending(
   steps: Step[],
   status: StatusFn,
   fail: FailFn,
-): void {
+): number | null {
   const waited = now.getTime() - v.statusChangedAt.getTime();
   const spec = v.spec as InstanceSpec;
   switch (obs.phase) {
     case 'missing':
       steps.push({ kind: 'apply', spec });
-      return;
+      return null;
     case 'terminating':
-      return;
+      return null;
     case 'pending':
       if (waited > settings.pendingTimeoutMs) {
         fail(
@@ -171,10 +192,11 @@ function planPending(
           `The instance could not start within ${human(settings.pendingTimeoutMs)}: ${obs.message}. ` +
             'Free capacity, lower executor_config.gpu, or raise PENDING_TIMEOUT_MS.',
         );
+        return null;
       } else if (v.statusMessage !== `Waiting to start: ${obs.message}`) {
         status({ status: 'PENDING', statusMessage: `Waiting to start: ${obs.message}`, reason: obs.reason ?? null });
       }
-      return;
+      return settings.pendingTimeoutMs - waited + 1;
     case 'ready':
       if (obs.endpoint)
         steps.push({
@@ -184,24 +206,29 @@ function planPending(
           version: v.version,
           endpoint: obs.endpoint,
         });
-      return;
+      return null;
     case 'failed':
     case 'starting': {
       const failure = startupFailure(obs, settings);
-      if (failure) return fail(failure.reason, failure.message);
+      if (failure) {
+        fail(failure.reason, failure.message);
+        return null;
+      }
       if (waited > settings.healthTimeoutMs) {
-        return fail(
+        fail(
           FAILURE_REASONS.healthTimeout,
           `The instance did not become ready within ${human(settings.healthTimeoutMs)}.${tail(obs)} ` +
             'Check its output above; model downloads can take long: raise HEALTH_TIMEOUT_MS if it was still loading.',
         );
+        return null;
       }
+      const untilTimeout = settings.healthTimeoutMs - waited + 1;
       // While recovering, the message that says why stays; otherwise it tracks restarts.
-      if (v.statusReason && RECOVERING.has(v.statusReason)) return;
+      if (v.statusReason && RECOVERING.has(v.statusReason)) return untilTimeout;
       const message =
         obs.restarts > 0 ? `Starting instance (restarts: ${obs.restarts}): ${obs.message}` : 'Starting instance';
       if (v.statusMessage !== message) status({ status: 'PENDING', statusMessage: message });
-      return;
+      return untilTimeout;
     }
   }
 }

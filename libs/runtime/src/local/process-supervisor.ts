@@ -175,7 +175,12 @@ export class InstanceSupervisor {
     return this.start();
   }
 
-  /** Polls an adopted process, probes readiness, follows the log. `always` probes even a ready instance. */
+  /**
+   * Polls an adopted process, probes readiness, follows the log. `always` probes even a ready
+   * instance. The log is only caught up while the instance is not serving: a tail is what a
+   * failure message shows, and reading it on every look at hundreds of healthy instances
+   * costs the worker more than the rest of the look.
+   */
   async refresh(probe: 'always' | 'when-needed'): Promise<void> {
     const status = this.status;
     if (
@@ -195,7 +200,7 @@ export class InstanceSupervisor {
       const stale = Date.now() - this.readiness.checkedAt >= this.ctx.options.probeIntervalMs;
       if (probe === 'always' || !this.readiness.ready || stale) await this.probe();
     }
-    await this.pollLog();
+    if (this.status.kind !== 'running' || !this.readiness.ready || this.terminating) await this.pollLog();
   }
 
   /** Catches the log tail up with the file (cheap: a stat and a read of what is new). */
