@@ -26,7 +26,6 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
-  createWriteStream,
   mkdirSync,
   openSync,
   mkdtempSync,
