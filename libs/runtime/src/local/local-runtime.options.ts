@@ -37,8 +37,8 @@ export interface LocalRuntimeOptions {
   /** How often readiness is probed and adopted processes are checked (default 1000 ms). */
   probeIntervalMs?: number;
   /**
-   * First readiness probe of a new process, this long after it started; the
-   * next ones double the wait until it reaches `probeIntervalMs` (default 50 ms).
+   * First readiness probe of a new process, this long after it started; each
+   * next wait is half as long again, until it reaches `probeIntervalMs` (default 50 ms).
    */
   startupProbeInitialMs?: number;
   /**

@@ -377,10 +377,10 @@ export class InstanceSupervisor {
 
   /**
    * A process just started is probed after `startupProbeInitialMs`, then at
-   * doubling intervals until it is ready or the interval reaches the tick's
-   * (which probes it from then on): a server that starts in 100 ms is seen
-   * ready within a few dozen ms, while one that takes minutes costs no more
-   * probes than the tick's.
+   * intervals growing by half until it is ready or the interval reaches the
+   * tick's (which probes it from then on): a server that starts in half a
+   * second is seen ready within about a hundred ms, while one that takes
+   * minutes costs no more probes than the tick's.
    */
   private scheduleStartupProbe(tracker: ReadinessTracker, delayMs: number): void {
     if (delayMs >= this.ctx.options.probeIntervalMs) return;
@@ -389,7 +389,7 @@ export class InstanceSupervisor {
       if (this.readiness !== tracker || tracker.ready || this.status.kind !== 'running' || this.terminating) return;
       if (this.detached) return;
       void this.probe().then(() => {
-        if (!tracker.ready) this.scheduleStartupProbe(tracker, delayMs * 2);
+        if (!tracker.ready) this.scheduleStartupProbe(tracker, Math.ceil(delayMs * 1.5));
       });
     }, delayMs);
     timer.unref();
