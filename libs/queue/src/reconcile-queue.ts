@@ -3,6 +3,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JOBS, RECONCILE_QUEUE, reconcileKey, type ReconcileJob } from './queues.js';
 
+/** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
+export const BACKGROUND_PRIORITY = 10;
+
 /**
  * Enqueues reconcile jobs. Deduplicated per deployment with
  * `keepLastIfActive`: while a job for a deployment runs, one more is kept and
@@ -10,9 +13,6 @@ import { JOBS, RECONCILE_QUEUE, reconcileKey, type ReconcileJob } from './queues
  * deployment never runs twice at once. `replace` lets a request for now take
  * the place of a delayed re-check.
  */
-/** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
-export const BACKGROUND_PRIORITY = 10;
-
 export class ReconcileQueue {
   private readonly logger = new Logger(ReconcileQueue.name);
   readonly queue: Queue<ReconcileJob>;

@@ -57,7 +57,7 @@ export class InstanceSupervisor {
   private readonly log: LogFollower;
   private readonly owner: Ownership;
   private launching: Promise<void> | null = null;
-  /** Probes of a process that has not been ready yet, faster than the runtime's tick (see startupProbes). */
+  /** Probes of a process that has not been ready yet, faster than the runtime's tick (see scheduleStartupProbe). */
   private startupProbe: NodeJS.Timeout | null = null;
   private terminating = false;
   /** The runtime closed: leave the process alone, write nothing more. */
