@@ -386,8 +386,8 @@ export class InstanceSupervisor {
     if (delayMs >= this.ctx.options.probeIntervalMs) return;
     const timer = setTimeout(() => {
       if (this.startupProbe === timer) this.startupProbe = null;
-      if (this.readiness !== tracker || tracker.ready || this.status.kind !== 'running' || this.terminating) return;
-      if (this.detached) return;
+      const current = this.readiness === tracker && this.status.kind === 'running';
+      if (!current || tracker.ready || this.terminating || this.detached) return;
       void this.probe().then(() => {
         if (!tracker.ready) this.scheduleStartupProbe(tracker, Math.ceil(delayMs * 1.5));
       });
