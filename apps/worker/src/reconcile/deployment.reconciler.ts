@@ -68,13 +68,15 @@ export class DeploymentReconciler {
           case 'delete':
             await this.runtime.delete(step.instanceId);
             break;
-          case 'status':
-            await this.deployments.setStatusById(step.versionId, { ...step.change, expectedRevision: step.revision });
+          case 'status': {
+            const row = rows.find((r) => r.id === step.versionId) as ReconcileVersion;
+            await this.deployments.setStatusFrom(row, { ...step.change, expectedRevision: step.revision });
             this.logger.log(
-              `${workspace}/${name} v${rows.find((r) => r.id === step.versionId)?.version}: ${step.change.status} ${firstLine(step.change.statusMessage)}`,
+              `${workspace}/${name} v${row.version}: ${step.change.status} ${firstLine(step.change.statusMessage)}`,
             );
             moved = true;
             break;
+          }
           case 'discover':
             moved = (await this.discover(workspace, name, rows, step)) || moved;
             break;
@@ -122,7 +124,7 @@ export class DeploymentReconciler {
       if (!nonCompliant) {
         const pending = `The instance is ready but its model list could not be read (${(error as Error).message}); retrying`;
         if (row.statusMessage !== pending) {
-          await this.deployments.setStatusById(row.id, {
+          await this.deployments.setStatusFrom(row, {
             status: 'PENDING',
             statusMessage: pending,
             expectedRevision: step.revision,
@@ -140,7 +142,7 @@ export class DeploymentReconciler {
       hostUrl: step.endpoint,
       servedModels,
     });
-    await this.deployments.setStatusById(row.id, {
+    await this.deployments.setStatusFrom(row, {
       status: 'READY',
       statusMessage: message,
       reason: null,

@@ -12,7 +12,6 @@ import {
   type DeploymentStatus,
 } from '#domain';
 import {
-  Prisma,
   type DeploymentConfigVersion,
   type DeploymentStatusEvent,
   type DeploymentVersion,
@@ -193,15 +192,64 @@ export class DeploymentRepository {
     });
   }
 
-  /** The same by version id, for the workers; returns the new revision. */
-  setStatusById(id: string, write: StatusWrite): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<
-        LockedVersion[]
-      >`SELECT ${LOCKED_COLUMNS} FROM deployment_versions WHERE id = ${id} FOR UPDATE`;
-      if (!rows[0]) throw new NotFoundError('deployment', id);
-      return applyStatus(tx, rows[0], write);
-    });
+  /**
+   * The same for the workers, from the row they read: one statement that
+   * compare-and-sets the revision, appends the history entry and trims the
+   * history (no lock, no transaction round trips). The transition and the
+   * no-op check are made against `current`, which is what the row still is
+   * when its revision matches. Returns the new revision; a row that moved on
+   * (or is gone) is a ConcurrentModificationError, and the caller reads again.
+   */
+  async setStatusFrom(current: StatusRow, write: StatusWrite & { expectedRevision: number }): Promise<number> {
+    if (write.expectedRevision !== current.revision) throw new ConcurrentModificationError();
+    const change = statusChange(
+      {
+        status: current.status as DeploymentStatus,
+        status_message: current.statusMessage,
+        status_reason: current.statusReason,
+        model_provider_id: current.modelProviderId,
+        endpoint: current.endpoint,
+        recovery_attempts: current.recoveryAttempts,
+      },
+      write,
+    );
+    if (change === null) return current.revision;
+    const { rowCount } = await this.prisma.pool.query(
+      `WITH moved AS (
+         UPDATE deployment_versions SET status = $3::"DeploymentStatus", status_message = $4, status_reason = $5,
+           status_changed_at = CASE WHEN $6 THEN now() ELSE status_changed_at END,
+           model_provider_id = CASE WHEN $7 THEN $8 ELSE model_provider_id END,
+           endpoint = CASE WHEN $9 THEN $10 ELSE endpoint END,
+           recovery_attempts = coalesce($11, recovery_attempts),
+           revision = revision + 1, updated_at = now()
+         WHERE id = $1 AND revision = $2
+         RETURNING id
+       ), entry AS (
+         INSERT INTO deployment_status_events (deployment_version_id, status, status_message)
+         SELECT id, $3::"DeploymentStatus", $4 FROM moved WHERE $12
+       ), trimmed AS (
+         DELETE FROM deployment_status_events WHERE $12 AND deployment_version_id = $1 AND EXISTS (SELECT 1 FROM moved)
+           AND id <= (SELECT id FROM deployment_status_events WHERE deployment_version_id = $1
+                      ORDER BY id DESC OFFSET ${MAX_STATUS_HISTORY - 1} LIMIT 1)
+       )
+       SELECT id FROM moved`,
+      [
+        current.id,
+        current.revision,
+        write.status,
+        write.statusMessage,
+        change.reason,
+        change.statusChanged,
+        write.modelProviderId !== undefined,
+        write.modelProviderId ?? null,
+        write.endpoint !== undefined,
+        write.endpoint ?? null,
+        write.recoveryAttempts ?? null,
+        change.historyEntry,
+      ],
+    );
+    if (rowCount === 0) throw new ConcurrentModificationError();
+    return current.revision + 1;
   }
 
   /**
@@ -296,9 +344,6 @@ interface LockedVersion {
   is_latest: boolean;
 }
 
-const LOCKED_COLUMNS = Prisma.sql`id, status::text AS status, status_message, status_reason, model_provider_id, endpoint,
-  recovery_attempts, revision, is_latest`;
-
 /**
  * Writes a status to a locked version row through the transition table.
  * Writing what is already stored changes nothing (no history entry, same
@@ -308,6 +353,40 @@ async function applyStatus(tx: Tx, current: LockedVersion, write: StatusWrite): 
   if (write.expectedRevision !== undefined && write.expectedRevision !== current.revision) {
     throw new ConcurrentModificationError();
   }
+  const change = statusChange(current, write);
+  if (change === null) return current.revision;
+  await tx.deploymentVersion.update({
+    where: { id: current.id },
+    data: {
+      status: write.status,
+      statusMessage: write.statusMessage,
+      statusReason: change.reason,
+      ...(change.statusChanged ? { statusChangedAt: new Date() } : {}),
+      ...(write.modelProviderId !== undefined ? { modelProviderId: write.modelProviderId } : {}),
+      ...(write.endpoint !== undefined ? { endpoint: write.endpoint } : {}),
+      ...(write.recoveryAttempts !== undefined ? { recoveryAttempts: write.recoveryAttempts } : {}),
+      revision: { increment: 1 },
+    },
+  });
+  if (change.historyEntry) await appendHistory(tx, current.id, write.status, write.statusMessage);
+  return current.revision + 1;
+}
+
+/** The fields of a version a status write compares against. */
+type StoredStatus = Pick<
+  LockedVersion,
+  'status' | 'status_message' | 'status_reason' | 'model_provider_id' | 'endpoint' | 'recovery_attempts'
+>;
+
+/**
+ * What a status write changes, through the transition table; null when it
+ * writes what is already stored (no history entry, same revision). History
+ * gets an entry when the status or the message changes.
+ */
+function statusChange(
+  current: StoredStatus,
+  write: StatusWrite,
+): { statusChanged: boolean; reason: string | null; historyEntry: boolean } | null {
   const statusChanged = current.status !== write.status;
   const reason = write.reason !== undefined ? write.reason : statusChanged ? null : current.status_reason;
   const changed = (key: 'modelProviderId' | 'endpoint' | 'recoveryAttempts', stored: unknown) =>
@@ -320,26 +399,10 @@ async function applyStatus(tx: Tx, current: LockedVersion, write: StatusWrite): 
     !changed('endpoint', current.endpoint) &&
     !changed('recoveryAttempts', current.recovery_attempts)
   ) {
-    return current.revision;
+    return null;
   }
   assertTransition(current.status, write.status);
-  await tx.deploymentVersion.update({
-    where: { id: current.id },
-    data: {
-      status: write.status,
-      statusMessage: write.statusMessage,
-      statusReason: reason,
-      ...(statusChanged ? { statusChangedAt: new Date() } : {}),
-      ...(write.modelProviderId !== undefined ? { modelProviderId: write.modelProviderId } : {}),
-      ...(write.endpoint !== undefined ? { endpoint: write.endpoint } : {}),
-      ...(write.recoveryAttempts !== undefined ? { recoveryAttempts: write.recoveryAttempts } : {}),
-      revision: { increment: 1 },
-    },
-  });
-  if (statusChanged || current.status_message !== write.statusMessage) {
-    await appendHistory(tx, current.id, write.status, write.statusMessage);
-  }
-  return current.revision + 1;
+  return { statusChanged, reason, historyEntry: statusChanged || current.status_message !== write.statusMessage };
 }
 
 async function lockVersion(
@@ -453,6 +516,12 @@ async function insertVersion(
     include: WITH_HISTORY,
   });
 }
+
+/** What setStatusFrom compares a write against: the row as the worker read it. */
+export type StatusRow = Pick<
+  DeploymentVersion,
+  'id' | 'status' | 'statusMessage' | 'statusReason' | 'modelProviderId' | 'endpoint' | 'recoveryAttempts' | 'revision'
+>;
 
 /** A version as the reconciler needs it: its row and the config it runs. */
 export type ReconcileVersion = DeploymentVersion & {

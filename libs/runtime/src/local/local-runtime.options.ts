@@ -42,9 +42,11 @@ export interface LocalRuntimeOptions {
    */
   startupProbeInitialMs?: number;
   /**
-   * Niceness the instances run at (`nice -n`, and their autogroup's; 0 to 19;
-   * default 0). A machine running many instances keeps its API and worker
-   * responsive with 19: the servers' start-up never starves the control plane.
+   * Niceness the instances run at (0 to 19; default 0). They share the
+   * launcher's session, so with autogroup scheduling all of them together
+   * weigh one session against the control plane's, and inside it the launcher
+   * comes before instances at 19: a machine running many instances keeps
+   * starting them, and its API and worker stay responsive.
    */
   nice?: number;
   /** Timeout of one readiness request (default 1000 ms). */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DomainError } from '#domain';
 import { EventEmitter } from 'node:events';
+import { watch, type FSWatcher } from 'node:fs';
 import {
   missing,
   type InstanceEvent,
@@ -20,6 +21,7 @@ import {
   type RuntimeLogger,
 } from './local-runtime.options.js';
 import { PortBook } from './ports.js';
+import { ProcessLauncher } from './process-launcher.js';
 import { InstanceSupervisor, type LocalInstanceInfo, type SupervisorContext } from './process-supervisor.js';
 import { stopInstance } from './process-table.js';
 
@@ -33,8 +35,10 @@ const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
  * report `exited`/`start_failed`/`crash_loop`, and a graceful stop of the
  * whole process group.
  *
- * The processes outlive the worker: each runs detached in its own process
- * group, writes straight to `<stateDir>/logs/<id>.log`, and has a record in
+ * The processes outlive the worker: a small launcher process starts them in
+ * a session of its own (one CPU share for all of them, not one each, under
+ * autogroup scheduling), each in its own process group; they write straight
+ * to `<stateDir>/logs/<id>.log`, and each has a record in
  * `<stateDir>/instances/<id>.json`. A new LocalRuntime on the same state
  * directory adopts the ones still running and restarts the ones that died.
  * One LocalRuntime at a time may supervise a state directory.
@@ -55,6 +59,7 @@ export class LocalRuntime implements Runtime {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private closed = false;
+  private logWatch: FSWatcher | null = null;
 
   constructor(options: LocalRuntimeOptions) {
     this.options = resolveLocalRuntimeOptions(options);
@@ -65,6 +70,7 @@ export class LocalRuntime implements Runtime {
       store: new InstanceStore(this.options.stateDir),
       ports: new PortBook(this.options.host),
       logger: this.logger,
+      launcher: new ProcessLauncher({ nice: this.options.nice, env: launcherEnv(this.options.baseEnv) }),
       changed: (record, change) => {
         const { workspace, deployment, version } = record.labels;
         this.events.emit('change', { instanceId: record.instanceId, change, workspace, deployment, version });
@@ -147,9 +153,11 @@ export class LocalRuntime implements Runtime {
     this.closed = true;
     await this.loading?.catch(() => undefined);
     if (this.timer !== null) clearInterval(this.timer);
+    this.logWatch?.close();
     await this.locks.drain();
     await this.ticking;
     for (const supervisor of this.supervisors.values()) supervisor.detach();
+    this.ctx.launcher.close();
     this.events.removeAllListeners();
     await this.ctx.store.flush();
   }
@@ -176,6 +184,27 @@ export class LocalRuntime implements Runtime {
     this.schedulePending();
     this.timer = setInterval(() => void this.tick(), this.options.probeIntervalMs);
     this.timer.unref();
+    this.watchLogs();
+  }
+
+  /**
+   * Output from a starting instance gets it probed at once (see
+   * InstanceSupervisor.outputSeen). One inotify watch on the logs directory;
+   * where the platform has none, the start-up probes and the tick remain.
+   */
+  private watchLogs(): void {
+    try {
+      this.logWatch = watch(this.ctx.store.logsDir, { persistent: false }, (_event, filename) => {
+        const name = filename?.toString();
+        if (name?.endsWith('.log')) this.supervisors.get(name.slice(0, -'.log'.length))?.outputSeen();
+      });
+      this.logWatch.on('error', () => {
+        this.logWatch?.close();
+        this.logWatch = null;
+      });
+    } catch (error) {
+      this.logger.warn(`Not watching instance logs (${(error as Error).message}); readiness is found by polling`);
+    }
   }
 
   private async observeOne(supervisor: InstanceSupervisor): Promise<InstanceObservation> {
@@ -244,4 +273,9 @@ function validateSpec(spec: InstanceSpec): void {
   if (problems.length > 0) {
     throw new DomainError('invalid', 'runtime/invalid_spec', `Invalid instance spec: ${problems.join('; ')}`);
   }
+}
+
+/** The launcher's own environment: only a PATH, to find perl and nice on. */
+function launcherEnv(baseEnv: Record<string, string>): Record<string, string> {
+  return { PATH: baseEnv.PATH ?? '/usr/bin:/bin' };
 }

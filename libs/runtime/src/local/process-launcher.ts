@@ -1,84 +1,156 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { LauncherMessage, SpawnRequest } from './launcher-protocol.js';
 import { ownershipEnv, type Ownership } from './process-table.js';
 
-export type Launched = { child: ChildProcess; pid: number } | { error: Error };
+/** How a launched process ended; null when its exit can no longer be reported (the launcher is gone: poll it). */
+export type ExitReport = { code: number | null; signal: NodeJS.Signals | null } | null;
 
-/**
- * Starts `argv` detached, in its own session and process group, so that a
- * worker restart (or a Ctrl-C in the worker's terminal) does not reach it,
- * with stdout and stderr appended straight to `logPath`: no pipe through
- * the worker, so the server never blocks on it or dies with it. The child is
- * unref'd: it does not keep the worker alive. With `nice` > 0 it runs under
- * `nice -n` (which execs it: the pid is the server's, every thread of it
- * niced), once the program itself is known to exist, so a missing program
- * still fails here with ENOENT rather than as an exit of `nice`.
- */
-export async function launchDetached(
-  argv: string[],
-  env: Record<string, string>,
-  logPath: string,
-  nice = 0,
-): Promise<Launched> {
-  let command = argv;
-  if (nice > 0) {
-    const program = findProgram(argv[0], env.PATH ?? '');
-    const niceProgram = findProgram('nice', env.PATH ?? '');
-    if (program === null) return { error: Object.assign(new Error(`spawn ${argv[0]} ENOENT`), { code: 'ENOENT' }) };
-    if (niceProgram !== null) command = [niceProgram, '-n', String(nice), program, ...argv.slice(1)];
-  }
-  const fd = openSync(logPath, 'a', 0o600);
-  let child: ChildProcess;
-  try {
-    child = spawn(command[0], command.slice(1), { detached: true, stdio: ['ignore', fd, fd], env });
-  } catch (error) {
-    return { error: error as Error };
-  } finally {
-    closeSync(fd);
-  }
-  if (child.pid === undefined) {
-    // The program could not be run (ENOENT, EACCES): Node reports it as an 'error' event on the next tick.
-    return { error: await new Promise<Error>((resolve) => child.once('error', resolve)) };
-  }
-  child.unref();
-  if (nice > 0) niceAutogroup(child.pid, nice);
-  return { child, pid: child.pid };
-}
+/** A started process: its exit is reported once, to the listener. */
+export class LaunchedProcess {
+  private listener: ((exit: ExitReport) => void) | null = null;
+  private report: { exit: ExitReport } | null = null;
 
-/**
- * A detached child leads a session of its own, and with Linux's autogroup
- * scheduling (on by default on desktops and many servers) each session is a
- * group that gets an equal share of the CPU whatever its processes' nice
- * values: a hundred instances starting would get a hundred shares to the
- * worker's one. Their group's own nice value is what lowers that share.
- * Best effort: without autogroup the file is missing, and `nice -n` suffices.
- */
-function niceAutogroup(pid: number, nice: number): void {
-  try {
-    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
-  } catch {
-    // no autogroup scheduling here (or the process is already gone)
+  constructor(
+    readonly pid: number,
+    /** Its own process group (the pid), or null when it shares the launcher's. */
+    readonly pgid: number | null,
+  ) {}
+
+  onExit(listener: (exit: ExitReport) => void): void {
+    this.listener = listener;
+    if (this.report !== null) listener(this.report.exit);
+  }
+
+  /** @internal */
+  settle(exit: ExitReport): void {
+    if (this.report !== null) return;
+    this.report = { exit };
+    this.listener?.(exit);
   }
 }
 
-/** `name` as an executable path: itself when it holds a slash, else the first match on `path`; null when none. */
-export function findProgram(name: string, path: string): string | null {
-  const candidates = name.includes('/')
-    ? [name]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, name));
-  for (const candidate of candidates) {
+export type Launched = LaunchedProcess | { error: Error };
+
+/**
+ * The runtime's side of the launcher process (see launcher-main): started
+ * on the first launch, in a session of its own, and again after it died.
+ * The channel holds the worker's event loop open only while a launch waits
+ * for its answer.
+ */
+export class ProcessLauncher {
+  private child: ChildProcess | null = null;
+  private nextRef = 1;
+  private readonly waiting = new Map<number, (launched: Launched) => void>();
+  private readonly running = new Map<number, LaunchedProcess>();
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      /** Niceness of the instances. */
+      nice: number;
+      /** The launcher's own environment (a PATH to find perl and nice on). */
+      env: Record<string, string>;
+    },
+  ) {}
+
+  /** Starts `argv` with `env`, stdout and stderr appended to `logPath`. */
+  launch(argv: string[], env: Record<string, string>, logPath: string): Promise<Launched> {
+    if (this.closed) return Promise.resolve({ error: new Error('the process launcher is closed') });
+    let child: ChildProcess;
     try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
+      child = this.child ?? this.start();
+    } catch (error) {
+      return Promise.resolve({ error: new Error(`the process launcher could not start: ${(error as Error).message}`) });
+    }
+    const ref = this.nextRef++;
+    const request: SpawnRequest = { op: 'spawn', ref, argv, env, logPath, nice: this.options.nice };
+    return new Promise<Launched>((resolve) => {
+      this.waiting.set(ref, resolve);
+      this.holdOpen(true);
+      child.send(request, (error) => {
+        if (error)
+          this.answer(ref, { error: new Error(`the process launcher did not take the request: ${error.message}`) });
+      });
+    });
+  }
+
+  /** Lets the launcher go; the processes it started keep running. Their exits are no longer reported. */
+  close(): void {
+    this.closed = true;
+    const child = this.child;
+    this.child = null;
+    if (child?.connected) child.disconnect();
+    this.orphan('the process launcher is closed');
+  }
+
+  private start(): ChildProcess {
+    const child = fork(launcherScript(), [], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: this.options.env,
+      execArgv: [],
+    });
+    child.unref();
+    child.on('message', (message: LauncherMessage) => this.receive(message));
+    child.on('error', () => undefined); // a send after the launcher died: the exit handler answers the waiting
+    child.once('exit', () => {
+      if (this.child === child) this.child = null;
+      this.orphan('the process launcher exited');
+    });
+    this.child = child;
+    this.holdOpen(false);
+    return child;
+  }
+
+  private receive(message: LauncherMessage): void {
+    switch (message.op) {
+      case 'spawned': {
+        const launched = new LaunchedProcess(message.pid, message.pgid);
+        this.running.set(message.pid, launched);
+        this.answer(message.ref, launched);
+        break;
+      }
+      case 'failed':
+        this.answer(message.ref, { error: Object.assign(new Error(message.message), { code: message.code }) });
+        break;
+      case 'exit':
+        this.running.get(message.pid)?.settle({ code: message.code, signal: message.signal });
+        this.running.delete(message.pid);
+        break;
     }
   }
-  return null;
+
+  private answer(ref: number, launched: Launched): void {
+    const resolve = this.waiting.get(ref);
+    if (resolve === undefined) return;
+    this.waiting.delete(ref);
+    this.holdOpen(this.waiting.size > 0);
+    resolve(launched);
+  }
+
+  /** The launcher is gone: launches waiting fail, running processes are polled from now on. */
+  private orphan(reason: string): void {
+    for (const ref of [...this.waiting.keys()]) this.answer(ref, { error: new Error(reason) });
+    for (const launched of this.running.values()) launched.settle(null);
+    this.running.clear();
+  }
+
+  private holdOpen(hold: boolean): void {
+    const channel = this.child?.channel as { ref(): void; unref(): void } | undefined;
+    if (hold) channel?.ref();
+    else channel?.unref();
+  }
+}
+
+/** The compiled launcher beside this module, or (when this module runs from source, as under Jest) the build's. */
+function launcherScript(): string {
+  const beside = fileURLToPath(new URL('./launcher-main.js', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = fileURLToPath(new URL('../../../../dist/libs/runtime/src/local/launcher-main.js', import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error(`${beside} is missing (run the build)`);
 }
 
 /**

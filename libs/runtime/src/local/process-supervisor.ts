@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import type { InstanceChange, InstanceObservation, InstanceSpec } from '../runtime.js';
 import type { CommandTemplate } from './command-template.js';
@@ -6,7 +5,7 @@ import type { InstanceExit, InstanceRecord, InstanceStore } from './instance-sto
 import type { ResolvedLocalRuntimeOptions, RuntimeLogger } from './local-runtime.options.js';
 import { LogFollower } from './log-ring.js';
 import type { PortBook } from './ports.js';
-import { instanceEnvironment, launchDetached } from './process-launcher.js';
+import { instanceEnvironment, type LaunchedProcess, type ProcessLauncher } from './process-launcher.js';
 import { isOwnedAlive, signalInstance, stopInstance, type Ownership } from './process-table.js';
 import { ReadinessTracker, type ReadinessChange } from './readiness-probe.js';
 import { describeExit, formatMs, observeInstance } from './instance-observation.js';
@@ -17,6 +16,7 @@ export interface SupervisorContext {
   store: InstanceStore;
   ports: PortBook;
   logger: RuntimeLogger;
+  launcher: ProcessLauncher;
   /** Told of every change of an instance (see Runtime.watch). */
   changed(record: InstanceRecord, change: InstanceChange): void;
 }
@@ -40,8 +40,11 @@ export interface LocalInstanceInfo {
 type Status =
   | { kind: 'pending' }
   | { kind: 'launching' }
-  /** `child` is null for a process adopted from an earlier worker: it is polled, not awaited. */
-  | { kind: 'running'; pid: number; child: ChildProcess | null }
+  /**
+   * `process` is null for a process adopted from an earlier worker, or whose launcher died:
+   * it is polled, not awaited.
+   */
+  | { kind: 'running'; pid: number; process: LaunchedProcess | null }
   | { kind: 'backoff'; timer: NodeJS.Timeout | null }
   | { kind: 'stopped' };
 
@@ -140,7 +143,7 @@ export class InstanceSupervisor {
   resume(): void {
     const r = this.record;
     if (r.state === 'running' && r.pid !== null && isOwnedAlive(r.pid, this.owner)) {
-      this.status = { kind: 'running', pid: r.pid, child: null };
+      this.status = { kind: 'running', pid: r.pid, process: null };
       this.readiness = this.newReadiness({
         ready: r.readySince !== null,
         detail: 'not probed yet (adopted from an earlier worker)',
@@ -185,7 +188,7 @@ export class InstanceSupervisor {
     const status = this.status;
     if (
       status.kind === 'running' &&
-      status.child === null &&
+      status.process === null &&
       !this.terminating &&
       !isOwnedAlive(status.pid, this.owner)
     ) {
@@ -256,7 +259,7 @@ export class InstanceSupervisor {
       port: r.port,
       gpuIds: [...r.gpuIds],
       argv: [...r.argv],
-      adopted: running !== null && running.child === null,
+      adopted: running !== null && running.process === null,
       logPath: this.ctx.store.logPath(r.instanceId),
       recordPath: this.ctx.store.recordPath(r.instanceId),
     };
@@ -282,7 +285,7 @@ export class InstanceSupervisor {
       port,
       owner: this.owner,
     });
-    const launched = await launchDetached(argv, env, this.ctx.store.logPath(r.instanceId), this.ctx.options.nice);
+    const launched = await this.ctx.launcher.launch(argv, env, this.ctx.store.logPath(r.instanceId));
     if ('error' in launched) {
       if (this.terminating || this.detached) return;
       r.startedAt = startedAt.toISOString();
@@ -292,17 +295,23 @@ export class InstanceSupervisor {
         detail: `could not be started (${argv[0]}: ${launched.error.message})`,
       });
     }
-    const { child, pid } = launched;
-    child.on('error', (error) => this.ctx.logger.warn(`${r.instanceId}: ${error.message}`));
-    child.once('exit', (code, signal) => {
-      // A delete or a closed runtime handles (or leaves alone) the exit itself.
-      if (this.status.kind === 'running' && this.status.child === child && !this.terminating && !this.detached) {
-        this.handleExit({ code, signal });
-      }
-    });
-    Object.assign(r, { state: 'running', pid, pgid: pid, startedAt: startedAt.toISOString(), readySince: null });
+    const { pid, pgid } = launched;
+    // Recorded before anything else can happen to it: a stop must find the process group.
+    Object.assign(r, { state: 'running', pid, pgid, startedAt: startedAt.toISOString(), readySince: null });
     r.nextRestartAt = null;
-    this.status = { kind: 'running', pid, child };
+    this.status = { kind: 'running', pid, process: launched };
+    if (this.terminating || this.detached) {
+      // Deleted or closed while the launcher started it: a delete stops it (the record has it now).
+      void this.persist();
+      return;
+    }
+    launched.onExit((exit) => {
+      const current = this.status;
+      // A delete or a closed runtime handles (or leaves alone) the exit itself.
+      if (current.kind !== 'running' || current.process !== launched || this.terminating || this.detached) return;
+      if (exit === null) this.status = { kind: 'running', pid, process: null };
+      else this.handleExit(exit);
+    });
     this.readiness = this.newReadiness();
     this.ctx.logger.log(`${r.instanceId}: started pid ${pid} on port ${port}`);
     await this.persist();
@@ -394,6 +403,17 @@ export class InstanceSupervisor {
     }, delayMs);
     timer.unref();
     this.startupProbe = timer;
+  }
+
+  /**
+   * The server wrote to its log (LocalRuntime watches the directory): one
+   * that is starting has likely just said it listens, so it is probed now
+   * rather than at the next start-up probe, which may be most of a second
+   * away for a server that took seconds to start.
+   */
+  outputSeen(): void {
+    if (this.status.kind !== 'running' || this.readiness.ready || this.terminating || this.detached) return;
+    void this.readiness.probeFresh(this.probeUrl());
   }
 
   private probe(): Promise<void> {

@@ -24,8 +24,11 @@ export function ownershipEnv({ instanceId, stateDir }: Ownership): Record<string
 const HAS_PROC = existsSync('/proc/self/stat');
 
 interface ProcStat {
+  pid: number;
   state: string;
   pgrp: number;
+  /** Clock ticks since boot: with the pid, names one process (pids are recycled, this pair is not). */
+  start: string;
 }
 
 function readStat(pid: number): ProcStat | null {
@@ -33,7 +36,7 @@ function readStat(pid: number): ProcStat | null {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses; the fields after the last ')' do not.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], pgrp: Number(fields[2]) };
+    return { pid, state: fields[0], pgrp: Number(fields[2]), start: fields[19] };
   } catch {
     return null;
   }
@@ -55,28 +58,74 @@ export function isRunning(pid: number): boolean {
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
 }
 
-/** True or false when /proc answers, null when the environment cannot be read. */
-function carriesOwnership(pid: number, { instanceId, stateDir }: Ownership): boolean | null {
+/**
+ * The ownership variables of one process, read from /proc once per process
+ * (pid and start time): a stop scans every process on the machine, several
+ * times, and hundreds of instances stopping at once would otherwise read
+ * every environment again on each scan. `unreadable` when /proc refuses.
+ */
+const ownershipCache = new Map<string, Ownership | null | 'unreadable'>();
+
+function ownershipOf(stat: ProcStat): Ownership | null | 'unreadable' {
+  const key = `${stat.pid}:${stat.start}`;
+  const cached = ownershipCache.get(key);
+  if (cached !== undefined) return cached;
+  let found: Ownership | null | 'unreadable';
   try {
-    const vars = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    return vars.includes(`${INSTANCE_ID_VAR}=${instanceId}`) && vars.includes(`${STATE_DIR_VAR}=${stateDir}`);
+    let instanceId: string | null = null;
+    let stateDir: string | null = null;
+    for (const entry of readFileSync(`/proc/${stat.pid}/environ`, 'utf8').split('\0')) {
+      if (entry.startsWith(`${INSTANCE_ID_VAR}=`)) instanceId = entry.slice(INSTANCE_ID_VAR.length + 1);
+      else if (entry.startsWith(`${STATE_DIR_VAR}=`)) stateDir = entry.slice(STATE_DIR_VAR.length + 1);
+    }
+    found = instanceId !== null && stateDir !== null ? { instanceId, stateDir } : null;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? false : null;
+    // Gone meanwhile: not ours, and not worth remembering.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    found = 'unreadable';
   }
+  ownershipCache.set(key, found);
+  return found;
+}
+
+/** True or false when /proc answers, null when the environment cannot be read. */
+function carriesOwnership(stat: ProcStat, { instanceId, stateDir }: Ownership): boolean | null {
+  const found = ownershipOf(stat);
+  if (found === 'unreadable') return null;
+  return found !== null && found.instanceId === instanceId && found.stateDir === stateDir;
 }
 
 /** The process is alive and is one of this instance's processes (not a recycled pid). */
 export function isOwnedAlive(pid: number, owner: Ownership): boolean {
-  if (!isRunning(pid)) return false;
-  if (!HAS_PROC) return true;
-  return carriesOwnership(pid, owner) === true;
+  if (!HAS_PROC) return signalZero(pid);
+  const stat = readStat(pid);
+  if (stat === null || stat.state === 'Z' || stat.state === 'X') return false;
+  return carriesOwnership(stat, owner) === true;
 }
 
-function listPids(): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
+/** How long a scan of /proc serves the stops that ask for one (they poll every 50 ms). */
+const SCAN_MAX_AGE_MS = 25;
+let scan: { at: number; stats: ProcStat[] } | null = null;
+
+/**
+ * Every live process but this one, from a scan at most `maxAgeMs` old: the
+ * waits of hundreds of instances stopping at once share scans instead of
+ * each reading all of /proc every 50 ms. Signals take a fresh scan, so they
+ * reach a process started a moment ago.
+ */
+function processTable(maxAgeMs: number): ProcStat[] {
+  const now = Date.now();
+  if (scan !== null && now - scan.at < maxAgeMs) return scan.stats;
+  const stats: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const stat = readStat(Number(name));
+    if (stat !== null && stat.state !== 'Z' && stat.state !== 'X') stats.push(stat);
+  }
+  const live = new Set(stats.map((stat) => `${stat.pid}:${stat.start}`));
+  for (const key of ownershipCache.keys()) if (!live.has(key)) ownershipCache.delete(key);
+  scan = { at: now, stats };
+  return stats;
 }
 
 /**
@@ -85,18 +134,16 @@ function listPids(): number[] {
  * any process carrying its ownership variables that left the group (a
  * daemonising helper). This is the local stand-in for a container's cgroup.
  */
-export function instanceProcesses(owner: Ownership, pgid: number | null): InstanceProcesses {
+export function instanceProcesses(owner: Ownership, pgid: number | null, maxAgeMs = 0): InstanceProcesses {
   if (!HAS_PROC) {
     const alive = pgid !== null && signalZero(-pgid);
     return { group: alive, pids: alive && pgid !== null ? [pgid] : [], strays: [] };
   }
   const grouped: number[] = [];
   const marked: number[] = [];
-  for (const pid of listPids()) {
-    const stat = readStat(pid);
-    if (stat === null || stat.state === 'Z' || stat.state === 'X') continue;
-    if (pgid !== null && stat.pgrp === pgid) grouped.push(pid);
-    if (carriesOwnership(pid, owner) === true) marked.push(pid);
+  for (const stat of processTable(maxAgeMs)) {
+    if (pgid !== null && stat.pgrp === pgid) grouped.push(stat.pid);
+    if (carriesOwnership(stat, owner) === true) marked.push(stat.pid);
   }
   const group = grouped.some((pid) => marked.includes(pid));
   const strays = group ? marked.filter((pid) => !grouped.includes(pid)) : marked;
@@ -135,7 +182,7 @@ export async function stopInstance(owner: Ownership, pgid: number | null, graceM
 async function waitUntilGone(owner: Ownership, pgid: number | null, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (instanceProcesses(owner, pgid).pids.length === 0) return true;
+    if (instanceProcesses(owner, pgid, SCAN_MAX_AGE_MS).pids.length === 0) return true;
     if (Date.now() >= deadline) return false;
     await sleep(50);
   }

@@ -51,6 +51,7 @@ export class ReadinessTracker {
   /** When the last probe answered (0: never). */
   checkedAt = 0;
   private inFlight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly options: {
@@ -70,6 +71,20 @@ export class ReadinessTracker {
       .then((result) => this.record(result))
       .finally(() => (this.inFlight = null));
     return this.inFlight;
+  }
+
+  /**
+   * A probe that starts no earlier than now: the one under way may have left
+   * before the server began to listen, so a probe is queued behind it (one,
+   * shared by every caller meanwhile) unless it finds the server ready.
+   */
+  probeFresh(url: string): Promise<void> {
+    if (this.inFlight === null) return this.probe(url);
+    this.queued ??= this.inFlight.then(() => {
+      this.queued = null;
+      return this.ready ? undefined : this.probe(url);
+    });
+    return this.queued;
   }
 
   private record({ ok, detail }: ProbeResult): void {

@@ -65,4 +65,9 @@ const server = createServer((req, res) => {
 });
 
 const port = Number(env.PORT ?? env.NIM_SERVER_PORT);
-server.listen(port, '127.0.0.1', () => console.log(`fake-server: listening on port ${port}`));
+server.listen(port, '127.0.0.1', () => {
+  console.log(`fake-server: listening on port ${port}`);
+  // Says so when it turns ready, as servers do (the runtime probes on output).
+  if (env.SIM_NEVER_READY !== '1' && readyAt > Date.now())
+    setTimeout(() => console.log('fake-server: ready'), readyAt - Date.now()).unref();
+});
