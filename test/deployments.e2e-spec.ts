@@ -108,6 +108,7 @@ describe('deployments (e2e)', () => {
       expect(Number.isNaN(Date.parse(res.body.status_history[0].timestamp))).toBe(false);
       expectConsistent(res.body);
       expect(res.body).not.toHaveProperty('model_provider_id');
+      expect(res.body).not.toHaveProperty('serving_version'); // nothing READY yet
       expect((await get(name)).body).toEqual(res.body);
     });
 
@@ -531,8 +532,13 @@ describe('deployments (e2e)', () => {
       });
 
       const latest = await setStatus(name, { status: 'FAILED', status_message: 'v2 broke' });
-      expect(latest.body).toMatchObject({ entity_version: 2, status: 'FAILED' });
+      expect(latest.body).toMatchObject({ entity_version: 2, status: 'FAILED', serving_version: 1 });
       expect((await getVersion(name, 1)).body).toMatchObject({ status: 'READY', status_message: 'v1 serving' });
+      // Every read says which version serves: the latest's, a version's, the list's.
+      expect((await api.request('GET', `${base}/${name}`)).body.serving_version).toBe(1);
+      expect((await getVersion(name, 2)).body.serving_version).toBe(1);
+      const listed = (await api.request('GET', `${base}?filter[name]=${name}`)).body.data[0];
+      expect(listed).toMatchObject({ entity_version: 2, serving_version: 1 });
 
       expect((await setStatus(name, { status: 'READY' }, 3)).status).toBe(404);
     });

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { compileInstanceSpec, type InstanceObservation, type Runtime } from '#runtime';
+import { compileInstanceSpec, type InstanceObservation, type LocalRuntime, type Runtime } from '#runtime';
 import { RUNTIME } from '../apps/worker/src/tokens.js';
 import { newWorkspace, uniqueName } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
@@ -95,6 +95,62 @@ describe('deployment lifecycle (local runtime, NIM simulator)', () => {
     });
   });
 
+  it("configures the server from its model entity's spec, kept per version: editing the entity changes new versions only", async () => {
+    const entity = await plane.api.request('POST', `${base()}/models`, {
+      name: 'tools-model',
+      spec: {
+        chat_template: 'entity-template',
+        tool_call_config: { tool_call_parser: 'hermes', auto_tool_choice: false },
+      },
+    });
+    expect(entity.status).toBe(201);
+    // The config's own model_spec overrides the entity's parser; the entity's template and auto choice stay.
+    const cfg = await plane.api.request('POST', `${base()}/deployment-configs`, {
+      name: 'tools',
+      engine: 'nim',
+      model_entity_id: `${ws}/tools-model`,
+      model_spec: {
+        model_namespace: 'meta',
+        model_name: 'llama-3.1-8b-instruct',
+        tool_call_config: { tool_call_parser: 'llama3_json' },
+      },
+      executor_config: { gpu: 1 },
+    });
+    expect(cfg.status).toBe(201);
+    await deploy('tools', 'tools');
+    expect((await waitFor('tools')).status).toBe('READY');
+    const envOf = async (version: number) => {
+      const { endpoint } = await observe('tools', version);
+      const sim = (await (await fetch(`${endpoint}/v1/sim/config`)).json()) as { env: Record<string, string> };
+      return sim.env;
+    };
+    expect(await envOf(1)).toMatchObject({
+      NIM_CHAT_TEMPLATE: 'entity-template',
+      NIM_TOOL_CALL_PARSER: 'llama3_json',
+      NIM_ENABLE_AUTO_TOOL_CHOICE: '0',
+    });
+
+    const edited = await plane.api.request('PATCH', `${base()}/models/tools-model`, {
+      spec: { chat_template: 'edited-template' },
+    });
+    expect(edited.status).toBe(200);
+    // The running version keeps what it was created with: no restart behind the user's back.
+    const local = runtime() as LocalRuntime;
+    const pid = local.describe(`${ws}.tools.v1`)?.pid;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(pid).toBeDefined();
+    expect(local.describe(`${ws}.tools.v1`)?.pid).toBe(pid);
+    expect((await envOf(1)).NIM_CHAT_TEMPLATE).toBe('entity-template');
+    // A new version takes the entity as it is now.
+    expect((await plane.api.request('POST', `${base()}/deployments/tools`, { config: 'tools' })).status).toBe(201);
+    const v2 = await waitFor('tools');
+    expect(v2).toMatchObject({ entity_version: 2, status: 'READY' });
+    const env2 = await envOf(2);
+    expect(env2.NIM_CHAT_TEMPLATE).toBe('edited-template');
+    expect(env2.NIM_TOOL_CALL_PARSER).toBe('llama3_json');
+    expect(env2).not.toHaveProperty('NIM_ENABLE_AUTO_TOOL_CHOICE'); // PATCH replaces the spec as a whole
+  });
+
   it('streams status changes as server-sent events until the wanted status', async () => {
     await config('streamed', { SIM_START_DELAY_MS: '300' });
     await deploy('streamed', 'streamed');
@@ -121,7 +177,10 @@ describe('deployment lifecycle (local runtime, NIM simulator)', () => {
       executor_config: { gpu: 1, additional_envs: { SIM_START_DELAY_MS: '1500' } },
     });
     expect(v2config.status).toBe(201);
-    expect((await plane.api.request('POST', `${base()}/deployments/roll`, { config: 'roll' })).status).toBe(201);
+    const created = await plane.api.request('POST', `${base()}/deployments/roll`, { config: 'roll' });
+    expect(created.status).toBe(201);
+    // The new version is the deployment's latest; version 1 is the one serving.
+    expect(created.body).toMatchObject({ entity_version: 2, serving_version: 1 });
 
     let failures = 0;
     let served = 0;
@@ -142,7 +201,7 @@ describe('deployment lifecycle (local runtime, NIM simulator)', () => {
       }
     })();
     const v2 = await waitFor('roll');
-    expect(v2).toMatchObject({ entity_version: 2, status: 'READY' });
+    expect(v2).toMatchObject({ entity_version: 2, status: 'READY', serving_version: 2 });
     const old = await eventually(async () => {
       const v = (await plane.api.request('GET', `${base()}/deployments/roll/versions/1`)).body;
       return v.status === 'DELETED' && v;
@@ -177,7 +236,7 @@ describe('deployment lifecycle (local runtime, NIM simulator)', () => {
     });
     await plane.api.request('POST', `${base()}/deployments/keep`, { config: 'keep' });
     const failed = await waitFor('keep');
-    expect(failed).toMatchObject({ entity_version: 2, status: 'FAILED' });
+    expect(failed).toMatchObject({ entity_version: 2, status: 'FAILED', serving_version: 1 });
     expect(failed.status_message).toContain('weights not found in /model-store');
     expect(failed.status_message).toContain('Version 1 keeps serving');
     expect((await plane.api.request('GET', `${base()}/deployments/keep/versions/1`)).body.status).toBe('READY');

@@ -82,6 +82,13 @@ export class DeploymentDto {
     description: 'Where this version serves, once its instance is ready.',
   })
   endpoint?: string;
+  @ApiPropertyOptional({
+    example: 1,
+    description:
+      "The deployment's version that serves traffic: its newest READY version, which its provider routes to. " +
+      'During a rollout, or after a new version failed, it is an older version than this one; absent while none is READY.',
+  })
+  serving_version?: number;
   @ApiPropertyOptional({ example: 'default/llama-3-1-8b' }) model_provider_id?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) auth_context?: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) created_at!: string;

@@ -199,6 +199,7 @@ function present(d: DeploymentWithHistory): DeploymentDto {
     })),
     status_reason: d.statusReason ?? undefined,
     endpoint: d.endpoint ?? undefined,
+    serving_version: d.servingVersion ?? undefined,
     model_provider_id: d.modelProviderId ?? undefined,
     auth_context: (d.authContext as Record<string, unknown> | null) ?? undefined,
     created_at: iso(d.createdAt),

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeploymentRepository, ModelRepository, ProviderRepository, type ReconcileVersion } from '#db';
 import { ConcurrentModificationError, joinRef, type DeploymentStatus } from '#domain';
-import { compileInstanceSpec, type ConfigVersionSpec, type InstanceObservation, type Runtime } from '#runtime';
+import {
+  compileInstanceSpec,
+  type ConfigVersionSpec,
+  type EntitySpec,
+  type InstanceObservation,
+  type Runtime,
+} from '#runtime';
 import { DiscoveryHttpError, ModelDiscovery } from '../discovery/model-discovery.js';
 import { mapServedModels } from '../discovery/served-models.js';
 import { PLAN_SETTINGS, RUNTIME } from '../tokens.js';
@@ -216,6 +222,7 @@ function toView(row: ReconcileVersion): VersionView {
       ? compileInstanceSpec(
           { workspace: row.workspace, deployment: row.name, version: row.version },
           row.config as unknown as ConfigVersionSpec,
+          (row.modelEntitySpec as EntitySpec | null) ?? undefined,
         )
       : null,
   };

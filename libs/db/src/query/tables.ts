@@ -129,6 +129,7 @@ export const DEPLOYMENT_VERSIONS: TableDef<DeploymentVersion> = {
     recoveryAttempts: 'recovery_attempts',
     endpoint: 'endpoint',
     modelProviderId: 'model_provider_id',
+    modelEntitySpec: 'model_entity_spec',
     authContext: 'auth_context',
     revision: 'revision',
     ...timestamps,

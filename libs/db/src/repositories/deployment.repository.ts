@@ -12,6 +12,7 @@ import {
   type DeploymentStatus,
 } from '#domain';
 import {
+  Prisma,
   type DeploymentConfigVersion,
   type DeploymentStatusEvent,
   type DeploymentVersion,
@@ -31,12 +32,21 @@ export const DEPLOYMENT_SORTABLE = {
 };
 
 export type HistoryEntry = Pick<DeploymentStatusEvent, 'at' | 'status' | 'statusMessage'>;
-type WithHistory = { history: HistoryEntry[] };
+type WithHistory = {
+  history: HistoryEntry[];
+  /** The deployment's newest READY version (the one its provider routes to), or null. */
+  servingVersion: number | null;
+};
 export type DeploymentWithHistory = DeploymentVersion & WithHistory;
 
-/** The version's history, oldest first, as one JSON column of the same row. */
-const HISTORY_SELECT = `(SELECT coalesce(json_agg(json_build_object('at', e.at, 'status', e.status, 'statusMessage', e.status_message) ORDER BY e.id), '[]')
-  FROM deployment_status_events e WHERE e.deployment_version_id = t.id) AS history`;
+/**
+ * What every read of a version carries beyond its columns: its history,
+ * oldest first, as one JSON column, and the version of the deployment that
+ * serves (the newest READY one).
+ */
+const DETAIL_SELECT = `(SELECT coalesce(json_agg(json_build_object('at', e.at, 'status', e.status, 'statusMessage', e.status_message) ORDER BY e.id), '[]')
+  FROM deployment_status_events e WHERE e.deployment_version_id = t.id) AS history,
+  (SELECT max(s.version) FROM deployment_versions s WHERE s.deployment_id = t.deployment_id AND s.status = 'READY') AS "servingVersion"`;
 
 /** JSON carries timestamps as text. */
 function parseHistory(row: DeploymentWithHistory): DeploymentWithHistory {
@@ -136,7 +146,7 @@ export class DeploymentRepository {
   async list(query: ListQuery, allVersions: boolean): Promise<{ rows: DeploymentWithHistory[]; total: number }> {
     const page = await findPage<DeploymentVersion, WithHistory>(this.prisma.pool, DEPLOYMENT_VERSIONS, query, {
       extraWhere: allVersions ? undefined : 'is_latest',
-      extraSelect: HISTORY_SELECT,
+      extraSelect: DETAIL_SELECT,
     });
     page.rows.forEach(parseHistory);
     return page;
@@ -148,7 +158,7 @@ export class DeploymentRepository {
       DEPLOYMENT_VERSIONS,
       'workspace = $1 AND name = $2 AND is_latest',
       [workspace, name],
-      HISTORY_SELECT,
+      DETAIL_SELECT,
     );
     return row && parseHistory(row);
   }
@@ -159,7 +169,7 @@ export class DeploymentRepository {
       DEPLOYMENT_VERSIONS,
       'workspace = $1 AND name = $2 AND version = $3',
       [workspace, name, version],
-      HISTORY_SELECT,
+      DETAIL_SELECT,
     );
     return row && parseHistory(row);
   }
@@ -167,7 +177,7 @@ export class DeploymentRepository {
   /** All versions, newest first. */
   async versions(workspace: string, name: string): Promise<DeploymentWithHistory[]> {
     const { rows } = await this.prisma.pool.query<DeploymentWithHistory>(
-      `SELECT ${selectList(DEPLOYMENT_VERSIONS, 't')}, ${HISTORY_SELECT} FROM deployment_versions t
+      `SELECT ${selectList(DEPLOYMENT_VERSIONS, 't')}, ${DETAIL_SELECT} FROM deployment_versions t
         WHERE workspace = $1 AND name = $2 ORDER BY version DESC`,
       [workspace, name],
     );
@@ -327,8 +337,8 @@ export class DeploymentRepository {
     return (rowCount ?? 0) > 0;
   }
 
-  private async reload(tx: Tx, id: string): Promise<DeploymentWithHistory> {
-    return tx.deploymentVersion.findUniqueOrThrow({ where: { id }, include: WITH_HISTORY });
+  private reload(tx: Tx, id: string): Promise<DeploymentWithHistory> {
+    return reloadVersion(tx, id);
   }
 }
 
@@ -458,6 +468,8 @@ interface ResolvedConfig {
   id: string;
   name: string;
   version: number;
+  /** The model entity's spec, as the version will keep it (see entitySpecOf). */
+  modelEntitySpec: Prisma.InputJsonValue | null;
 }
 
 /**
@@ -470,7 +482,7 @@ async function resolveConfig(tx: Tx, workspace: string, ref: ConfigRef): Promise
     ? await tx.deploymentConfigVersion.findFirst({
         where:
           ref.version === undefined ? { configId: headId, isLatest: true } : { configId: headId, version: ref.version },
-        select: { id: true, name: true, version: true },
+        select: { id: true, name: true, version: true, modelEntityId: true },
       })
     : null;
   if (!row) {
@@ -480,7 +492,30 @@ async function resolveConfig(tx: Tx, workspace: string, ref: ConfigRef): Promise
       `Deployment config ${what} was not found in workspace '${workspace}'`,
     );
   }
-  return row;
+  const { modelEntityId, ...config } = row;
+  return { ...config, modelEntitySpec: modelEntityId ? await entitySpecOf(tx, modelEntityId) : null };
+}
+
+/**
+ * What of a model entity shapes its server (the reference's env step 5 and
+ * trust_remote_code): its spec's chat template and tool calling, and
+ * trust_remote_code. Null when the entity does not exist (yet) or sets none.
+ */
+async function entitySpecOf(tx: Tx, entityRef: string): Promise<Prisma.InputJsonValue | null> {
+  const slash = entityRef.indexOf('/');
+  if (slash < 0) return null;
+  const model = await tx.model.findUnique({
+    where: { workspace_name: { workspace: entityRef.slice(0, slash), name: entityRef.slice(slash + 1) } },
+    select: { spec: true, trustRemoteCode: true },
+  });
+  if (!model) return null;
+  const spec = (model.spec ?? {}) as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  if (typeof spec.chat_template === 'string') picked.chat_template = spec.chat_template;
+  if (spec.tool_call_config && typeof spec.tool_call_config === 'object')
+    picked.tool_call_config = spec.tool_call_config;
+  if (model.trustRemoteCode) picked.trust_remote_code = true;
+  return Object.keys(picked).length > 0 ? (picked as Prisma.InputJsonValue) : null;
 }
 
 async function insertVersion(
@@ -497,7 +532,7 @@ async function insertVersion(
   },
 ): Promise<DeploymentWithHistory> {
   const id = newId('deployment');
-  return tx.deploymentVersion.create({
+  const row = await tx.deploymentVersion.create({
     data: {
       id,
       deploymentId: v.deploymentId,
@@ -509,12 +544,27 @@ async function insertVersion(
       configVersionId: v.config.id,
       configName: v.config.name,
       configVersion: v.config.version,
+      ...(v.config.modelEntitySpec !== null ? { modelEntitySpec: v.config.modelEntitySpec } : {}),
       status: v.status,
       statusMessage: v.statusMessage,
       history: { create: { status: v.status, statusMessage: v.statusMessage } },
     },
     include: WITH_HISTORY,
   });
+  return { ...row, servingVersion: v.version === 1 ? null : await servingVersion(tx, v.deploymentId) };
+}
+
+/** A version as a write leaves it, read inside the write's transaction. */
+async function reloadVersion(tx: Tx, id: string): Promise<DeploymentWithHistory> {
+  const row = await tx.deploymentVersion.findUniqueOrThrow({ where: { id }, include: WITH_HISTORY });
+  return { ...row, servingVersion: await servingVersion(tx, row.deploymentId) };
+}
+
+/** The deployment's newest READY version, or null (see DETAIL_SELECT). */
+async function servingVersion(tx: Tx, deploymentId: string): Promise<number | null> {
+  const rows = await tx.$queryRaw<{ version: number | null }[]>`SELECT max(version) AS version
+    FROM deployment_versions WHERE deployment_id = ${deploymentId} AND status = 'READY'`;
+  return rows[0]?.version ?? null;
 }
 
 /** What setStatusFrom compares a write against: the row as the worker read it. */

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "deployment_versions" ADD COLUMN     "model_entity_spec" JSONB;
