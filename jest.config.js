@@ -34,6 +34,7 @@ const common = {
     '^#testing$': '<rootDir>/libs/testing/src/index.ts',
     '^#runtime$': '<rootDir>/libs/runtime/src/index.ts',
     '^#queue$': '<rootDir>/libs/queue/src/index.ts',
+    '^#gateway$': '<rootDir>/libs/gateway/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the API and the worker side by side (what `npm start` does): each in
-// its own process, as they run in production, with prefixed output. If one
-// exits, the other is stopped and the exit code passed on; Ctrl-C stops both.
+// Runs the API, the worker and the inference gateway side by side (what
+// `npm start` does): each in its own process, as they run in production, with
+// prefixed output. If one exits, the others are stopped and the exit code
+// passed on; Ctrl-C stops them all.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const apps = [
   { name: 'api', entry: 'dist/apps/api/src/main.js' },
   { name: 'worker', entry: 'dist/apps/worker/src/main.js' },
+  { name: 'gateway', entry: 'dist/apps/gateway/src/main.js' },
 ];
 const children = [];
 let stopping = false;
@@ -47,7 +49,7 @@ async function start(app, env = {}) {
 process.on('SIGINT', () => stopAll('SIGINT'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
 
-// The API applies migrations before it listens; the worker starts once it is up.
+// The API applies migrations before it listens; the worker and the gateway start once it is up.
 const api = await start(apps[0]);
 await new Promise((resolve) => {
   const onData = (chunk) => {
@@ -60,3 +62,4 @@ await new Promise((resolve) => {
   api.on('exit', resolve);
 });
 if (!stopping) await start(apps[1]);
+if (!stopping) await start(apps[2]);

@@ -7,8 +7,7 @@ import { loadEnv, WorkerConfig } from '#config';
 import { migrationPaths } from '#db';
 import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
-import type { Runtime } from '#runtime';
-import { RUNTIME } from '../apps/worker/src/tokens.js';
+import { LocalRuntime } from '#runtime';
 import { createWorker } from '../apps/worker/src/worker.factory.js';
 import { obliterate, startApi, type Api } from './api-harness.js';
 
@@ -74,12 +73,16 @@ export async function startControlPlane(extra: Record<string, string> = {}): Pro
       worker = await createWorker(loadEnv(WorkerConfig, { ...env, ...more }), { logger: ['error', 'warn'] });
     },
     async close() {
-      // Instances are detached processes: remove every one this control plane started.
-      if (worker) {
-        const runtime = worker.get<Runtime>(RUNTIME);
-        for (const instance of await runtime.list()) await runtime.delete(instance.instanceId);
-      }
+      // Instances outlive the worker. Stop the worker first, so no reconcile recreates what is being
+      // deleted, then let a runtime of its own adopt and delete every instance of this state directory.
       await worker?.close();
+      worker = undefined;
+      const sweeper = new LocalRuntime({
+        stateDir,
+        logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+      });
+      for (const instance of await sweeper.list()) await sweeper.delete(instance.instanceId);
+      await sweeper.close();
       await api.close();
       await obliterate(prefix);
       await dropTestDatabase(databaseUrl);

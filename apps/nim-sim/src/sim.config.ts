@@ -35,6 +35,11 @@ export interface SimConfig {
   streamCutAfter: number | null;
   /** Wait this long after SIGTERM/SIGINT before closing. */
   exitOnSigtermDelayMs: number;
+  /**
+   * When set, /v1/models and the generation endpoints want `Authorization: Bearer <key>` (401 otherwise),
+   * as a hosted NIM does; the health endpoints stay open.
+   */
+  apiKey: string | null;
   /** Every NIM_* and NGC_* variable received, secrets masked (see secret.mask.ts). */
   nimEnv: Record<string, string>;
 }
@@ -127,6 +132,7 @@ export function loadSimConfig(env: Env): SimConfig {
     errorRate: read.number('SIM_ERROR_RATE', { min: 0, max: 1 }) ?? 0,
     streamCutAfter: read.number('SIM_STREAM_CUT_AFTER', { min: 0, integer: true }) ?? null,
     exitOnSigtermDelayMs: read.number('SIM_EXIT_ON_SIGTERM_DELAY_MS', ms) ?? 0,
+    apiKey: read.string('SIM_API_KEY') ?? null,
     nimEnv: nimEnvOf(env),
   };
   if (read.problems.length > 0) throw new SimConfigError(read.problems);

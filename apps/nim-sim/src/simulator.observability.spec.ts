@@ -94,3 +94,42 @@ describe('nim-sim /v1/sim/config', () => {
     expect(sim.logs.join('\n')).not.toMatch(/supersecret|sauce-value|pw-value|tok-value/);
   });
 });
+
+describe('nim-sim SIM_API_KEY and /v1/sim/requests', () => {
+  let sim: TestSimulator | undefined;
+  afterEach(() => sim?.close());
+
+  const chat = { messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 };
+
+  it('wants the key on /v1/models and the generation endpoints, never on health, and says what each request carried', async () => {
+    sim = await startTestSimulator({ SIM_API_KEY: 'sim-key-1' });
+    expect((await sim.post('/v1/chat/completions', chat)).status).toBe(401);
+    expect((await sim.get('/v1/models')).status).toBe(401);
+    expect((await sim.get('/v1/health/ready')).status).toBe(200);
+    const good = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sim-key-1', 'content-type': 'application/json', 'x-request-id': 'r-1' },
+      body: JSON.stringify(chat),
+    });
+    expect(good.status).toBe(200);
+    const wrong = await fetch(`${sim.url}/v1/models`, { headers: { authorization: 'Bearer nope', 'x-api-key': 'k' } });
+    expect(wrong.status).toBe(401);
+
+    const seen = (await (await sim.get('/v1/sim/requests')).json()) as { data: Record<string, unknown>[] };
+    const byUrl = (url: string) => seen.data.filter((r) => r.url === url);
+    expect(byUrl('/v1/chat/completions').map((r) => r.authorization)).toEqual(['absent', 'valid']);
+    expect(byUrl('/v1/chat/completions')[1]).toMatchObject({
+      method: 'POST',
+      model: 'meta/llama-3.1-8b-instruct',
+      headers: { 'x-request-id': 'r-1' },
+      x_api_key: 'absent',
+    });
+    expect(byUrl('/v1/models').map((r) => [r.authorization, r.x_api_key])).toEqual([
+      ['absent', 'absent'],
+      ['invalid', 'present'],
+    ]);
+    // Credentials are described, never shown.
+    expect(JSON.stringify(seen)).not.toContain('sim-key-1');
+    expect(JSON.stringify(seen)).not.toContain('nope');
+  });
+});

@@ -24,7 +24,27 @@ export const ROUTES = {
   completions: '/v1/completions',
   metrics: '/v1/metrics',
   simConfig: '/v1/sim/config',
+  simRequests: '/v1/sim/requests',
 } as const;
+
+/** How many requests /v1/sim/requests remembers. */
+const REMEMBERED_REQUESTS = 50;
+
+/**
+ * A request as /v1/sim/requests shows it: what a test of a proxy in front of
+ * the simulator checks. Credentials are described, never shown.
+ */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  /** Every header but authorization and x-api-key, as received. */
+  headers: Record<string, string>;
+  /** `valid` when it is `Bearer <SIM_API_KEY>`, `invalid` when it is something else. */
+  authorization: 'valid' | 'invalid' | 'absent';
+  x_api_key: 'present' | 'absent';
+  /** The request body's `model`, for the generation endpoints. */
+  model?: string;
+}
 
 /** The metrics label for every path that is not a route, so a scanner cannot grow the label set. */
 const OTHER_ROUTE = 'other';
@@ -47,18 +67,48 @@ export interface RouteDeps {
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, catalog, metrics, isReady } = deps;
   const injector = new ErrorInjector(config.errorRate);
+  const seen: SeenRequest[] = [];
+  const expectedAuthorization = config.apiKey === null ? null : `Bearer ${config.apiKey}`;
+
+  function remember(req: IncomingMessage): SeenRequest {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (name === 'authorization' || name === 'x-api-key' || value === undefined) continue;
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const authorization = req.headers.authorization;
+    const entry: SeenRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers,
+      authorization:
+        authorization === undefined ? 'absent' : authorization === expectedAuthorization ? 'valid' : 'invalid',
+      x_api_key: req.headers['x-api-key'] === undefined ? 'absent' : 'present',
+    };
+    seen.push(entry);
+    if (seen.length > REMEMBERED_REQUESTS) seen.shift();
+    return entry;
+  }
+
+  /** With SIM_API_KEY, true when the request may not pass (and its 401 is sent). */
+  function refused(entry: SeenRequest, res: ServerResponse): boolean {
+    if (expectedAuthorization === null || entry.authorization === 'valid') return false;
+    sendError(res, new ApiError(401, 'AuthenticationError', 'Invalid or missing API key (Authorization: Bearer …)'));
+    return true;
+  }
   const pacing = { tokenDelayMs: config.tokenDelayMs, cutAfter: config.streamCutAfter };
   // Unique within a process; the random part keeps two simulators apart.
   const idPrefix = Math.random().toString(36).slice(2, 10);
   let sequence = 0;
 
-  function generate(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint): void {
+  function generate(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, entry: SeenRequest): void {
     if (!isReady()) return sendError(res, new ApiError(503, 'ServiceUnavailableError', 'Service is not ready.'));
     readBody(req, (bodyError, raw) => {
       if (bodyError) return sendError(res, bodyError);
       let answer: Answer;
       try {
         const request = parseGenerationRequest(endpoint, raw, catalog);
+        entry.model = request.model;
         if (injector.shouldFail()) throw simulatedError();
         answer = {
           id: `${endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${idPrefix}${(sequence++).toString(36)}`,
@@ -90,11 +140,13 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     res.once('close', () => metrics.end(route, res.headersSent ? res.statusCode : CLIENT_CLOSED));
 
     const method = req.method;
+    const entry = path === ROUTES.simRequests ? null : remember(req);
     switch (path) {
       case ROUTES.chat:
       case ROUTES.completions:
         if (method !== 'POST') return methodNotAllowed(res, 'POST');
-        return generate(req, res, path === ROUTES.chat ? 'chat' : 'completion');
+        if (refused(entry as SeenRequest, res)) return;
+        return generate(req, res, path === ROUTES.chat ? 'chat' : 'completion', entry as SeenRequest);
       case ROUTES.live:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
         return sendJson(res, 200, LIVE);
@@ -103,6 +155,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
         return isReady() ? sendJson(res, 200, READY) : sendJson(res, 503, NOT_READY);
       case ROUTES.models:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        if (refused(entry as SeenRequest, res)) return;
         return sendJson(res, 200, catalog.listJson());
       case ROUTES.metrics:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
@@ -110,6 +163,9 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
       case ROUTES.simConfig:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
         return sendJson(res, 200, JSON.stringify({ env: config.nimEnv, settings: deps.settings() }));
+      case ROUTES.simRequests:
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return sendJson(res, 200, JSON.stringify({ data: seen }));
       default:
         return sendJson(res, 404, NOT_FOUND);
     }

@@ -1,0 +1,21 @@
+import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LOG_LEVELS, type GatewayConfig } from '#config';
+import { GatewayModule } from './gateway.module.js';
+import { gatewayRoutes } from './gateway.routes.js';
+import { RoutingTableService } from './routing-table.service.js';
+
+/** Builds the gateway application (not yet listening), for main.ts and the tests. */
+export async function createGateway(
+  config: GatewayConfig,
+  options: { logger?: false | NestLogLevel[] | LoggerService } = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ routerOptions: { maxParamLength: 600 } });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
+    logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
+  });
+  app.enableShutdownHooks();
+  await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
+  return app;
+}

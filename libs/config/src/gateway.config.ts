@@ -1,0 +1,57 @@
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { PlatformConfig } from './api.config.js';
+
+/**
+ * The inference gateway. It reads the database (the routing table) and the
+ * secret keys (provider keys); REDIS_URL and the queue settings it inherits
+ * are not used.
+ */
+export class GatewayConfig extends PlatformConfig {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GATEWAY_PORT: number = 8081;
+
+  @IsString()
+  GATEWAY_HOST: string = '0.0.0.0';
+
+  /** Opening a connection to a provider. */
+  @IsInt()
+  @Min(100)
+  GATEWAY_CONNECT_TIMEOUT_MS: number = 5_000;
+
+  /**
+   * From the request sent to the provider's response headers. A completion that is not streamed arrives
+   * whole, after the model generated all of it: keep this long.
+   */
+  @IsInt()
+  @Min(100)
+  GATEWAY_FIRST_BYTE_TIMEOUT_MS: number = 300_000;
+
+  /** Between two pieces of a provider's response body (a stalled stream ends with an error event). */
+  @IsInt()
+  @Min(100)
+  GATEWAY_IDLE_TIMEOUT_MS: number = 60_000;
+
+  /** Largest request body accepted, in bytes (413 beyond). */
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  GATEWAY_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
+
+  /** Providers tried per request on the model and OpenAI routes, after connection failures and 5xx answers. */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  GATEWAY_MAX_ATTEMPTS: number = 3;
+
+  /** The longest Retry-After honoured by waiting before trying the same provider again. */
+  @IsInt()
+  @Min(0)
+  GATEWAY_RETRY_AFTER_MAX_MS: number = 2_000;
+
+  /** The routing table is reloaded on every change the database announces, and at this interval in any case. */
+  @IsInt()
+  @Min(1000)
+  GATEWAY_REFRESH_INTERVAL_MS: number = 30_000;
+}

@@ -1,0 +1,450 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
+import { GatewayError } from './gateway-error.js';
+import { rewriteModel, scrubServedName, SseModelRewriter } from './model-rewrite.js';
+import type { RoutingSource } from './routing-source.js';
+import type { ModelRoute, ProviderRoute } from './routing-table.js';
+import { UpstreamPools, type UpstreamTimeouts } from './upstream-pools.js';
+import { changesBodies, forwardedPath, mergeBody, upstreamHeaders, upstreamUrl } from './upstream-request.js';
+
+export interface GatewayOptions extends UpstreamTimeouts {
+  /** Largest request body accepted (413 beyond). */
+  maxBodyBytes: number;
+  /** Providers tried per request on the model and OpenAI routes (connection failures, 5xx before any byte). */
+  maxAttempts: number;
+  /** The longest Retry-After waited before trying the same provider again. */
+  retryAfterMaxMs: number;
+}
+
+export interface GatewayLogger {
+  warn(message: string): void;
+}
+
+const NAME = /^[\w\-.@+]+$/;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * The three routing patterns of the reference's §6 over an in-memory
+ * routing table (RoutingSource) and pooled upstream connections. Answers go
+ * straight to Node's response object: bodies stream through, and only the
+ * model and OpenAI routes parse and rewrite them.
+ */
+export class GatewayProxy {
+  readonly balancer = new Balancer();
+  private readonly pools: UpstreamPools;
+
+  constructor(
+    private readonly source: RoutingSource,
+    private readonly options: GatewayOptions,
+    private readonly logger: GatewayLogger,
+  ) {
+    this.pools = new UpstreamPools(options);
+    source.onChange((table) =>
+      this.pools.retain(new Set([...table.providers.values()].map((p) => originOf(p.hostUrl)))),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.pools.close();
+  }
+
+  /** `…/model/{name}/-/{path}`: the entity from the path; a missing body counts as `{}`. */
+  async model(req: IncomingMessage, res: ServerResponse, workspace: string, name: string): Promise<void> {
+    await this.answer(req, res, async (requestId) => {
+      const path = forwardedPath(req.url ?? '');
+      const body = await this.jsonBody(req, true);
+      await this.toModel(req, res, requestId, path, workspace, name, body);
+    });
+  }
+
+  /** `…/openai/-/{path}`: the entity from the body's `model`, as `workspace/name` or `name`. */
+  async openai(req: IncomingMessage, res: ServerResponse, workspace: string): Promise<void> {
+    await this.answer(req, res, async (requestId) => {
+      const path = forwardedPath(req.url ?? '');
+      const body = await this.jsonBody(req, false);
+      const model = body.model;
+      if (typeof model !== 'string' || model === '') {
+        throw new GatewayError(
+          400,
+          'gateway/no_model',
+          'Could not extract model from openai request: "model" is missing',
+        );
+      }
+      const name = model.startsWith(`${workspace}/`) ? model.slice(workspace.length + 1) : model;
+      if (name.includes('/')) {
+        throw new GatewayError(
+          422,
+          'gateway/other_workspace',
+          `model '${model}' names another workspace; this route serves workspace '${workspace}' (use its own gateway route)`,
+        );
+      }
+      await this.toModel(req, res, requestId, path, workspace, name, body);
+    });
+  }
+
+  /** `GET …/openai/-/v1/models`: the workspace's routable entities, in OpenAI's list shape. */
+  listModels(req: IncomingMessage, res: ServerResponse, workspace: string): void {
+    const requestId = requestIdOf(req);
+    const names = this.source.current.modelsByWorkspace.get(workspace) ?? [];
+    const data = names.map((n) => ({ id: `${workspace}/${n}`, object: 'model', created: 0, owned_by: workspace }));
+    sendJson(res, 200, JSON.stringify({ object: 'list', data }), requestId);
+  }
+
+  /** `…/provider/{name}/-/{path}`: straight through to one provider; bodies stream unless it adds fields to them. */
+  async provider(req: IncomingMessage, res: ServerResponse, workspace: string, name: string): Promise<void> {
+    await this.answer(req, res, async (requestId) => {
+      const path = forwardedPath(req.url ?? '');
+      const provider = this.source.current.providers.get(`${workspace}/${name}`);
+      if (!provider)
+        throw new GatewayError(404, 'gateway/provider_not_found', `Model provider not found for ${workspace}/${name}`);
+      if (provider.keyError) throw new GatewayError(424, 'gateway/secret_unavailable', provider.keyError);
+      const headers = upstreamHeaders(req.headers, provider, requestId);
+      let body: string | IncomingMessage | null = null;
+      const method = req.method ?? 'GET';
+      if (BODY_METHODS.has(method)) {
+        const json = (req.headers['content-type'] ?? '').includes('json');
+        if (changesBodies(provider) && json) {
+          const raw = await readBody(req, this.options.maxBodyBytes);
+          const parsed = parseJsonObject(raw);
+          body = parsed ? JSON.stringify(mergeBody(provider, parsed)) : raw.toString('utf8');
+          headers['content-length'] = String(Buffer.byteLength(body));
+        } else {
+          const length = Number(req.headers['content-length']);
+          if (length > this.options.maxBodyBytes) throw tooLarge(this.options.maxBodyBytes);
+          if (req.headers['content-length'] !== undefined)
+            headers['content-length'] = String(req.headers['content-length']);
+          body = req;
+        }
+      }
+      const abort = abortOnClientGone(res);
+      const done = this.balancer.begin(provider.ref);
+      let upstream: Dispatcher.ResponseData;
+      try {
+        upstream = await this.send(provider, method, path, headers, body, abort.signal);
+      } catch (error) {
+        done();
+        throw networkError(error, provider);
+      }
+      passThrough(res, upstream, requestId, done);
+    });
+  }
+
+  private async toModel(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    path: string,
+    workspace: string,
+    name: string,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    if (!NAME.test(name)) {
+      throw new GatewayError(422, 'gateway/bad_model_name', `'${name}' is not a valid model entity name`);
+    }
+    const ref = `${workspace}/${name}`;
+    const model = this.source.current.models.get(ref);
+    if (!model) {
+      throw this.source.hasEntity(ref)
+        ? new GatewayError(404, 'gateway/no_provider', `No providers found for model entity ${ref}`)
+        : new GatewayError(
+            404,
+            'gateway/model_not_found',
+            `Routing table lookup failed: Model entity not found for ${ref}`,
+          );
+    }
+    const method = req.method ?? 'POST';
+    const abort = abortOnClientGone(res);
+    const candidates = this.balancer.candidates(model);
+    let lastError: GatewayError | null = null;
+    for (let attempt = 0; attempt < this.options.maxAttempts; attempt++) {
+      const candidate = candidates[attempt % candidates.length];
+      const { provider, servedName } = candidate;
+      if (provider.keyError) {
+        lastError = new GatewayError(424, 'gateway/secret_unavailable', provider.keyError);
+        if (candidates.length === 1) break;
+        continue;
+      }
+      const upstreamBody = BODY_METHODS.has(method)
+        ? JSON.stringify({ ...mergeBody(provider, body), model: servedName })
+        : null;
+      const headers = upstreamHeaders(req.headers, provider, requestId);
+      if (upstreamBody !== null) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(upstreamBody));
+      }
+      const done = this.balancer.begin(provider.ref);
+      let upstream: Dispatcher.ResponseData;
+      try {
+        upstream = await this.send(provider, method, path, headers, upstreamBody, abort.signal);
+      } catch (error) {
+        done();
+        if (abort.signal.aborted) return;
+        this.balancer.coolDown(provider.ref, 2000);
+        lastError = networkError(error, provider);
+        this.logger.warn(
+          `${requestId}: ${provider.ref} failed (${lastError.message}); attempt ${attempt + 1}/${this.options.maxAttempts}`,
+        );
+        continue;
+      }
+      if (upstream.statusCode >= 500 && attempt + 1 < this.options.maxAttempts) {
+        // Nothing has reached the client yet: another provider may answer.
+        const wait = retryAfterMs(upstream.headers['retry-after']);
+        const text = await upstream.body.text().catch(() => '');
+        done();
+        this.balancer.coolDown(provider.ref, wait ?? 1000);
+        lastError = upstreamError(upstream.statusCode, text, candidate, model, upstream.headers);
+        const alone = candidates.length === 1;
+        if (alone && wait !== null && wait > this.options.retryAfterMaxMs) break;
+        if (alone && wait !== null) await sleep(wait, undefined, { signal: abort.signal }).catch(() => undefined);
+        if (abort.signal.aborted) return;
+        continue;
+      }
+      await this.deliver(res, upstream, candidate, model, requestId, done);
+      return;
+    }
+    throw lastError ?? new GatewayError(502, 'gateway/no_attempt', `No provider of ${model.ref} could be tried`);
+  }
+
+  private send(
+    provider: ProviderRoute,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | IncomingMessage | null,
+    signal: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
+    const url = upstreamUrl(provider.hostUrl, path);
+    return this.pools.get(url.origin).request({
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal,
+    });
+  }
+
+  /** The upstream's answer to a model route: errors mapped, JSON and SSE with the model rewritten, the rest as is. */
+  private async deliver(
+    res: ServerResponse,
+    upstream: Dispatcher.ResponseData,
+    candidate: Candidate,
+    model: ModelRoute,
+    requestId: string,
+    done: () => void,
+  ): Promise<void> {
+    const { statusCode, headers, body } = upstream;
+    const type = String(headers['content-type'] ?? '');
+    if (statusCode >= 400) {
+      const text = await body.text().catch(() => '');
+      done();
+      throw upstreamError(statusCode, text, candidate, model, headers);
+    }
+    if (type.includes('text/event-stream')) {
+      res.writeHead(statusCode, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-request-id': requestId,
+      });
+      const rewriter = new SseModelRewriter(model.ref);
+      try {
+        for await (const chunk of body) {
+          const out = rewriter.push(chunk as Buffer);
+          if (out) res.write(out);
+        }
+        const rest = rewriter.flush();
+        if (rest) res.write(rest);
+        if (!rewriter.done) {
+          res.write(streamErrorEvent('The upstream stream ended before [DONE]; the response is incomplete', requestId));
+        }
+      } catch (error) {
+        if (!res.destroyed) {
+          res.write(streamErrorEvent(`The upstream stream broke: ${(error as Error).message}`, requestId));
+        }
+      } finally {
+        done();
+        res.end();
+      }
+      return;
+    }
+    if (type.includes('json')) {
+      const text = await body.text().finally(done);
+      const parsed = parseJsonObject(Buffer.from(text));
+      if (!parsed) {
+        throw new GatewayError(
+          502,
+          'gateway/bad_upstream_json',
+          `${candidate.provider.ref} answered JSON that is not an object`,
+        );
+      }
+      rewriteModel(parsed, model.ref);
+      sendJson(res, statusCode, JSON.stringify(parsed), requestId);
+      return;
+    }
+    passThrough(res, upstream, requestId, done);
+  }
+
+  private async jsonBody(req: IncomingMessage, emptyIsObject: boolean): Promise<Record<string, unknown>> {
+    const raw = await readBody(req, this.options.maxBodyBytes);
+    if (raw.length === 0 && emptyIsObject) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      throw new GatewayError(400, 'gateway/bad_json', `Invalid request body: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new GatewayError(400, 'gateway/bad_json', 'Invalid request body: expected a JSON object');
+    }
+    return parsed as Record<string, unknown>;
+  }
+
+  /** Runs a route; a GatewayError (or anything else) becomes the error answer unless the response has started. */
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: (requestId: string) => Promise<void>,
+  ): Promise<void> {
+    const requestId = requestIdOf(req);
+    try {
+      await route(requestId);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const failure =
+        error instanceof GatewayError
+          ? error
+          : new GatewayError(500, 'gateway/internal', `Internal gateway error (request ${requestId})`);
+      if (!(error instanceof GatewayError))
+        this.logger.warn(`${requestId}: ${(error as Error).stack ?? String(error)}`);
+      res.writeHead(failure.status, {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+        ...failure.headers,
+      });
+      res.end(failure.body(requestId));
+      // A body the route did not read is drained, so the connection stays usable.
+      if (!req.readableEnded) req.resume();
+    }
+  }
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+}
+
+function originOf(hostUrl: string): string {
+  try {
+    return new URL(hostUrl).origin;
+  } catch {
+    return hostUrl;
+  }
+}
+
+/** Aborts the upstream request when the client goes away before its answer is complete. */
+function abortOnClientGone(res: ServerResponse): AbortController {
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort(new Error('the client disconnected'));
+  });
+  return abort;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError(
+    413,
+    'gateway/body_too_large',
+    `The request body is larger than ${limit} bytes (GATEWAY_MAX_BODY_BYTES)`,
+  );
+}
+
+function parseJsonObject(raw: Buffer): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+  });
+  res.end(body);
+}
+
+/** Status and body as the upstream sent them, streamed; `date` and hop-by-hop headers dropped. */
+function passThrough(
+  res: ServerResponse,
+  upstream: Dispatcher.ResponseData,
+  requestId: string,
+  done: () => void,
+): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    headers[name] = value;
+  }
+  headers['x-request-id'] = requestId;
+  res.writeHead(upstream.statusCode, headers);
+  upstream.body.on('error', () => res.destroy());
+  upstream.body.on('close', done);
+  upstream.body.pipe(res);
+}
+
+const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+
+function streamErrorEvent(message: string, requestId: string): string {
+  return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted', request_id: requestId } })}\n\n`;
+}
+
+function networkError(error: unknown, provider: ProviderRoute): GatewayError {
+  const e = error as { code?: string; message?: string };
+  const what = e.code ? `${e.code}: ${e.message ?? ''}` : (e.message ?? String(error));
+  return new GatewayError(502, 'gateway/network', `Backend networking error: ${provider.ref}: ${what}`);
+}
+
+/** The reference's mapping: 401/403/404 become 502 (our credentials or route are wrong, not the client's); others keep their status. */
+function upstreamError(
+  status: number,
+  text: string,
+  candidate: Candidate,
+  model: ModelRoute,
+  headers: Dispatcher.ResponseData['headers'],
+): GatewayError {
+  const scrubbed = scrubServedName(text, candidate.servedName, model.ref);
+  const retryAfter = headers['retry-after'];
+  const forwarded: Record<string, string> = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {};
+  if (status === 401 || status === 403 || status === 404) {
+    return new GatewayError(
+      502,
+      'gateway/upstream_rejected',
+      `Backend returned ${status}: ${scrubbed.slice(0, 2048)}`,
+      forwarded,
+    );
+  }
+  return new GatewayError(status, 'gateway/upstream_error', scrubbed, forwarded);
+}

@@ -1,0 +1,217 @@
+import pg from 'pg';
+import { authHeaderFormatProblem, DEFAULT_AUTH_HEADER_FORMAT, renderAuthHeader } from '#domain';
+import { secretAad, type SecretCipher } from '#db';
+import { buildRoutingTable, EMPTY_TABLE, type ProviderRow, type RoutingTable } from './routing-table.js';
+
+/** Where the database announces a change to providers, models or secrets (see the routing_notify migration). */
+export const ROUTING_CHANNEL = 'routing_changed';
+
+export interface RoutingSourceLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface RoutingSourceOptions {
+  databaseUrl: string;
+  cipher: SecretCipher;
+  logger: RoutingSourceLogger;
+  /** A full reload at this interval whatever the notifications say (the safety net). */
+  refreshIntervalMs: number;
+  /** Notifications within this window share one reload. */
+  debounceMs?: number;
+}
+
+interface Row {
+  id: string;
+  workspace: string;
+  name: string;
+  host_url: string;
+  status: string;
+  status_message: string;
+  served_models: unknown;
+  default_extra_headers: unknown;
+  required_extra_headers: unknown;
+  default_extra_body: unknown;
+  required_extra_body: unknown;
+  auth_header_format: string | null;
+  api_key_secret_name: string | null;
+  ciphertext: Uint8Array<ArrayBuffer> | null;
+  nonce: Uint8Array<ArrayBuffer> | null;
+  auth_tag: Uint8Array<ArrayBuffer> | null;
+  key_id: string | null;
+}
+
+/**
+ * Keeps the routing table in memory: loads every provider (with its key
+ * decrypted once, here) and the model entities they serve, then listens on
+ * ROUTING_CHANNEL and reloads when the database says something changed,
+ * and every `refreshIntervalMs` in any case. A request never waits on the
+ * database. A reload that fails keeps the last table and is retried.
+ */
+export class RoutingSource {
+  private table: RoutingTable = EMPTY_TABLE;
+  private entities = new Set<string>();
+  private readonly pool: pg.Pool;
+  private listener: pg.Client | null = null;
+  private reloading: Promise<void> | null = null;
+  private again = false;
+  private debounce: NodeJS.Timeout | null = null;
+  private interval: NodeJS.Timeout | null = null;
+  private reconnect: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly changeListeners = new Set<(table: RoutingTable) => void>();
+
+  constructor(private readonly options: RoutingSourceOptions) {
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  }
+
+  get current(): RoutingTable {
+    return this.table;
+  }
+
+  /** Whether a model entity exists (routable or not), to tell "no such entity" from "no provider serves it". */
+  hasEntity(ref: string): boolean {
+    return this.entities.has(ref);
+  }
+
+  onChange(listener: (table: RoutingTable) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Loads the table and starts listening; resolves once the first table is in. */
+  async start(): Promise<void> {
+    await this.listen();
+    await this.reload();
+    this.interval = setInterval(() => void this.reload().catch(() => undefined), this.options.refreshIntervalMs);
+    this.interval.unref();
+  }
+
+  /** Reloads now (coalescing with a reload under way: one more runs after it). */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.load();
+        } while (this.again && !this.closed);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of [this.debounce, this.interval, this.reconnect]) if (timer) clearTimeout(timer);
+    await this.reloading?.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  private async load(): Promise<void> {
+    const [providers, entities] = await Promise.all([
+      this.pool.query<Row>(
+        `SELECT p.id, p.workspace, p.name, p.host_url, p.status::text AS status, p.status_message, p.served_models,
+           p.default_extra_headers, p.required_extra_headers, p.default_extra_body, p.required_extra_body,
+           p.auth_header_format, p.api_key_secret_name, s.ciphertext, s.nonce, s.auth_tag, s.key_id
+         FROM model_providers p
+         LEFT JOIN secrets s ON s.workspace = p.workspace AND s.name = p.api_key_secret_name`,
+      ),
+      this.pool.query<{ ref: string }>(`SELECT workspace || '/' || name AS ref FROM models`),
+    ]);
+    const rows = providers.rows.map((row) => this.toProviderRow(row));
+    this.table = buildRoutingTable(rows);
+    this.entities = new Set(entities.rows.map((r) => r.ref));
+    for (const listener of this.changeListeners) listener(this.table);
+  }
+
+  /** The provider's key, decrypted and rendered into its header; a provider whose key cannot be used says why. */
+  private toProviderRow(row: Row): ProviderRow {
+    let authHeader: ProviderRow['authHeader'] = null;
+    let keyError: string | null = null;
+    if (row.api_key_secret_name) {
+      const secretRef = `${row.workspace}/${row.api_key_secret_name}`;
+      if (!row.ciphertext || !row.nonce || !row.auth_tag || !row.key_id) {
+        keyError = `Could not fetch secret for provider ${row.workspace}/${row.name}; secret not found or unreachable`;
+      } else {
+        try {
+          const value = this.options.cipher.open(
+            { ciphertext: row.ciphertext, nonce: row.nonce, authTag: row.auth_tag, keyId: row.key_id },
+            secretAad(row.workspace, row.api_key_secret_name),
+          );
+          const format = row.auth_header_format ?? DEFAULT_AUTH_HEADER_FORMAT;
+          authHeader = authHeaderFormatProblem(format) === null ? renderAuthHeader(format, value) : null;
+          if (authHeader === null)
+            keyError = `Provider ${row.workspace}/${row.name} has an unusable auth_header_format`;
+        } catch {
+          // The message names the secret, never its value or the key material.
+          keyError = `Could not fetch secret for provider ${row.workspace}/${row.name}; secret ${secretRef} cannot be decrypted with the configured keys`;
+        }
+      }
+    }
+    return {
+      id: row.id,
+      workspace: row.workspace,
+      name: row.name,
+      hostUrl: row.host_url,
+      status: row.status,
+      statusMessage: row.status_message,
+      servedModels: row.served_models,
+      defaultExtraHeaders: row.default_extra_headers,
+      requiredExtraHeaders: row.required_extra_headers,
+      defaultExtraBody: row.default_extra_body,
+      requiredExtraBody: row.required_extra_body,
+      authHeader,
+      keyError,
+    };
+  }
+
+  /** One connection LISTENs; when it drops, it is opened again and the table reloaded (changes may have been missed). */
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    client.on('notification', () => this.changed());
+    client.on('error', (error) => {
+      this.options.logger.warn(`Routing table: lost the notification connection (${error.message}); reconnecting`);
+      this.relisten(client);
+    });
+    client.on('end', () => this.relisten(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${ROUTING_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.options.logger.warn(`Routing table: cannot listen for changes (${(error as Error).message}); retrying`);
+      this.relisten(client);
+    }
+  }
+
+  private relisten(client: pg.Client): void {
+    if (this.closed || this.reconnect !== null || (this.listener !== null && this.listener !== client)) return;
+    this.listener = null;
+    void client.end().catch(() => undefined);
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      void this.listen().then(() => this.reload().catch(() => undefined));
+    }, 1000);
+    this.reconnect.unref();
+  }
+
+  private changed(): void {
+    if (this.debounce !== null) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      this.reload().catch((error: Error) =>
+        this.options.logger.error(`Routing table: reload failed (${error.message}); keeping the last one`),
+      );
+    }, this.options.debounceMs ?? 20);
+    this.debounce.unref();
+  }
+}

@@ -1,0 +1,99 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from './gateway-error.js';
+import type { ProviderRoute } from './routing-table.js';
+
+/**
+ * What follows `/-/` in the request's raw URL, query string included,
+ * exactly as the client sent it. Refused: a `.` or `..` segment, and an
+ * encoded slash, backslash or dot segment, which could make an upstream
+ * resolve a path other than the one the route names.
+ */
+export function forwardedPath(rawUrl: string): string {
+  const at = rawUrl.indexOf('/-/');
+  if (at < 0) throw new GatewayError(404, 'gateway/no_path', 'Gateway routes end in /-/{path}');
+  const rest = rawUrl.slice(at + 3);
+  const q = rest.indexOf('?');
+  const path = q < 0 ? rest : rest.slice(0, q);
+  for (const segment of path.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw new GatewayError(400, 'gateway/bad_path', `The forwarded path has a malformed escape in '${segment}'`);
+    }
+    if (decoded === '.' || decoded === '..') {
+      throw new GatewayError(400, 'gateway/bad_path', "The forwarded path may not contain '.' or '..' segments");
+    }
+    if (decoded !== segment && /[/\\]/.test(decoded)) {
+      throw new GatewayError(400, 'gateway/bad_path', 'The forwarded path may not contain encoded slashes');
+    }
+  }
+  if (path.includes('\\')) throw new GatewayError(400, 'gateway/bad_path', 'The forwarded path may not contain \\');
+  return rest;
+}
+
+/**
+ * The upstream URL: host_url without its trailing `/`, then the path
+ * without its leading `/`; a host ending in `/v1` and a path starting
+ * `v1/` share one `v1` (the reference's rule).
+ */
+export function upstreamUrl(hostUrl: string, path: string): URL {
+  const host = hostUrl.replace(/\/+$/, '');
+  let rest = path.replace(/^\/+/, '');
+  if (host.endsWith('/v1') && (rest === 'v1' || rest.startsWith('v1/') || rest.startsWith('v1?'))) rest = rest.slice(2);
+  return new URL(rest.startsWith('?') || rest === '' ? `${host}${rest}` : `${host}/${rest.replace(/^\//, '')}`);
+}
+
+/** Never forwarded: the client's credentials, proxy and hop-by-hop headers, and what the gateway sets itself. */
+const DROPPED = new Set([
+  'host',
+  'authorization',
+  'x-api-key',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-for',
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+]);
+
+/**
+ * The upstream's headers, in the reference's order: the client's (without
+ * DROPPED), the provider's defaults where the client set none, its required
+ * ones over everything, then its key through `auth_header_format`.
+ */
+export function upstreamHeaders(
+  client: IncomingHttpHeaders,
+  provider: ProviderRoute,
+  requestId: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(client)) {
+    if (value === undefined || DROPPED.has(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  for (const [name, value] of Object.entries(provider.defaultHeaders)) {
+    const lower = name.toLowerCase();
+    if (!(lower in headers)) headers[lower] = value;
+  }
+  for (const [name, value] of Object.entries(provider.requiredHeaders)) headers[name.toLowerCase()] = value;
+  if (provider.authHeader) headers[provider.authHeader.name.toLowerCase()] = provider.authHeader.value;
+  headers['x-request-id'] = requestId;
+  return headers;
+}
+
+/** The body upstream: a shallow merge of the provider's defaults, the request, then its required fields. */
+export function mergeBody(provider: ProviderRoute, body: Record<string, unknown>): Record<string, unknown> {
+  return { ...provider.defaultBody, ...body, ...provider.requiredBody };
+}
+
+/** Whether a provider adds anything to bodies (then even its provider route parses JSON bodies). */
+export function changesBodies(provider: ProviderRoute): boolean {
+  return Object.keys(provider.defaultBody).length > 0 || Object.keys(provider.requiredBody).length > 0;
+}

@@ -1,0 +1,299 @@
+/**
+ * The inference gateway through the official `openai` SDK, against NIM
+ * simulators deployed by the lifecycle engine (API + worker + local
+ * runtime), plus a simulator registered by hand as an external provider
+ * that wants an API key. All three routes, streaming, the model list, key
+ * injection, failover, a cut stream, the reference's errors, no secret in
+ * any log line or response.
+ */
+import { request } from 'node:http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import OpenAI from 'openai';
+import { GatewayConfig, loadEnv } from '#config';
+import type { LocalRuntime, Runtime } from '#runtime';
+import { createGateway } from '../apps/gateway/src/gateway.factory.js';
+import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
+import { RUNTIME } from '../apps/worker/src/tokens.js';
+import { newWorkspace } from './api-harness.js';
+import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
+
+/** A POST whose path goes on the wire exactly as written (no URL normalisation). */
+function rawPostTo(base: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+const SECRET_VALUE = 'nvapi-gateway-test-secret-7f3a9c';
+const CLIENT_KEY = 'client-key-that-must-not-travel';
+
+describe('inference gateway (openai SDK, simulators deployed by the engine)', () => {
+  let plane: ControlPlane;
+  let gateway: NestFastifyApplication;
+  let gw: string;
+  let ws: string;
+  let external: TestSimulator;
+  const logLines: string[] = [];
+  const runtime = () => plane.worker.get<Runtime>(RUNTIME) as LocalRuntime;
+
+  const rawPost = (path: string) => rawPostTo(gw, path);
+  const route = (kind: string) => `${gw}/v2/workspaces/${ws}/inference/gateway/${kind}/-/v1`;
+  const client = (kind: string) => new OpenAI({ baseURL: route(kind), apiKey: CLIENT_KEY, maxRetries: 0 });
+  const chat = { messages: [{ role: 'user' as const, content: 'tell me about gateways' }], max_tokens: 8 };
+
+  async function deploy(name: string, configName: string, envs: Record<string, string> = {}, entity = 'llama') {
+    const cfg = await plane.api.request('POST', `/v2/workspaces/${ws}/deployment-configs`, {
+      name: configName,
+      engine: 'nim',
+      model_entity_id: `${ws}/${entity}`,
+      model_spec: { model_namespace: 'meta', model_name: 'llama-3.1-8b-instruct' },
+      executor_config: { gpu: 1, additional_envs: envs },
+    });
+    expect([201, 409]).toContain(cfg.status);
+    expect(
+      (await plane.api.request('POST', `/v2/workspaces/${ws}/deployments`, { name, config: configName })).status,
+    ).toBe(201);
+  }
+  async function waitReady(name: string) {
+    const res = await plane.api.request(
+      'GET',
+      `/v2/workspaces/${ws}/deployments/${name}?wait_for=READY,FAILED&timeout=30`,
+    );
+    expect(res.body.status).toBe('READY');
+    return res.body;
+  }
+
+  beforeAll(async () => {
+    plane = await startControlPlane({ PROVIDER_DISCOVERY_INTERVAL_MS: '1000' });
+    ws = await newWorkspace(plane.api, 'gw');
+    const capture = (level: string) => (message: unknown) => logLines.push(`${level} ${String(message)}`);
+    const config = loadEnv(GatewayConfig, {
+      DATABASE_URL: plane.env.DATABASE_URL,
+      GATEWAY_PORT: '0',
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_CONNECT_TIMEOUT_MS: '1000',
+    });
+    gateway = await createGateway(config, {
+      logger: {
+        log: capture('log'),
+        warn: capture('warn'),
+        error: capture('error'),
+        debug: capture('debug'),
+        verbose: capture('verbose'),
+      },
+    });
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    gw = await gateway.getUrl();
+    gw = gw.replace('[::1]', '127.0.0.1');
+
+    await deploy('alpha', 'llama-1gpu');
+    await deploy('beta', 'llama-1gpu');
+    await Promise.all([waitReady('alpha'), waitReady('beta')]);
+
+    // An external provider that wants a key: a simulator started directly, its key in a secret.
+    external = await startTestSimulator({ SIM_API_KEY: SECRET_VALUE });
+    expect(
+      (await plane.api.request('POST', `/v2/workspaces/${ws}/secrets`, { name: 'ext-key', value: SECRET_VALUE }))
+        .status,
+    ).toBe(201);
+    const ext = await plane.api.request('POST', `/v2/workspaces/${ws}/providers`, {
+      name: 'ext',
+      host_url: external.url,
+      api_key_secret_name: 'ext-key',
+    });
+    expect(ext.status).toBe(201);
+    // The gateway hears of every change through Postgres; wait until it routes both deployments' models.
+    await eventually(
+      async () =>
+        (await fetch(`${route('openai')}/models`)).ok && (await client('openai').models.list()).data.length > 0,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await external?.close();
+    await plane?.close();
+  }, 60_000);
+
+  it('routes by model entity: chat, completions and streaming, with the model rewritten to workspace/name', async () => {
+    const sdk = client('model/llama');
+    const answer = await sdk.chat.completions.create({ model: 'ignored-on-this-route', ...chat });
+    expect(answer.model).toBe(`${ws}/llama`);
+    expect(answer.choices[0].message.content?.length).toBeGreaterThan(0);
+    expect(answer.usage?.completion_tokens).toBe(8);
+
+    const completion = await sdk.completions.create({ model: 'x', prompt: 'once upon a time', max_tokens: 5 });
+    expect(completion.model).toBe(`${ws}/llama`);
+    expect(completion.choices[0].text.length).toBeGreaterThan(0);
+
+    const stream = await sdk.chat.completions.create({ model: 'x', ...chat, stream: true });
+    let text = '';
+    const models = new Set<string>();
+    for await (const chunk of stream) {
+      models.add(chunk.model);
+      text += chunk.choices[0]?.delta?.content ?? '';
+    }
+    expect([...models]).toEqual([`${ws}/llama`]);
+    // The simulator's text is deterministic: streamed and whole answers agree.
+    expect(text).toBe(answer.choices[0].message.content);
+  });
+
+  it('routes OpenAI-style with the model in the body, as workspace/name or name, and lists the routable models', async () => {
+    const sdk = client('openai');
+    const a = await sdk.chat.completions.create({ model: `${ws}/llama`, ...chat });
+    const b = await sdk.chat.completions.create({ model: 'llama', ...chat });
+    expect(a.model).toBe(`${ws}/llama`);
+    expect(b.choices[0].message.content).toBe(a.choices[0].message.content);
+    const listed = await sdk.models.list();
+    expect(listed.data.map((m) => m.id)).toContain(`${ws}/llama`);
+    expect(listed.data[0]).toMatchObject({ object: 'model', owned_by: ws, created: 0 });
+  });
+
+  it('routes to one provider by name, passing the answer through as the server sent it', async () => {
+    const sdk = client('provider/alpha');
+    const answer = await sdk.chat.completions.create({ model: 'meta/llama-3.1-8b-instruct', ...chat });
+    expect(answer.model).toBe('meta/llama-3.1-8b-instruct');
+    const raw = await fetch(`${route('provider/alpha')}/models?probe=1`);
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('x-request-id')).toBeTruthy();
+    expect(((await raw.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toContain(
+      'meta/llama-3.1-8b-instruct',
+    );
+  });
+
+  it("injects the provider's key from its secret, never forwards the client's, and never shows the key", async () => {
+    const sdk = client('provider/ext');
+    const answer = await sdk.chat.completions.create({ model: 'meta/llama-3.1-8b-instruct', ...chat });
+    expect(answer.choices[0].message.content?.length).toBeGreaterThan(0);
+    // Straight to the simulator with the client's key: refused, so the gateway's request carried the secret.
+    const direct = await fetch(`${external.url}/v1/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    expect(direct.status).toBe(401);
+    const seen = (await (await external.get('/v1/sim/requests')).json()) as {
+      data: { url: string; authorization: string; x_api_key: string; headers: Record<string, string> }[];
+    };
+    const viaGateway = seen.data.filter((r) => r.url === '/v1/chat/completions');
+    expect(viaGateway.length).toBeGreaterThan(0);
+    for (const r of viaGateway) {
+      expect(r.authorization).toBe('valid');
+      expect(r.x_api_key).toBe('absent');
+      expect(r.headers['x-request-id']).toBeTruthy();
+    }
+    const provider = await plane.api.request('GET', `/v2/workspaces/${ws}/providers/ext`);
+    expect(JSON.stringify(provider.body)).not.toContain(SECRET_VALUE);
+  });
+
+  it('keeps or creates x-request-id', async () => {
+    const kept = await fetch(`${route('model/llama')}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-123' },
+      body: JSON.stringify(chat),
+    });
+    expect(kept.headers.get('x-request-id')).toBe('trace-123');
+    const made = await fetch(`${route('model/llama')}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(chat),
+    });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers the reference errors with a detail that names the problem', async () => {
+    const post = (kind: string, body: string, path = '/chat/completions') =>
+      fetch(`${route(kind)}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const expectError = async (res: Response, status: number, detail: RegExp) => {
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { detail: string; code: string };
+      expect(body.detail).toMatch(detail);
+      expect(typeof body.code).toBe('string');
+    };
+    await expectError(await post('openai', '{not json'), 400, /^Invalid request body/);
+    await expectError(await post('openai', '{"messages":[]}'), 400, /^Could not extract model from openai request/);
+    await expectError(await post('openai', '{"model":"other-ws/llama"}'), 422, /another workspace/);
+    await expectError(await post('model/nope', '{}'), 404, /Model entity not found for .*\/nope/);
+    await expectError(await post('provider/nope', '{}'), 404, /Model provider not found for .*\/nope/);
+    // fetch resolves dot segments before sending; a raw client does not.
+    const dots = await rawPost(`/v2/workspaces/${ws}/inference/gateway/model/llama/-/v1/../../admin`);
+    expect(dots.status).toBe(400);
+    expect(dots.body).toMatch(/'\.' or '\.\.'/);
+    await expectError(await post('model/llama', '{}', '/chat%2F..%2Fcompletions'), 400, /encoded slashes/);
+  });
+
+  it('answers 503 naming each provider and its state when none of a model entity is READY', async () => {
+    const created = await plane.api.request('POST', `/v2/workspaces/${ws}/providers`, {
+      name: 'down',
+      host_url: 'http://127.0.0.1:9',
+      served_models: [{ model_entity_id: `${ws}/down-model`, served_model_name: 'down-model' }],
+    });
+    expect(created.status).toBe(201);
+    const res = await eventually(async () => {
+      const r = await fetch(`${route('model/down-model')}/chat/completions`, { method: 'POST', body: '{}' });
+      return r.status === 503 && r;
+    });
+    const body = (await res.json()) as { detail: string };
+    expect(body.detail).toMatch(
+      new RegExp(`No READY provider serves model entity ${ws}/down-model: ${ws}/down is (UNKNOWN|ERROR|LOST)`),
+    );
+    expect(res.headers.get('retry-after')).toBe('5');
+  });
+
+  it('fails over to another provider when one dies, with no error reaching the client', async () => {
+    const alphaPid = runtime().describe(`${ws}.alpha.v1`)?.pid as number;
+    expect(alphaPid).toBeGreaterThan(0);
+    // The worker would see the death within milliseconds and take alpha's provider out of the table; with it
+    // stopped, alpha stays READY there, as it does while a dying server has not been noticed yet.
+    await plane.stopWorker();
+    try {
+      process.kill(alphaPid, 'SIGKILL');
+      const sdk = client('model/llama');
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => sdk.chat.completions.create({ model: 'x', ...chat })),
+      );
+      for (const answer of answers) expect(answer.model).toBe(`${ws}/llama`);
+      expect(logLines.some((l) => l.includes(`${ws}/alpha failed`))).toBe(true);
+    } finally {
+      await plane.startWorker();
+    }
+  });
+
+  it('ends a stream cut part-way with an explicit SSE error event, never a normal end', async () => {
+    await deploy('cutter', 'cutter', { SIM_STREAM_CUT_AFTER: '3' }, 'cut-model');
+    await waitReady('cutter');
+    await eventually(async () => (await client('openai').models.list()).data.some((m) => m.id === `${ws}/cut-model`));
+    // The SDK surfaces the error event as an error.
+    const stream = await client('model/cut-model').chat.completions.create({ model: 'x', ...chat, stream: true });
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of stream) seen.push(chunk.choices[0]?.delta?.content ?? '');
+      })(),
+    ).rejects.toThrow(/stream/);
+    // On the wire: the events that came, then `event: error`, and no [DONE].
+    const res = await fetch(`${route('model/cut-model')}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...chat, stream: true }),
+    });
+    const text = await res.text();
+    expect(text).toMatch(
+      /event: error\ndata: \{"error":\{"message":"The upstream stream (broke|ended before \[DONE\])/,
+    );
+    expect(text).not.toContain('[DONE]');
+  });
+
+  it('writes no secret into any log line', () => {
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const line of logLines) {
+      expect(line).not.toContain(SECRET_VALUE);
+      expect(line).not.toContain(CLIENT_KEY);
+    }
+  });
+});
