@@ -30,6 +30,7 @@ const common = {
     '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#db$': '<rootDir>/libs/db/src/index.ts',
     '^#db/migrations$': '<rootDir>/libs/db/src/migrations/schema-engine.ts',
+    '^#db/secret-cipher$': '<rootDir>/libs/db/src/secret-cipher.ts',
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
     '^#testing$': '<rootDir>/libs/testing/src/index.ts',
     '^#runtime$': '<rootDir>/libs/runtime/src/index.ts',

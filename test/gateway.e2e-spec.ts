@@ -289,6 +289,102 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     expect(text).not.toContain('[DONE]');
   });
 
+  it('refuses a body over GATEWAY_MAX_BODY_BYTES with 413, before reading it', async () => {
+    const small = await createGateway(
+      loadEnv(GatewayConfig, { DATABASE_URL: plane.env.DATABASE_URL, GATEWAY_MAX_BODY_BYTES: String(1024 * 1024) }),
+      { logger: false },
+    );
+    await small.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = new URL((await small.getUrl()).replace('[::1]', '127.0.0.1'));
+      // The headers announce 2 MiB and no byte of the body follows: the answer comes from the length alone.
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/v2/workspaces/${ws}/inference/gateway/model/llama/-/v1/chat/completions`,
+            headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk) => (body += chunk));
+            res.on('end', () => {
+              req.destroy(); // the announced body never comes: close the connection
+              resolve({ status: res.statusCode ?? 0, body });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.flushHeaders();
+      });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body).detail).toMatch(/larger than 1048576 bytes/);
+    } finally {
+      await small.close();
+    }
+  }, 30_000);
+
+  it('answers 424 naming the provider, never the key, when its secret cannot be decrypted', async () => {
+    // Another gateway holding other secret keys than the API sealed with: the key cannot be opened.
+    const other = await createGateway(
+      loadEnv(GatewayConfig, {
+        DATABASE_URL: plane.env.DATABASE_URL,
+        MODELPLANE_SECRET_KEYS: 'other:' + Buffer.alloc(32, 7).toString('base64'),
+      }),
+      { logger: false },
+    );
+    await other.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = (await other.getUrl()).replace('[::1]', '127.0.0.1');
+      const res = await fetch(`${base}/v2/workspaces/${ws}/inference/gateway/provider/ext/-/v1/models`);
+      expect(res.status).toBe(424);
+      const text = await res.text();
+      expect(text).toMatch(new RegExp(`Could not fetch secret for provider ${ws}/ext`));
+      expect(text).not.toContain(SECRET_VALUE);
+    } finally {
+      await other.close();
+    }
+  }, 30_000);
+
+  it('cancels the upstream request when the client disconnects', async () => {
+    const slow = await startTestSimulator({ SIM_TOKEN_DELAY_MS: '100' });
+    try {
+      expect(
+        (
+          await plane.api.request('POST', `/v2/workspaces/${ws}/providers`, {
+            name: 'slow',
+            host_url: slow.url,
+          })
+        ).status,
+      ).toBe(201);
+      const inFlight = async () => {
+        const text = await (await slow.get('/v1/metrics')).text();
+        return Number(/^nim_sim_requests_in_flight (\d+)/m.exec(text)?.[1]);
+      };
+      await eventually(async () => {
+        const res = await fetch(`${route('provider/slow')}/models`);
+        await res.text();
+        return res.ok;
+      });
+      const abort = new AbortController();
+      const res = await fetch(`${route('provider/slow')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...chat, max_tokens: 100, stream: true }),
+        signal: abort.signal,
+      });
+      const reader = res.body!.getReader();
+      await reader.read(); // the stream has begun upstream
+      expect(await inFlight()).toBe(2); // the stream and this metrics request
+      abort.abort();
+      await eventually(async () => (await inFlight()) === 1, 5000, 50); // only the metrics request is left
+    } finally {
+      await slow.close();
+    }
+  }, 30_000);
+
   it('writes no secret into any log line', () => {
     expect(logLines.length).toBeGreaterThan(0);
     for (const line of logLines) {

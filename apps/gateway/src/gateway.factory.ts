@@ -11,7 +11,10 @@ export async function createGateway(
   config: GatewayConfig,
   options: { logger?: false | NestLogLevel[] | LoggerService } = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ routerOptions: { maxParamLength: 600 } });
+  // On shutdown every connection is closed, streams under way included (clients see the connection end and
+  // retry): a kept-alive connection a client aborted mid-stream otherwise held the close for Fastify's
+  // 72 s keep-alive timeout. Behind a load balancer, drain first (a preStop pause on Kubernetes).
+  const adapter = new FastifyAdapter({ routerOptions: { maxParamLength: 600 }, forceCloseConnections: true });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });

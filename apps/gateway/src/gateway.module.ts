@@ -1,6 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { type GatewayConfig, secretKeys } from '#config';
-import { SecretCipher } from '#db';
+import { SecretCipher } from '#db/secret-cipher';
 import { GatewayProxy, RoutingSource } from '#gateway';
 import { GatewayHealthController } from './gateway-health.controller.js';
 import { RoutingTableService } from './routing-table.service.js';

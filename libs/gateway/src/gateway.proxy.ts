@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
 import { GatewayError } from './gateway-error.js';
@@ -108,7 +108,7 @@ export class GatewayProxy {
         const json = (req.headers['content-type'] ?? '').includes('json');
         if (changesBodies(provider) && json) {
           const raw = await readBody(req, this.options.maxBodyBytes);
-          const parsed = parseJsonObject(raw);
+          const parsed = parseJsonObject(raw.toString('utf8'));
           body = parsed ? JSON.stringify(mergeBody(provider, parsed)) : raw.toString('utf8');
           headers['content-length'] = String(Buffer.byteLength(body));
         } else {
@@ -119,11 +119,11 @@ export class GatewayProxy {
           body = req;
         }
       }
-      const abort = abortOnClientGone(res);
+      const gone = new ClientGone(res);
       const done = this.balancer.begin(provider.ref);
       let upstream: Dispatcher.ResponseData;
       try {
-        upstream = await this.send(provider, method, path, headers, body, abort.signal);
+        upstream = await this.send(provider, method, path, headers, body, gone);
       } catch (error) {
         done();
         throw networkError(error, provider);
@@ -156,7 +156,7 @@ export class GatewayProxy {
           );
     }
     const method = req.method ?? 'POST';
-    const abort = abortOnClientGone(res);
+    const gone = new ClientGone(res);
     const candidates = this.balancer.candidates(model);
     let lastError: GatewayError | null = null;
     for (let attempt = 0; attempt < this.options.maxAttempts; attempt++) {
@@ -178,10 +178,10 @@ export class GatewayProxy {
       const done = this.balancer.begin(provider.ref);
       let upstream: Dispatcher.ResponseData;
       try {
-        upstream = await this.send(provider, method, path, headers, upstreamBody, abort.signal);
+        upstream = await this.send(provider, method, path, headers, upstreamBody, gone);
       } catch (error) {
         done();
-        if (abort.signal.aborted) return;
+        if (gone.aborted) return;
         this.balancer.coolDown(provider.ref, 2000);
         lastError = networkError(error, provider);
         this.logger.warn(
@@ -198,8 +198,8 @@ export class GatewayProxy {
         lastError = upstreamError(upstream.statusCode, text, candidate, model, upstream.headers);
         const alone = candidates.length === 1;
         if (alone && wait !== null && wait > this.options.retryAfterMaxMs) break;
-        if (alone && wait !== null) await sleep(wait, undefined, { signal: abort.signal }).catch(() => undefined);
-        if (abort.signal.aborted) return;
+        if (alone && wait !== null) await gone.wait(wait);
+        if (gone.aborted) return;
         continue;
       }
       await this.deliver(res, upstream, candidate, model, requestId, done);
@@ -214,7 +214,7 @@ export class GatewayProxy {
     path: string,
     headers: Record<string, string>,
     body: string | IncomingMessage | null,
-    signal: AbortSignal,
+    signal: ClientGone,
   ): Promise<Dispatcher.ResponseData> {
     const url = upstreamUrl(provider.hostUrl, path);
     return this.pools.get(url.origin).request({
@@ -271,7 +271,7 @@ export class GatewayProxy {
     }
     if (type.includes('json')) {
       const text = await body.text().finally(done);
-      const parsed = parseJsonObject(Buffer.from(text));
+      const parsed = parseJsonObject(text);
       if (!parsed) {
         throw new GatewayError(
           502,
@@ -346,13 +346,44 @@ function originOf(hostUrl: string): string {
   }
 }
 
-/** Aborts the upstream request when the client goes away before its answer is complete. */
-function abortOnClientGone(res: ServerResponse): AbortController {
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort(new Error('the client disconnected'));
-  });
-  return abort;
+/**
+ * Aborts the upstream request when the client goes away before its answer is
+ * complete. undici takes an EventEmitter as its signal: an AbortController per
+ * request costs several times more (measured: the largest item of the
+ * gateway's own CPU profile before).
+ */
+class ClientGone extends EventEmitter {
+  /** One error for all: an Error per request would capture a stack trace per request. */
+  private static readonly REASON = new Error('the client disconnected');
+  aborted = false;
+
+  /** What undici rejects the upstream request with. */
+  get reason(): Error {
+    return ClientGone.REASON;
+  }
+
+  constructor(res: ServerResponse) {
+    super();
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      this.aborted = true;
+      this.emit('abort');
+    });
+  }
+
+  /** Resolves after `ms`, or at once when the client goes. */
+  wait(ms: number): Promise<void> {
+    if (this.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.once('abort', done);
+    });
+  }
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -376,9 +407,9 @@ function tooLarge(limit: number): GatewayError {
   );
 }
 
-function parseJsonObject(raw: Buffer): Record<string, unknown> | null {
+function parseJsonObject(text: string): Record<string, unknown> | null {
   try {
-    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : null;

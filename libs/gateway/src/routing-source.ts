@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { authHeaderFormatProblem, DEFAULT_AUTH_HEADER_FORMAT, renderAuthHeader } from '#domain';
-import { secretAad, type SecretCipher } from '#db';
+import { secretAad, type SecretCipher } from '#db/secret-cipher';
 import { buildRoutingTable, EMPTY_TABLE, type ProviderRow, type RoutingTable } from './routing-table.js';
 
 /** Where the database announces a change to providers, models or secrets (see the routing_notify migration). */

@@ -2,6 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from './gateway-error.js';
 import type { ProviderRoute } from './routing-table.js';
 
+/** A path that needs a segment-by-segment look: an escape, a backslash, or a `.`/`..` segment. */
+const SUSPECT_PATH = /%|\\|(^|\/)\.\.?(\/|$)/;
+
 /**
  * What follows `/-/` in the request's raw URL, query string included,
  * exactly as the client sent it. Refused: a `.` or `..` segment, and an
@@ -14,6 +17,8 @@ export function forwardedPath(rawUrl: string): string {
   const rest = rawUrl.slice(at + 3);
   const q = rest.indexOf('?');
   const path = q < 0 ? rest : rest.slice(0, q);
+  // The common case, checked once: no escapes, no backslash, no dot segment.
+  if (!SUSPECT_PATH.test(path)) return rest;
   for (const segment of path.split('/')) {
     let decoded: string;
     try {
