@@ -192,6 +192,27 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     expect(JSON.stringify(provider.body)).not.toContain(SECRET_VALUE);
   });
 
+  it("passes a provider's own error through its route, status and body, with no key in it", async () => {
+    expect(
+      (await plane.api.request('POST', `/v2/workspaces/${ws}/secrets`, { name: 'wrong-key', value: 'not-the-key' }))
+        .status,
+    ).toBe(201);
+    const created = await plane.api.request('POST', `/v2/workspaces/${ws}/providers`, {
+      name: 'ext-wrong',
+      host_url: external.url,
+      api_key_secret_name: 'wrong-key',
+    });
+    expect(created.status).toBe(201);
+    const res = await eventually(async () => {
+      const r = await fetch(`${route('provider/ext-wrong')}/models`);
+      return r.status === 401 && r;
+    });
+    const text = await res.text();
+    expect(text).toContain('Invalid or missing API key');
+    expect(text).not.toContain('not-the-key');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
   it('keeps or creates x-request-id', async () => {
     const kept = await fetch(`${route('model/llama')}/chat/completions`, {
       method: 'POST',

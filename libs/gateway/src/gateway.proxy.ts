@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
 import { GatewayError } from './gateway-error.js';
-import { rewriteModel, scrubServedName, SseModelRewriter } from './model-rewrite.js';
+import { rewriteModel, scrubSecret, scrubServedName, SseModelRewriter } from './model-rewrite.js';
 import type { RoutingSource } from './routing-source.js';
 import type { ModelRoute, ProviderRoute } from './routing-table.js';
 import { UpstreamPools, type UpstreamTimeouts } from './upstream-pools.js';
@@ -127,6 +127,13 @@ export class GatewayProxy {
       } catch (error) {
         done();
         throw networkError(error, provider);
+      }
+      if (upstream.statusCode >= 400) {
+        // Error bodies are small and read whole, so an upstream that echoes the key cannot show it to the client.
+        const text = scrubSecret(await upstream.body.text().catch(() => ''), provider.secret);
+        done();
+        sendText(res, upstream, text, requestId);
+        return;
       }
       passThrough(res, upstream, requestId, done);
     });
@@ -446,6 +453,19 @@ function passThrough(
   upstream.body.pipe(res);
 }
 
+/** An upstream's answer with its status and headers, and `text` as the body. */
+function sendText(res: ServerResponse, upstream: Dispatcher.ResponseData, text: string, requestId: string): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || name === 'content-length') continue;
+    headers[name] = value;
+  }
+  headers['content-length'] = String(Buffer.byteLength(text));
+  headers['x-request-id'] = requestId;
+  res.writeHead(upstream.statusCode, headers);
+  res.end(text);
+}
+
 const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 function streamErrorEvent(message: string, requestId: string): string {
@@ -466,7 +486,7 @@ function upstreamError(
   model: ModelRoute,
   headers: Dispatcher.ResponseData['headers'],
 ): GatewayError {
-  const scrubbed = scrubServedName(text, candidate.servedName, model.ref);
+  const scrubbed = scrubServedName(scrubSecret(text, candidate.provider.secret), candidate.servedName, model.ref);
   const retryAfter = headers['retry-after'];
   const forwarded: Record<string, string> = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {};
   if (status === 401 || status === 403 || status === 404) {

@@ -19,6 +19,11 @@ export function scrubServedName(text: string, servedName: string, entityRef: str
   return servedName && servedName !== entityRef ? text.split(servedName).join(entityRef) : text;
 }
 
+/** An upstream's text with the provider's key replaced, should the upstream echo it (some errors do). */
+export function scrubSecret(text: string, secret: string | null): string {
+  return secret && secret.length >= 4 && text.includes(secret) ? text.split(secret).join('***') : text;
+}
+
 /**
  * Splits an SSE byte stream into events and rewrites the model of each JSON
  * `data:` event. Events that are not JSON objects (`[DONE]`, comments) pass

@@ -135,6 +135,7 @@ export class RoutingSource {
   /** The provider's key, decrypted and rendered into its header; a provider whose key cannot be used says why. */
   private toProviderRow(row: Row): ProviderRow {
     let authHeader: ProviderRow['authHeader'] = null;
+    let secret: string | null = null;
     let keyError: string | null = null;
     if (row.api_key_secret_name) {
       const secretRef = `${row.workspace}/${row.api_key_secret_name}`;
@@ -146,6 +147,7 @@ export class RoutingSource {
             { ciphertext: row.ciphertext, nonce: row.nonce, authTag: row.auth_tag, keyId: row.key_id },
             secretAad(row.workspace, row.api_key_secret_name),
           );
+          secret = value;
           const format = row.auth_header_format ?? DEFAULT_AUTH_HEADER_FORMAT;
           authHeader = authHeaderFormatProblem(format) === null ? renderAuthHeader(format, value) : null;
           if (authHeader === null)
@@ -169,6 +171,7 @@ export class RoutingSource {
       defaultExtraBody: row.default_extra_body,
       requiredExtraBody: row.required_extra_body,
       authHeader,
+      secret,
       keyError,
     };
   }

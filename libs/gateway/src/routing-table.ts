@@ -18,6 +18,8 @@ export interface ProviderRoute {
   statusMessage: string;
   /** The rendered auth header, when the provider has a key; `keyError` when its secret cannot be used. */
   authHeader: { name: string; value: string } | null;
+  /** The key itself, only to scrub it from what an upstream sends back (an error that echoes it). */
+  secret: string | null;
   keyError: string | null;
   defaultHeaders: Record<string, string>;
   requiredHeaders: Record<string, string>;
@@ -59,6 +61,7 @@ export interface ProviderRow {
   defaultExtraBody: unknown;
   requiredExtraBody: unknown;
   authHeader: { name: string; value: string } | null;
+  secret?: string | null;
   keyError: string | null;
 }
 
@@ -83,6 +86,7 @@ export function buildRoutingTable(rows: ProviderRow[], now = Date.now()): Routin
       status: (['READY', 'ERROR', 'LOST'].includes(row.status) ? row.status : 'UNKNOWN') as ProviderStatus,
       statusMessage: row.statusMessage,
       authHeader: row.authHeader,
+      secret: row.secret ?? null,
       keyError: row.keyError,
       defaultHeaders: stringRecord(row.defaultExtraHeaders),
       requiredHeaders: stringRecord(row.requiredExtraHeaders),
