@@ -259,7 +259,8 @@ export class GatewayProxy {
       try {
         for await (const chunk of body) {
           const out = rewriter.push(chunk as Buffer);
-          if (out) res.write(out);
+          // A slow client slows the upstream read instead of growing a buffer here.
+          if (out && !res.write(out)) await drained(res);
         }
         const rest = rewriter.flush();
         if (rest) res.write(rest);
@@ -451,6 +452,19 @@ function passThrough(
   upstream.body.on('error', () => res.destroy());
   upstream.body.on('close', done);
   upstream.body.pipe(res);
+}
+
+/** Resolves when the response can take more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 /** An upstream's answer with its status and headers, and `text` as the body. */
