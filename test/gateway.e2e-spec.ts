@@ -9,8 +9,9 @@
 import { request } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import OpenAI from 'openai';
-import { GatewayConfig, loadEnv } from '#config';
+import { ApiConfig, GatewayConfig, loadEnv } from '#config';
 import type { LocalRuntime, Runtime } from '#runtime';
+import { createApp } from '../apps/api/src/app.factory.js';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import { RUNTIME } from '../apps/worker/src/tokens.js';
@@ -403,6 +404,31 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       await eventually(async () => (await inFlight()) === 1, 5000, 50); // only the metrics request is left
     } finally {
       await slow.close();
+    }
+  }, 30_000);
+
+  it('is served on the API port too (API_SERVES_GATEWAY), so one base URL reaches the registry and inference', async () => {
+    const env = {
+      DATABASE_URL: plane.env.DATABASE_URL,
+      QUEUE_PREFIX: plane.env.QUEUE_PREFIX,
+      MIGRATE_ON_START: 'false',
+    };
+    const api = await createApp(loadEnv(ApiConfig, env), { logger: false, gateway: loadEnv(GatewayConfig, env) });
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+      const registry = await fetch(`${base}/v2/workspaces/${ws}/deployments`);
+      expect(registry.status).toBe(200);
+      const sdk = new OpenAI({
+        baseURL: `${base}/v2/workspaces/${ws}/inference/gateway/openai/-/v1`,
+        apiKey: CLIENT_KEY,
+        maxRetries: 0,
+      });
+      const answer = await sdk.chat.completions.create({ model: `${ws}/llama`, ...chat });
+      expect(answer.model).toBe(`${ws}/llama`);
+      expect((await sdk.models.list()).data.map((m) => m.id)).toContain(`${ws}/llama`);
+    } finally {
+      await api.close();
     }
   }, 30_000);
 

@@ -2,7 +2,8 @@ import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { LOG_LEVELS, type ApiConfig } from '#config';
+import { LOG_LEVELS, type ApiConfig, type GatewayConfig } from '#config';
+import { gatewayRoutes, RoutingTableService } from '#gateway';
 import qs from 'qs';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/exception.filter.js';
@@ -11,6 +12,8 @@ import { createValidationPipe } from './common/validation.js';
 export interface CreateAppOptions {
   /** Overrides the logger (tests capture log lines through it). */
   logger?: false | NestLogLevel[] | LoggerService;
+  /** Serve the inference gateway's routes too, with these settings (main.ts: when API_SERVES_GATEWAY). */
+  gateway?: GatewayConfig;
 }
 
 /**
@@ -27,13 +30,14 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
       maxParamLength: 600,
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.gateway), adapter, {
     logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
     bufferLogs: false,
   });
   app.useGlobalFilters(new HttpExceptionFilter(config.MAX_BODY_BYTES));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  if (options.gateway) await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

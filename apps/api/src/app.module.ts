@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ApiConfig, secretKeys } from '#config';
+import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
+import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
 import { RuntimeGate } from './common/runtime-gate.js';
@@ -33,10 +34,12 @@ class CoreModule {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  /** With `gateway`, the inference gateway's routing table and proxy come along (see createApp). */
+  static forRoot(config: ApiConfig, gateway?: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        ...(gateway ? [GatewayCoreModule.forRoot(gateway)] : []),
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         HealthModule,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ApiConfig, loadEnv } from '#config';
+import { ApiConfig, GatewayConfig, loadEnv } from '#config';
 import { migrationPaths } from '#db';
 import { applyMigrations, ensureDatabase } from '#db/migrations';
 import { createApp } from './app.factory.js';
@@ -18,9 +18,13 @@ async function main(): Promise<void> {
       'MODELPLANE_SECRET_KEYS is not set: secrets are sealed with the development key. Set it before storing real secrets.',
     );
   }
-  const app = await createApp(config);
+  const gateway = config.API_SERVES_GATEWAY ? loadEnv(GatewayConfig) : undefined;
+  const app = await createApp(config, { gateway });
   await app.listen({ port: config.PORT, host: config.HOST });
-  logger.log(`Modelplane API listening on http://${config.HOST}:${config.PORT} (Swagger UI at /docs)`);
+  logger.log(
+    `Modelplane API listening on http://${config.HOST}:${config.PORT} (Swagger UI at /docs)` +
+      (gateway ? '; it serves the inference gateway routes too (API_SERVES_GATEWAY)' : ''),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { RoutingTableService } from './routing-table.service.js';
+import { RoutingTableService } from '#gateway';
 
 @Controller('health')
 export class GatewayHealthController {

@@ -2,9 +2,8 @@ import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LOG_LEVELS, type GatewayConfig } from '#config';
+import { gatewayRoutes, RoutingTableService } from '#gateway';
 import { GatewayModule } from './gateway.module.js';
-import { gatewayRoutes } from './gateway.routes.js';
-import { RoutingTableService } from './routing-table.service.js';
 
 /** Builds the gateway application (not yet listening), for main.ts and the tests. */
 export async function createGateway(

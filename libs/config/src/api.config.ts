@@ -88,6 +88,15 @@ export class ApiConfig extends PlatformConfig {
   @Max(64 * 1024 * 1024)
   MAX_BODY_BYTES: number = 1024 * 1024;
 
+  /**
+   * Serve the inference gateway's routes on the API's port too, so a client with one base URL (as NeMo's
+   * SDK has) reaches both. The gateway's own settings (GATEWAY_*) apply. Turn off where an ingress sends the
+   * gateway paths to the gateway app.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  API_SERVES_GATEWAY: boolean = true;
+
   /** Longest a `wait_for` long-poll may hold a request, in seconds. */
   @IsInt()
   @Min(1)

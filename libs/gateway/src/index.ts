@@ -5,3 +5,6 @@ export * from './model-rewrite.js';
 export * from './routing-source.js';
 export * from './routing-table.js';
 export * from './upstream-request.js';
+export * from './nest/gateway-core.module.js';
+export * from './nest/gateway.routes.js';
+export * from './nest/routing-table.service.js';

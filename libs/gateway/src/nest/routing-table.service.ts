@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { GatewayProxy, RoutingSource } from '#gateway';
+import { GatewayProxy } from '../gateway.proxy.js';
+import { RoutingSource } from '../routing-source.js';
 
 /** Owns the routing table and the proxy for the Nest application: loaded before listening, closed last. */
 @Injectable()

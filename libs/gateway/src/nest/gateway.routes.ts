@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GatewayProxy } from '#gateway';
+import type { GatewayProxy } from '../gateway.proxy.js';
 
 const BASE = '/v2/workspaces/:workspace/inference/gateway';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;

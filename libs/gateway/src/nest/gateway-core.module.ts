@@ -1,0 +1,52 @@
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type GatewayConfig, secretKeys } from '#config';
+import { SecretCipher } from '#db/secret-cipher';
+import { GatewayProxy } from '../gateway.proxy.js';
+import { RoutingSource } from '../routing-source.js';
+import { RoutingTableService } from './routing-table.service.js';
+
+/**
+ * The routing table and the proxy, for whichever Nest application serves the
+ * gateway routes: the gateway app, or the API when it serves them too
+ * (API_SERVES_GATEWAY). Register the routes with `gatewayRoutes(proxy)`.
+ */
+@Module({})
+export class GatewayCoreModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    const logger = new Logger('Gateway');
+    return {
+      module: GatewayCoreModule,
+      providers: [
+        {
+          provide: RoutingSource,
+          useFactory: () =>
+            new RoutingSource({
+              databaseUrl: config.DATABASE_URL,
+              cipher: new SecretCipher(secretKeys(config)),
+              logger,
+              refreshIntervalMs: config.GATEWAY_REFRESH_INTERVAL_MS,
+            }),
+        },
+        {
+          provide: GatewayProxy,
+          inject: [RoutingSource],
+          useFactory: (source: RoutingSource) =>
+            new GatewayProxy(
+              source,
+              {
+                connectMs: config.GATEWAY_CONNECT_TIMEOUT_MS,
+                firstByteMs: config.GATEWAY_FIRST_BYTE_TIMEOUT_MS,
+                idleMs: config.GATEWAY_IDLE_TIMEOUT_MS,
+                maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+                maxAttempts: config.GATEWAY_MAX_ATTEMPTS,
+                retryAfterMaxMs: config.GATEWAY_RETRY_AFTER_MAX_MS,
+              },
+              logger,
+            ),
+        },
+        RoutingTableService,
+      ],
+      exports: [RoutingTableService],
+    };
+  }
+}
