@@ -171,6 +171,21 @@ describe('deployment configs (e2e)', () => {
         { executor_config: { gpu: 1, k8s_nim_operator_config: { startup_probe_grace_seconds: 0 } } },
         'body.executor_config.k8s_nim_operator_config.startup_probe_grace_seconds',
       ],
+      [
+        'replicas 0',
+        { executor_config: { gpu: 1, k8s_nim_operator_config: { replicas: 0 } } },
+        'body.executor_config.k8s_nim_operator_config.replicas',
+      ],
+      [
+        'bad shm_size',
+        { executor_config: { gpu: 1, k8s_nim_operator_config: { shm_size: 'lots' } } },
+        'body.executor_config.k8s_nim_operator_config.shm_size',
+      ],
+      [
+        'bad image pull secret name',
+        { executor_config: { gpu: 1, k8s_nim_operator_config: { image_pull_secrets: ['Not_A_Name'] } } },
+        'body.executor_config.k8s_nim_operator_config.image_pull_secrets',
+      ],
       ['bad model_type', { model_spec: { model_type: 'vision' } }, 'body.model_spec.model_type'],
       ['lora_enabled not boolean', { model_spec: { lora_enabled: 'yes' } }, 'body.model_spec.lora_enabled'],
       ['bad model_entity_id', { model_entity_id: 'no-slash' }, 'body.model_entity_id'],
@@ -184,6 +199,33 @@ describe('deployment configs (e2e)', () => {
       expect(locs(res)).toContain(loc);
       expect(res.body.code).toBe('validation/failed');
       for (const i of issues(res)) expect(typeof i.msg).toBe('string');
+    });
+
+    it('keeps the Kubernetes placement fields, and refuses an override that would change whose the objects are', async () => {
+      const placement = {
+        replicas: 2,
+        shm_size: '32Gi',
+        image_pull_secrets: ['ngc-registry'],
+        storage_class: 'fast-ssd',
+        affinity: { podAntiAffinity: {} },
+      };
+      const ok = await create(
+        nimConfig(uniqueName('cfg'), { executor_config: { gpu: 1, k8s_nim_operator_config: placement } }),
+      );
+      expect(ok.status).toBe(201);
+      expect(ok.body.executor_config.k8s_nim_operator_config).toMatchObject(placement);
+      const bad = await create(
+        nimConfig(uniqueName('cfg'), {
+          executor_config: { gpu: 1, override_config: { spec: { selector: { matchLabels: { app: 'x' } } } } },
+        }),
+      );
+      expect(issues(bad)).toEqual([
+        {
+          type: 'value_error',
+          loc: ['body', 'executor_config', 'override_config'],
+          msg: 'override_config may not change spec.selector',
+        },
+      ]);
     });
 
     it('refuses unknown fields, nested or not, with 422 extra_forbidden naming the path', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { instanceIdOf, type InstanceSpec } from './runtime.js';
+import { instanceIdOf, type InstanceSpec, type KubernetesPlacement } from './runtime.js';
 
 /** What a config version says about the server (the stored JSON, snake_case as on the wire). */
 export interface ConfigVersionSpec {
@@ -20,6 +20,21 @@ export interface ConfigVersionSpec {
     health_check_path?: string;
     additional_envs?: Record<string, string>;
     additional_args?: string[];
+    disk_size?: string | null;
+    run_as_user?: number | null;
+    run_as_group?: number | null;
+    override_config?: Record<string, unknown> | null;
+    k8s_nim_operator_config?: {
+      replicas?: number | null;
+      resources?: Record<string, unknown> | null;
+      node_selector?: Record<string, string> | null;
+      tolerations?: Record<string, unknown>[] | null;
+      affinity?: Record<string, unknown> | null;
+      shm_size?: string | null;
+      image_pull_secrets?: string[] | null;
+      storage_class?: string | null;
+      startup_probe_grace_seconds?: number | null;
+    } | null;
   };
 }
 
@@ -110,6 +125,7 @@ export function compileInstanceSpec(
     args: exec.additional_args ?? [],
     readinessPath: health || READINESS[config.engine] || '/health',
     livenessPath: health || LIVENESS[config.engine] || '/health',
+    ...kubernetesPlacement(exec),
   };
   return {
     instanceId: instanceIdOf(target.workspace, target.deployment, target.version),
@@ -119,6 +135,31 @@ export function compileInstanceSpec(
     ...shape,
     specHash: createHash('sha256').update(stableJson(shape)).digest('hex').slice(0, 16),
   };
+}
+
+/**
+ * The config's Kubernetes settings; nothing when it sets none, so configs
+ * without them keep the spec hash they had before these existed.
+ */
+function kubernetesPlacement(exec: ConfigVersionSpec['executorConfig']): { kubernetes?: KubernetesPlacement } {
+  const op = exec.k8s_nim_operator_config ?? {};
+  const placement: KubernetesPlacement = {
+    replicas: op.replicas ?? undefined,
+    resources: op.resources ?? undefined,
+    nodeSelector: op.node_selector ?? undefined,
+    tolerations: op.tolerations ?? undefined,
+    affinity: op.affinity ?? undefined,
+    shmSize: op.shm_size ?? undefined,
+    imagePullSecrets: op.image_pull_secrets ?? undefined,
+    diskSize: exec.disk_size ?? undefined,
+    storageClass: op.storage_class ?? undefined,
+    startupGraceSeconds: op.startup_probe_grace_seconds ?? undefined,
+    runAsUser: exec.run_as_user ?? undefined,
+    runAsGroup: exec.run_as_group ?? undefined,
+    override: exec.override_config ?? undefined,
+  };
+  const set = Object.fromEntries(Object.entries(placement).filter(([, v]) => v !== undefined)) as KubernetesPlacement;
+  return Object.keys(set).length > 0 ? { kubernetes: set } : {};
 }
 
 /** JSON with sorted keys, so equal specs hash equally. */

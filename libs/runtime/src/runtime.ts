@@ -36,8 +36,30 @@ export interface InstanceSpec {
   readinessPath: string;
   /** Liveness path, e.g. `/v1/health/live`. */
   livenessPath: string;
+  /** Where and how a container runtime places it (the local runtime ignores this); absent when the config says nothing. */
+  kubernetes?: KubernetesPlacement;
   /** Hash of everything above that shapes the instance; a change means "replace". */
   specHash: string;
+}
+
+/** The config's Kubernetes settings (executor_config and its k8s_nim_operator_config), as the NIM compiler takes them. */
+export interface KubernetesPlacement {
+  replicas?: number;
+  resources?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Record<string, unknown>[];
+  affinity?: Record<string, unknown>;
+  /** Size of the memory-backed /dev/shm. */
+  shmSize?: string;
+  imagePullSecrets?: string[];
+  /** Model cache volume size (a PersistentVolumeClaim mounted at the NIM cache path) and its storage class. */
+  diskSize?: string;
+  storageClass?: string;
+  startupGraceSeconds?: number;
+  runAsUser?: number;
+  runAsGroup?: number;
+  /** Deep-merged into the compiled Deployment last; may not change identity labels. */
+  override?: Record<string, unknown>;
 }
 
 export type InstancePhase =

@@ -102,6 +102,9 @@ export class ModelSpecDto {
   lora_enabled?: boolean | null;
 }
 
+/** A DNS-1123 subdomain, the form of Kubernetes object names. */
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 export class K8sNimOperatorConfigDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { limits: { memory: '64Gi' } } })
   @IsOptional()
@@ -124,12 +127,54 @@ export class K8sNimOperatorConfigDto {
   @IsObject()
   node_selector?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ minimum: 1, example: 1800 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    example: 1800,
+    description:
+      'How long the start-up probe allows before the container is restarted (default 1800: downloads are slow).',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86_400)
   startup_probe_grace_seconds?: number | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 64, default: 1, description: 'Pods per deployment version.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  replicas?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'A Kubernetes affinity, merged with the one node_selector makes.',
+  })
+  @IsOptional()
+  @IsObject()
+  affinity?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ example: '16Gi', default: '16Gi', description: 'Size of the memory-backed /dev/shm.' })
+  @IsOptional()
+  @Matches(QUANTITY, { message: 'shm_size must be a Kubernetes quantity such as 16Gi' })
+  shm_size?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['ngc-registry'],
+    description: "Image pull secrets (names of Secrets in the runtime's namespace); the runtime's default when absent.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(DNS_NAME, { each: true, message: 'image_pull_secrets must hold Kubernetes object names' })
+  image_pull_secrets?: string[] | null;
+
+  @ApiPropertyOptional({ example: 'fast-ssd', description: 'Storage class of the model cache volume (disk_size).' })
+  @IsOptional()
+  @Matches(DNS_NAME, { message: 'storage_class must be a Kubernetes object name' })
+  storage_class?: string | null;
 }
 
 export class ExecutorConfigDto {

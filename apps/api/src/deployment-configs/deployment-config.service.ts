@@ -8,7 +8,8 @@ import {
   type Page,
   filterFields,
 } from '#db';
-import { BadRequestError, joinRef } from '#domain';
+import { BadRequestError, InvalidFieldError, joinRef } from '#domain';
+import { overrideProblem } from '#runtime';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
 import { compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
@@ -103,6 +104,8 @@ function toData(dto: UpdateDeploymentConfigDto): ConfigVersionData {
   if (exec.k8s_nim_operator_config) exec.k8s_nim_operator_config = compact({ ...exec.k8s_nim_operator_config });
   exec.disk_size ??= '50Gi';
   exec.additional_args ??= [];
+  const problem = exec.override_config ? overrideProblem(exec.override_config) : null;
+  if (problem) throw new InvalidFieldError(['body', 'executor_config', 'override_config'], problem);
   spec.lora_enabled ??= false;
   if (dto.engine === 'generic') {
     for (const field of ['image_name', 'health_check_path'] as const) {
