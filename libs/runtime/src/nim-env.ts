@@ -125,7 +125,6 @@ export function compileInstanceSpec(
     args: exec.additional_args ?? [],
     readinessPath: health || READINESS[config.engine] || '/health',
     livenessPath: health || LIVENESS[config.engine] || '/health',
-    ...kubernetesPlacement(exec),
   };
   return {
     instanceId: instanceIdOf(target.workspace, target.deployment, target.version),
@@ -133,13 +132,16 @@ export function compileInstanceSpec(
     deployment: target.deployment,
     version: target.version,
     ...shape,
+    ...kubernetesPlacement(exec),
     specHash: createHash('sha256').update(stableJson(shape)).digest('hex').slice(0, 16),
   };
 }
 
 /**
- * The config's Kubernetes settings; nothing when it sets none, so configs
- * without them keep the spec hash they had before these existed.
+ * The config's Kubernetes settings (nothing when it sets none). Not part of
+ * the spec hash: a version's placement never changes (config versions are
+ * immutable), and the local runtime, which replaces an instance whose hash
+ * changes, does not use it.
  */
 function kubernetesPlacement(exec: ConfigVersionSpec['executorConfig']): { kubernetes?: KubernetesPlacement } {
   const op = exec.k8s_nim_operator_config ?? {};

@@ -38,7 +38,7 @@ export interface InstanceSpec {
   livenessPath: string;
   /** Where and how a container runtime places it (the local runtime ignores this); absent when the config says nothing. */
   kubernetes?: KubernetesPlacement;
-  /** Hash of everything above that shapes the instance; a change means "replace". */
+  /** Hash of what shapes the server process (all of the above but `kubernetes`); a change means "replace". */
   specHash: string;
 }
 
