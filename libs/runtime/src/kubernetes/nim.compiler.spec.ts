@@ -4,6 +4,8 @@
  * intended change: UPDATE_GOLDEN=1 npx jest nim.compiler, then review the diff.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileInstanceSpec, type ConfigVersionSpec, type EntitySpec } from '../nim-env.js';
@@ -119,6 +121,22 @@ describe('compileNimWorkload (golden files)', () => {
     // A missing golden file fails: it is written only on request, and then reviewed.
     expect(existsSync(file)).toBe(true);
     expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it.each(Object.keys(CASES))('%s: every object is valid against the Kubernetes OpenAPI schemas', (name) => {
+    const workload = CASES[name]();
+    // kubernetes-models validates with the upstream schemas (ajv); it throws naming the path of what is wrong.
+    expect(() => new Deployment(workload.deployment as never).validate()).not.toThrow();
+    expect(() => new Service(workload.service as never).validate()).not.toThrow();
+    if (workload.persistentVolumeClaim) {
+      expect(() => new PersistentVolumeClaim(workload.persistentVolumeClaim as never).validate()).not.toThrow();
+    }
+  });
+
+  it('the schema check catches what the API server would refuse', () => {
+    const { deployment } = CASES['one-gpu']();
+    const broken = { ...deployment, spec: { ...deployment.spec, replicas: 'two' } };
+    expect(() => new Deployment(broken as never).validate()).toThrow(/replicas must be integer/);
   });
 });
 
