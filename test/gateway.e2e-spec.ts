@@ -214,6 +214,27 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 
+  it('asks the upstream for an uncompressed answer on the routes that rewrite it', async () => {
+    const res = await fetch(`${route('model/llama')}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, br', 'x-request-id': 'enc-check' },
+      body: JSON.stringify(chat),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const seen: { headers: Record<string, string> }[] = [];
+    for (const name of ['alpha', 'beta']) {
+      const { endpoint } = await runtime().observe(`${ws}.${name}.v1`);
+      if (!endpoint) continue;
+      const body = (await (await fetch(`${endpoint}/v1/sim/requests`)).json()) as {
+        data: { headers: Record<string, string> }[];
+      };
+      seen.push(...body.data.filter((r) => r.headers['x-request-id'] === 'enc-check'));
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0].headers['accept-encoding']).toBe('identity');
+  });
+
   it('keeps or creates x-request-id', async () => {
     const kept = await fetch(`${route('model/llama')}/chat/completions`, {
       method: 'POST',

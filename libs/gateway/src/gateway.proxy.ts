@@ -178,6 +178,8 @@ export class GatewayProxy {
         ? JSON.stringify({ ...mergeBody(provider, body), model: servedName })
         : null;
       const headers = upstreamHeaders(req.headers, provider, requestId);
+      // The answer is parsed and rewritten here: ask for it uncompressed (a hosted API gzips when asked).
+      headers['accept-encoding'] = 'identity';
       if (upstreamBody !== null) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = String(Buffer.byteLength(upstreamBody));
