@@ -307,6 +307,62 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     }
   });
 
+  it('retries a 5xx answered before any byte on another provider of the entity', async () => {
+    await deploy('flaky', 'flaky', { SIM_ERROR_RATE: '1' }, 'retry-model'); // every completion answers 500
+    await deploy('steady', 'steady', {}, 'retry-model');
+    const [flaky] = await Promise.all([waitReady('flaky'), waitReady('steady')]);
+    const failed = async () => {
+      const text = await (await fetch(`${flaky.endpoint}/v1/metrics`)).text();
+      return Number(
+        /nim_sim_requests_total\{route="\/v1\/chat\/completions",status="500"\} (\d+)/.exec(text)?.[1] ?? 0,
+      );
+    };
+    const sdk = client('model/retry-model');
+    // Until the gateway has both providers and has tried the flaky one, every answer must still be a success.
+    await eventually(async () => {
+      const answer = await sdk.chat.completions.create({ model: 'x', ...chat });
+      expect(answer.model).toBe(`${ws}/retry-model`);
+      return (await failed()) > 0;
+    });
+    for (let i = 0; i < 6; i++)
+      expect((await sdk.chat.completions.create({ model: 'x', ...chat })).model).toBe(`${ws}/retry-model`);
+    expect(await failed()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('gives up on a provider that sends no headers within GATEWAY_FIRST_BYTE_TIMEOUT_MS, with a 502', async () => {
+    const sluggish = await startTestSimulator({ SIM_TOKEN_DELAY_MS: '100' }); // 30 tokens: 3 s before the answer
+    const impatient = await createGateway(
+      loadEnv(GatewayConfig, { DATABASE_URL: plane.env.DATABASE_URL, GATEWAY_FIRST_BYTE_TIMEOUT_MS: '300' }),
+      { logger: false },
+    );
+    await impatient.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      expect(
+        (
+          await plane.api.request('POST', `/v2/workspaces/${ws}/providers`, {
+            name: 'sluggish',
+            host_url: sluggish.url,
+          })
+        ).status,
+      ).toBe(201);
+      const base = (await impatient.getUrl()).replace('[::1]', '127.0.0.1');
+      const url = `${base}/v2/workspaces/${ws}/inference/gateway/provider/sluggish/-/v1/chat/completions`;
+      await eventually(async () => (await fetch(url.replace('chat/completions', 'models'))).ok);
+      const started = Date.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...chat, max_tokens: 30 }),
+      });
+      expect(res.status).toBe(502);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/Backend networking error: .*HEADERS_TIMEOUT/);
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      await impatient.close();
+      await sluggish.close();
+    }
+  }, 30_000);
+
   it('ends a stream cut part-way with an explicit SSE error event, never a normal end', async () => {
     await deploy('cutter', 'cutter', { SIM_STREAM_CUT_AFTER: '3' }, 'cut-model');
     await waitReady('cutter');

@@ -444,13 +444,7 @@ function passThrough(
   requestId: string,
   done: () => void,
 ): void {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
-    headers[name] = value;
-  }
-  headers['x-request-id'] = requestId;
-  res.writeHead(upstream.statusCode, headers);
+  res.writeHead(upstream.statusCode, answerHeaders(upstream, requestId));
   upstream.body.on('error', () => res.destroy());
   upstream.body.on('close', done);
   upstream.body.pipe(res);
@@ -471,18 +465,23 @@ function drained(res: ServerResponse): Promise<void> {
 
 /** An upstream's answer with its status and headers, and `text` as the body. */
 function sendText(res: ServerResponse, upstream: Dispatcher.ResponseData, text: string, requestId: string): void {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name === 'content-length') continue;
-    headers[name] = value;
-  }
+  const headers = answerHeaders(upstream, requestId);
   headers['content-length'] = String(Buffer.byteLength(text));
-  headers['x-request-id'] = requestId;
   res.writeHead(upstream.statusCode, headers);
   res.end(text);
 }
 
 const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+
+/** The upstream's headers for the client: without `date` and hop-by-hop headers, with the request id. */
+function answerHeaders(upstream: Dispatcher.ResponseData, requestId: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  headers['x-request-id'] = requestId;
+  return headers;
+}
 
 function streamErrorEvent(message: string, requestId: string): string {
   return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted', request_id: requestId } })}\n\n`;

@@ -257,7 +257,7 @@ function resources(configured: Record<string, unknown> | undefined, gpu: number)
 }
 
 /** `node_selector` as a required node affinity (the reference's `In` terms), merged with the config's affinity. */
-function affinityOf(k8s: KubernetesPlacement): { affinity?: V1Affinity; nodeSelector?: never } {
+function affinityOf(k8s: KubernetesPlacement): { affinity?: V1Affinity } {
   const selector = k8s.nodeSelector ?? {};
   const keys = Object.keys(selector).sort();
   let affinity = (k8s.affinity ?? undefined) as V1Affinity | undefined;

@@ -51,13 +51,6 @@ function signalZero(target: number): boolean {
   }
 }
 
-/** Running, not a zombie waiting to be reaped. */
-export function isRunning(pid: number): boolean {
-  if (!HAS_PROC) return signalZero(pid);
-  const stat = readStat(pid);
-  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
-}
-
 /**
  * The ownership variables of one process, read from /proc once per process
  * (pid and start time): a stop scans every process on the machine, several
