@@ -1,1 +1,2 @@
 export * from './test-database.js';
+export * from './kube-test-cluster.js';

@@ -59,6 +59,11 @@ export interface CompileOptions {
    * (the runtime decides from free GPUs); false keeps scarce GPUs from deadlocking a rollout.
    */
   surge: boolean;
+  /**
+   * Where the model cache (`disk_size`) lives: a PersistentVolumeClaim that outlives pods (default),
+   * or an emptyDir of that size (for clusters without a storage class: the model is downloaded at each start).
+   */
+  modelCache?: 'pvc' | 'empty-dir';
 }
 
 export interface NimWorkload {
@@ -140,7 +145,11 @@ export function compileNimWorkload(spec: InstanceSpec, options: CompileOptions):
   const mounts: V1VolumeMount[] = [{ name: 'dshm', mountPath: '/dev/shm' }];
   const env: Record<string, string> = { ...spec.env };
   let pvc: V1PersistentVolumeClaim | null = null;
-  if (k8s.diskSize) {
+  if (k8s.diskSize && options.modelCache === 'empty-dir') {
+    volumes.push({ name: 'model-cache', emptyDir: { sizeLimit: k8s.diskSize } });
+    mounts.push({ name: 'model-cache', mountPath: NIM_CACHE_PATH });
+    env.NIM_CACHE_PATH = NIM_CACHE_PATH;
+  } else if (k8s.diskSize) {
     pvc = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
@@ -214,7 +223,8 @@ export function compileNimWorkload(spec: InstanceSpec, options: CompileOptions):
           containers: [container],
           volumes,
           securityContext: { runAsUser: user, runAsGroup: group, fsGroup: group },
-          imagePullSecrets: (k8s.imagePullSecrets ?? options.imagePullSecrets).map((secret) => ({ name: secret })),
+          // An empty list is left out: the server drops it, and applying it would then write on every apply.
+          ...pullSecrets(k8s.imagePullSecrets ?? options.imagePullSecrets),
           ...(k8s.tolerations?.length ? { tolerations: k8s.tolerations as V1Toleration[] } : {}),
           ...affinityOf(k8s),
           terminationGracePeriodSeconds: 60,
@@ -239,6 +249,10 @@ export function compileNimWorkload(spec: InstanceSpec, options: CompileOptions):
     },
   };
   return { name, deployment, service, persistentVolumeClaim: pvc };
+}
+
+function pullSecrets(names: string[]): { imagePullSecrets?: { name: string }[] } {
+  return names.length > 0 ? { imagePullSecrets: names.map((name) => ({ name })) } : {};
 }
 
 /** The config's resources, with `nvidia.com/gpu` in requests and limits set from the GPU count. */

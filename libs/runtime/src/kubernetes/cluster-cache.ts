@@ -1,0 +1,261 @@
+/**
+ * The runtime's view of the cluster: list-and-watch informers on the four
+ * kinds it owns (Deployments, Pods, Services, PersistentVolumeClaims), in one
+ * namespace, selected by `app.kubernetes.io/managed-by=modelplane`, indexed
+ * by instance id. An informer that fails is restarted with a back-off; a
+ * periodic relist (`resync`) replaces each cache with a fresh list, the
+ * safety net under a lost watch event.
+ */
+import {
+  AppsV1Api,
+  CoreV1Api,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+  type V1Deployment,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { RuntimeLogger } from '../local/local-runtime.options.js';
+import type { InstanceObjects } from './instance-status.js';
+import { ANNOTATIONS, LABELS, MANAGED_BY } from './nim.compiler.js';
+
+export type Kind = 'deployment' | 'pod' | 'service' | 'persistentVolumeClaim';
+export const KINDS: readonly Kind[] = ['deployment', 'pod', 'service', 'persistentVolumeClaim'];
+
+type ObjectOf<K extends Kind> = {
+  deployment: V1Deployment;
+  pod: V1Pod;
+  service: V1Service;
+  persistentVolumeClaim: V1PersistentVolumeClaim;
+}[K];
+
+export interface CacheChange {
+  kind: Kind;
+  verb: 'add' | 'update' | 'delete';
+  instanceId: string;
+  object: KubernetesObject;
+}
+
+export interface ClusterCacheOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  logger: RuntimeLogger;
+  /** First wait before restarting a failed informer; doubles up to 30 s. */
+  retryMs?: number;
+}
+
+const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+const MAX_RETRY_MS = 30_000;
+
+export class ClusterCache {
+  /** instance id → kind → object name → object. */
+  private readonly index = new Map<string, Record<Kind, Map<string, KubernetesObject>>>();
+  private readonly informers = new Map<Kind, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
+  private readonly listeners = new Set<(change: CacheChange) => void>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Informers replaced or being restarted: stopping one makes it report an error, which is not news. */
+  private readonly retired = new WeakSet<object>();
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+  private stopped = false;
+
+  constructor(private readonly options: ClusterCacheOptions) {
+    this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /** Lists and starts watching every kind; rejects, naming the kind and the cause, when a first list fails. */
+  async start(): Promise<void> {
+    await Promise.all(KINDS.map((kind) => this.startInformer(kind, true)));
+  }
+
+  /** Replaces every cache with a fresh list (changes found are reported as if watched). */
+  async resync(): Promise<void> {
+    await Promise.all(
+      KINDS.map(async (kind) => {
+        if (this.stopped) return;
+        const old = this.informers.get(kind);
+        await this.startInformer(kind, false);
+        if (old && this.informers.get(kind) !== old) await this.retire(old);
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    await Promise.all([...this.informers.values()].map((informer) => this.retire(informer)));
+    this.listeners.clear();
+  }
+
+  onChange(listener: (change: CacheChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  objectsOf(instanceId: string): InstanceObjects {
+    const entry = this.index.get(instanceId);
+    const first = <K extends Kind>(kind: K) =>
+      entry ? (entry[kind].values().next().value as ObjectOf<K> | undefined) : undefined;
+    return {
+      instanceId,
+      deployment: first('deployment'),
+      pods: entry ? ([...entry.pod.values()] as V1Pod[]) : [],
+      service: first('service'),
+      persistentVolumeClaim: first('persistentVolumeClaim'),
+    };
+  }
+
+  instanceIds(): string[] {
+    return [...this.index.keys()];
+  }
+
+  private async startInformer(kind: Kind, first: boolean): Promise<void> {
+    const { namespace } = this.options;
+    const informer = this.makeInformer(kind, namespace);
+    let failure: unknown = null;
+    /** Names this informer's first list holds; the rest of the index for this kind is stale. */
+    let listed = false;
+    informer.on('add', (object) => this.upsert(kind, object, 'add'));
+    informer.on('update', (object) => this.upsert(kind, object, 'update'));
+    informer.on('delete', (object) => this.remove(kind, object));
+    informer.on('error', (error: unknown) => {
+      failure = error;
+      if (!listed || this.stopped || this.retired.has(informer)) return;
+      this.options.logger.warn(`Watching ${kind}s in ${namespace} failed (${describe(error)}); restarting`);
+      this.restart(kind, informer, this.options.retryMs ?? 1000);
+    });
+    await informer.start();
+    if (failure !== null) {
+      await this.retire(informer);
+      const message = `Cannot list ${kind}s in namespace ${namespace}: ${describe(failure)}`;
+      if (first) throw new Error(message);
+      this.options.logger.warn(`${message}; keeping the previous view`);
+      return;
+    }
+    listed = true;
+    this.informers.set(kind, informer);
+    this.dropMissing(kind, informer);
+  }
+
+  /** After a fresh list: objects the index holds that the list does not were deleted unseen. */
+  private dropMissing(kind: Kind, informer: ObjectCache<KubernetesObject>): void {
+    for (const [instanceId, entry] of [...this.index]) {
+      for (const [name, object] of [...entry[kind]]) {
+        if (informer.get(name, this.options.namespace) === undefined) this.remove(kind, object, instanceId);
+      }
+    }
+  }
+
+  private restart(kind: Kind, informer: Informer<KubernetesObject>, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (this.stopped || this.informers.get(kind) !== informer) return;
+      void this.retire(informer).then(async () => {
+        await this.startInformer(kind, false);
+        // Still the failed one: the new list failed too; try again later.
+        if (this.informers.get(kind) === informer && !this.stopped)
+          this.restart(kind, informer, Math.min(delayMs * 2, MAX_RETRY_MS));
+      });
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
+  private async retire(informer: Informer<KubernetesObject>): Promise<void> {
+    this.retired.add(informer);
+    await informer.stop();
+  }
+
+  private upsert(kind: Kind, object: KubernetesObject, verb: 'add' | 'update'): void {
+    const instanceId = object.metadata?.annotations?.[ANNOTATIONS.instanceId];
+    const name = object.metadata?.name;
+    if (!instanceId || !name) return;
+    let entry = this.index.get(instanceId);
+    if (!entry) {
+      entry = { deployment: new Map(), pod: new Map(), service: new Map(), persistentVolumeClaim: new Map() };
+      this.index.set(instanceId, entry);
+    }
+    entry[kind].set(name, object);
+    this.emit({ kind, verb, instanceId, object });
+  }
+
+  private remove(kind: Kind, object: KubernetesObject, knownId?: string): void {
+    const instanceId = knownId ?? object.metadata?.annotations?.[ANNOTATIONS.instanceId];
+    const name = object.metadata?.name;
+    const entry = instanceId ? this.index.get(instanceId) : undefined;
+    if (!instanceId || !name || !entry?.[kind].delete(name)) return;
+    if (KINDS.every((k) => entry[k].size === 0)) this.index.delete(instanceId);
+    this.emit({ kind, verb: 'delete', instanceId, object });
+  }
+
+  private emit(change: CacheChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.options.logger.error(`A cache listener failed on ${change.instanceId}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private makeInformer(kind: Kind, namespace: string): Informer<KubernetesObject> & ObjectCache<KubernetesObject> {
+    const { kubeConfig } = this.options;
+    const list = <T extends KubernetesObject>(fn: () => Promise<KubernetesListObject<T>>) =>
+      fn as () => Promise<KubernetesListObject<KubernetesObject>>;
+    switch (kind) {
+      case 'deployment':
+        return makeInformer(
+          kubeConfig,
+          `/apis/apps/v1/namespaces/${namespace}/deployments`,
+          list(() => this.apps.listNamespacedDeployment({ namespace, labelSelector: SELECTOR })),
+          SELECTOR,
+        );
+      case 'pod':
+        return makeInformer(
+          kubeConfig,
+          `/api/v1/namespaces/${namespace}/pods`,
+          list(() => this.core.listNamespacedPod({ namespace, labelSelector: SELECTOR })),
+          SELECTOR,
+        );
+      case 'service':
+        return makeInformer(
+          kubeConfig,
+          `/api/v1/namespaces/${namespace}/services`,
+          list(() => this.core.listNamespacedService({ namespace, labelSelector: SELECTOR })),
+          SELECTOR,
+        );
+      case 'persistentVolumeClaim':
+        return makeInformer(
+          kubeConfig,
+          `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
+          list(() => this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: SELECTOR })),
+          SELECTOR,
+        );
+    }
+  }
+}
+
+/** An API error as one line: HTTP status and the server's message, never a request header. */
+export function describe(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: number; statusCode?: number; body?: unknown; message?: string };
+    const status = e.code ?? e.statusCode;
+    let detail: string | undefined;
+    if (typeof e.body === 'string') {
+      try {
+        detail = (JSON.parse(e.body) as { message?: string }).message;
+      } catch {
+        detail = e.body.slice(0, 300);
+      }
+    } else if (e.body && typeof e.body === 'object') detail = (e.body as { message?: string }).message;
+    if (typeof status === 'number' && status >= 100) return `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+    return e.message ?? String(error);
+  }
+  return String(error);
+}
