@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PlatformConfig } from './api.config.js';
 
 const MINUTE = 60_000;
@@ -62,6 +62,59 @@ export class WorkerConfig extends PlatformConfig {
   @Min(1000)
   PROVIDER_DISCOVERY_INTERVAL_MS: number = 60_000;
 
+  /**
+   * Kubernetes runtime: the kubeconfig file to use. Unset: in a pod, its ServiceAccount; outside,
+   * `$KUBECONFIG` or `~/.kube/config` (the usual client order).
+   */
+  @IsOptional()
+  @IsString()
+  KUBERNETES_KUBECONFIG?: string;
+
+  /** Kubernetes runtime: the namespace NIMs run in. Unset: the worker's own namespace in a pod, else `default`. */
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'KUBERNETES_NAMESPACE must be a namespace name' })
+  KUBERNETES_NAMESPACE?: string;
+
+  /** Kubernetes runtime: the Secret (key `NGC_API_KEY`) NIM pods read their NGC key from; referenced, never read. */
+  @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/, { message: 'KUBERNETES_NGC_SECRET must be a Secret name' })
+  KUBERNETES_NGC_SECRET: string = 'ngc-api';
+
+  /** Kubernetes runtime: image pull secrets (comma-separated) for configs that name none, e.g. `ngc-registry`. */
+  @Matches(/^([a-z0-9][-.a-z0-9]*[a-z0-9]?)?(,[a-z0-9][-.a-z0-9]*[a-z0-9]?)*$/, {
+    message: 'KUBERNETES_IMAGE_PULL_SECRETS must be comma-separated Secret names',
+  })
+  KUBERNETES_IMAGE_PULL_SECRETS: string = '';
+
+  /**
+   * Kubernetes runtime: how the control plane reaches a ready NIM. Placeholders `{service}`,
+   * `{namespace}`, `{port}`, `{podIP}`. The default is the Service's cluster DNS name (the worker and
+   * gateway run in the cluster); from outside, e.g. `http://{podIP}:{port}` where pod IPs are routed,
+   * or an ingress per NIM such as `https://{service}.nims.example.com`.
+   */
+  @Matches(/^https?:\/\/\S+$/, { message: 'KUBERNETES_ENDPOINT_TEMPLATE must be an http(s) URL template' })
+  KUBERNETES_ENDPOINT_TEMPLATE: string = 'http://{service}.{namespace}.svc.cluster.local:{port}';
+
+  /**
+   * Kubernetes runtime: may a rolling update start a new pod before the old one stops? `auto`: only
+   * for instances without GPUs (a second GPU copy may not fit, and the update would wait for ever).
+   */
+  @IsIn(['auto', 'always', 'never'])
+  KUBERNETES_SURGE: 'auto' | 'always' | 'never' = 'auto';
+
+  /** Kubernetes runtime: the model cache (`disk_size`) as a PersistentVolumeClaim, or an emptyDir (no storage class needed). */
+  @IsIn(['pvc', 'empty-dir'])
+  KUBERNETES_MODEL_CACHE: 'pvc' | 'empty-dir' = 'pvc';
+
+  /** Kubernetes runtime: how long an image pull or container configuration error may last before the version is FAILED. */
+  @IsInt()
+  @Min(0)
+  KUBERNETES_START_ERROR_GRACE_MS: number = 3 * MINUTE;
+
+  /** Kubernetes runtime: how often the watched objects are listed afresh and checked for drift (the safety net under the watches). */
+  @IsInt()
+  @Min(10_000)
+  KUBERNETES_RESYNC_MS: number = 5 * MINUTE;
+
   /** Local runtime: where instance records and logs live. */
   @IsString()
   LOCAL_RUNTIME_STATE_DIR: string = '.modelplane/local-runtime';
@@ -90,4 +143,20 @@ export class WorkerConfig extends PlatformConfig {
   @IsInt()
   @Min(0)
   LOCAL_RUNTIME_GPUS: number = 0;
+
+  /**
+   * Health endpoints for probes (`GET /health/live`, `GET /health/ready`) on this port; 0 turns them off.
+   * Several workers on one machine (tests, benchmarks) need distinct ports or 0.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HEALTH_PORT: number = 8082;
+
+  /**
+   * Address the health endpoints listen on. All interfaces, like the API's `HOST` and `GATEWAY_HOST`:
+   * Kubernetes probes connect to the pod's IP, and the answers name only which dependency is down.
+   */
+  @IsString()
+  WORKER_HEALTH_HOST: string = '0.0.0.0';
 }

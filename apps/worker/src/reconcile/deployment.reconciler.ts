@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeploymentRepository, ModelRepository, ProviderRepository, type ReconcileVersion } from '#db';
-import { ConcurrentModificationError, joinRef, type DeploymentStatus } from '#domain';
+import { ConcurrentModificationError, DomainError, joinRef, type DeploymentStatus } from '#domain';
 import {
   compileInstanceSpec,
   type ConfigVersionSpec,
   type EntitySpec,
   type InstanceObservation,
+  type InstanceSpec,
   type Runtime,
 } from '#runtime';
 import { DiscoveryHttpError, ModelDiscovery } from '../discovery/model-discovery.js';
@@ -69,7 +70,7 @@ export class DeploymentReconciler {
       for (const step of steps) {
         switch (step.kind) {
           case 'apply':
-            await this.runtime.apply(step.spec);
+            moved = (await this.applyInstance(workspace, name, rows, step.spec)) || moved;
             break;
           case 'delete':
             await this.runtime.delete(step.instanceId);
@@ -100,6 +101,36 @@ export class DeploymentReconciler {
       throw error;
     }
     return moved;
+  }
+
+  /**
+   * Starts (or restores) an instance. A spec the runtime refuses for good (the
+   * cluster rejects the compiled objects, an image is missing) fails the
+   * version with the runtime's reason, since retrying cannot help; any other
+   * error is thrown, so the job is retried.
+   */
+  private async applyInstance(
+    workspace: string,
+    name: string,
+    rows: ReconcileVersion[],
+    spec: InstanceSpec,
+  ): Promise<boolean> {
+    try {
+      await this.runtime.apply(spec);
+      return false;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'invalid')) throw error;
+      const row = rows.find((r) => r.version === spec.version) as ReconcileVersion;
+      await this.deployments.setStatusFrom(row, {
+        status: 'FAILED',
+        statusMessage: `The instance cannot be started: ${error.message}. Fix the deployment config, then create a new version.`,
+        reason: 'start_failed',
+        endpoint: null,
+        expectedRevision: row.revision,
+      });
+      this.logger.warn(`${workspace}/${name} v${row.version}: FAILED ${firstLine(error.message)}`);
+      return true;
+    }
   }
 
   /**

@@ -490,14 +490,18 @@ function statusOf(error: unknown): number | undefined {
   return e?.code ?? e?.statusCode;
 }
 
+/** A refusal of the object itself (400, 422) is for good: a DomainError the reconciler fails the version on. */
 function apiError(action: string, error: unknown): Error {
   const status = statusOf(error);
+  if (status === 400 || status === 422) {
+    return new DomainError(
+      'invalid',
+      'runtime/rejected',
+      `Kubernetes refused to ${action}: ${describe(error)} (check the config's k8s_nim_operator_config and override_config)`,
+    );
+  }
   const hint =
-    status === 403
-      ? " (the worker's ServiceAccount lacks the permission: see k8s/base/worker-rbac.yaml)"
-      : status === 422
-        ? ' (the cluster refused the object: check the config’s k8s_nim_operator_config and override_config)'
-        : '';
+    status === 403 ? " (the worker's ServiceAccount lacks the permission: see k8s/base/worker-rbac.yaml)" : '';
   return new Error(`Kubernetes: cannot ${action}: ${describe(error)}${hint}`);
 }
 
