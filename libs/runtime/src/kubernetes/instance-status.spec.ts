@@ -177,3 +177,40 @@ describe('instanceStatus', () => {
     });
   });
 });
+
+describe('instanceStatus with init containers', () => {
+  it('an init container stuck on its image or crashing speaks for the pod', () => {
+    const status = (state: V1ContainerStatus['state'], restartCount = 0): V1Pod['status'] => ({
+      conditions: [{ type: 'PodScheduled', status: 'True' }],
+      initContainerStatuses: [
+        { name: 'lora-cache-init', image: 'nvcr.io/nim/x:1', imageID: '', ready: false, restartCount, state },
+      ],
+      containerStatuses: [
+        {
+          name: 'nim',
+          image: 'nvcr.io/nim/x:1',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'PodInitializing' } },
+        },
+      ],
+    });
+    const pulling = pod('p', status({ waiting: { reason: 'InvalidImageName', message: 'bad' } }));
+    expect(instanceStatus(objects({ deployment, pods: [pulling] }), input()).observation).toMatchObject({
+      phase: 'failed',
+      reason: 'image_pull',
+    });
+    const crashing = pod('p', status({ waiting: { reason: 'CrashLoopBackOff' } }, 4));
+    const failed = instanceStatus(objects({ deployment, pods: [crashing] }), input());
+    expect(failed.observation).toMatchObject({ phase: 'failed', reason: 'crash_loop' });
+    expect(failed.logFrom?.container).toBe('lora-cache-init');
+    const done = pod('p', {
+      ...status({ terminated: { exitCode: 0 } }),
+      containerStatuses: [
+        { name: 'nim', image: 'x', imageID: '', ready: false, restartCount: 0, state: { running: { startedAt: NOW } } },
+      ],
+    });
+    expect(instanceStatus(objects({ deployment, pods: [done] }), input()).observation.phase).toBe('starting');
+  });
+});

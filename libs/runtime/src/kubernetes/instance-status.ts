@@ -133,8 +133,10 @@ function describePod(
   }
   if (!pod.spec?.nodeName) return { observation: { ...base, phase: 'pending', message: 'Waiting for the scheduler' } };
 
-  const container = mainContainer(pod);
-  const status = pod.status?.containerStatuses?.find((s) => s.name === container);
+  // An init container that has not finished (the LoRA directory, an override's) speaks for the pod.
+  const init = pod.status?.initContainerStatuses?.find((s) => !(s.state?.terminated?.exitCode === 0));
+  const container = init?.name ?? mainContainer(pod);
+  const status = init ?? pod.status?.containerStatuses?.find((s) => s.name === container);
   const node = pod.spec.nodeName;
   if (!status) {
     return {

@@ -164,10 +164,19 @@ export function compileNimWorkload(spec: InstanceSpec, options: CompileOptions):
     mounts.push({ name: 'model-cache', mountPath: NIM_CACHE_PATH });
     env.NIM_CACHE_PATH = NIM_CACHE_PATH;
   }
+  const initContainers: V1Container[] = [];
   if (env.NIM_PEFT_SOURCE) {
-    // LoRA adapters are read from a scratch volume the platform fills (the reference's 1Gi /scratch).
+    // LoRA adapters are read from a scratch volume (the reference's 1Gi /scratch); the adapter
+    // directory must exist before NIM starts. The NIM image's own shell makes it: no second image to pull.
     volumes.push({ name: 'scratch', emptyDir: { sizeLimit: '1Gi' } });
     mounts.push({ name: 'scratch', mountPath: '/scratch' });
+    initContainers.push({
+      name: 'lora-cache-init',
+      image: spec.image ?? undefined,
+      command: ['sh', '-c', `mkdir -p '${env.NIM_PEFT_SOURCE}' && chmod 777 '${env.NIM_PEFT_SOURCE}'`],
+      volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+    });
   }
 
   const graceSeconds = k8s.startupGraceSeconds ?? DEFAULT_STARTUP_GRACE_SECONDS;
@@ -220,6 +229,7 @@ export function compileNimWorkload(spec: InstanceSpec, options: CompileOptions):
       template: {
         metadata: { labels: { ...labels }, annotations: { ...annotations } },
         spec: {
+          ...(initContainers.length > 0 ? { initContainers } : {}),
           containers: [container],
           volumes,
           securityContext: { runAsUser: user, runAsGroup: group, fsGroup: group },
