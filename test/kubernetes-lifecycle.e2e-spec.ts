@@ -44,7 +44,7 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     simPort = probe.port;
     await probe.close();
     // Model caches: envtest has no provisioner, so the claims bind to volumes made here (by the real PV controller).
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 12; i++) {
       const name = `${ns.namespace}-cache-${i}`;
       await ns.core.createPersistentVolume({
         body: {
@@ -66,6 +66,7 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
       KUBERNETES_NAMESPACE: ns.namespace,
       KUBERNETES_ENDPOINT_TEMPLATE: `http://{podIP}:${simPort}`,
       KUBERNETES_START_ERROR_GRACE_MS: '2000',
+      ROLLOUT_MAKE_ROOM_AFTER_MS: '1500',
     });
     ws = await newWorkspace(plane.api, 'k8s');
     autopilot = setInterval(() => void runScheduledPods(), 100);
@@ -221,6 +222,43 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     });
     const [pod] = (await kubelet.pods(`${selectorOf('roll')},${LABELS.version}=2`)) as V1Pod[];
     expect(pod.spec?.containers[0].env).toEqual(expect.arrayContaining([{ name: 'NIM_LOG_LEVEL', value: 'DEBUG' }]));
+  });
+
+  it('a rollout on GPUs that fit one copy: the serving version makes room, then the new one goes READY', async () => {
+    const node = `${ns.namespace}-solo`;
+    await kubelet.registerNode(node, 4);
+    const executor = (envs: Record<string, string>) => ({
+      gpu: 4,
+      additional_envs: envs,
+      k8s_nim_operator_config: {
+        storage_class: storageClass,
+        node_selector: { 'kubernetes.io/hostname': node },
+        tolerations: [{ key: 'modelplane.io/test-node', operator: 'Equal', value: node, effect: 'NoSchedule' }],
+      },
+    });
+    await config('solo', executor({}));
+    await deploy('solo');
+    expect((await waitFor('solo')).status).toBe('READY');
+    const v2 = await plane.api.request('POST', `${base()}/deployment-configs/solo`, {
+      engine: 'nim',
+      model_spec: { model_namespace: 'meta', model_name: 'llama-3.1-8b-instruct' },
+      executor_config: executor({ NIM_LOG_LEVEL: 'DEBUG' }),
+    });
+    expect(v2.status).toBe(201);
+    expect((await plane.api.request('POST', `${base()}/deployments/solo`, { config: 'solo' })).status).toBe(201);
+    await eventually(async () => {
+      const d = (await plane.api.request('GET', `${base()}/deployments/solo`)).body;
+      return d.status === 'READY' && d.serving_version === 2;
+    }, 40_000);
+    const versions = (await plane.api.request('GET', `${base()}/deployments/solo/versions`)).body as {
+      entity_version: number;
+      status_history: { status: string; status_message: string; reason?: string }[];
+    }[];
+    const v1 = versions.find((v) => v.entity_version === 1)!;
+    const stop = v1.status_history.find((h) => h.status === 'DELETING');
+    expect(stop?.status_message).toMatch(/free its GPUs for version 2.*Insufficient nvidia\.com\/gpu/);
+    const v2history = versions.find((v) => v.entity_version === 2)!.status_history;
+    expect(v2history.some((h) => h.status_message.includes('Insufficient nvidia.com/gpu'))).toBe(true);
   });
 
   it('unschedulable: PENDING with the scheduler’s message, then FAILED pending_timeout saying what to do', async () => {

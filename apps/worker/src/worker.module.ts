@@ -24,6 +24,7 @@ export class WorkerModule {
       driftMaxAttempts: config.DRIFT_MAX_ATTEMPTS,
       pollIntervalMs: config.POLL_INTERVAL_MS,
       waitingRecheckMs: config.WAITING_RECHECK_MS,
+      makeRoomAfterMs: config.ROLLOUT_MAKE_ROOM_AFTER_MS,
     };
     return {
       module: WorkerModule,

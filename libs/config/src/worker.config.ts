@@ -40,6 +40,15 @@ export class WorkerConfig extends PlatformConfig {
   @Min(1000)
   PENDING_TIMEOUT_MS: number = 30 * MINUTE;
 
+  /**
+   * Rollouts on GPUs that fit one copy only: a new version that has waited this long for capacity the
+   * serving version holds gets it: the serving version is stopped (a short outage instead of a rollout
+   * that never finishes). 0 = never (the new version fails after PENDING_TIMEOUT_MS, the old keeps serving).
+   */
+  @IsInt()
+  @Min(0)
+  ROLLOUT_MAKE_ROOM_AFTER_MS: number = 2 * MINUTE;
+
   /** Restarts after which an instance that keeps exiting is FAILED (crash_loop). */
   @IsInt()
   @Min(1)

@@ -118,6 +118,58 @@ export class FakeKubelet {
     this.core = ns.core;
   }
 
+  private readonly nodes = new Set<string>();
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  /**
+   * Registers a node of this test's own, as a kubelet does: `gpus` of `nvidia.com/gpu`, tainted
+   * `modelplane.io/test-node=<name>:NoSchedule` so only pods that tolerate it land there, kept Ready
+   * by a heartbeat. Resolves once the scheduler may use it.
+   */
+  async registerNode(name: string, gpus: number): Promise<void> {
+    const resources = { cpu: '64', memory: '512Gi', pods: '110', 'nvidia.com/gpu': String(gpus) };
+    await this.core.createNode({
+      body: {
+        metadata: {
+          name,
+          labels: { 'kubernetes.io/hostname': name, 'nvidia.com/gpu.present': 'true' },
+          annotations: { 'k8s-envtest/fake-node': 'modelplane FakeKubelet' },
+        },
+        spec: { taints: [{ key: 'modelplane.io/test-node', value: name, effect: 'NoSchedule' }] },
+      },
+    });
+    this.nodes.add(name);
+    await this.core.patchNodeStatus(
+      { name, body: { status: { capacity: resources, allocatable: resources, conditions: [this.readyCondition()] } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    this.heartbeat ??= setInterval(() => void this.beat(), 5000);
+    this.heartbeat.unref();
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const node = await this.core.readNode({ name });
+      if (!node.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/not-ready')) return;
+      if (Date.now() > deadline) throw new Error(`node ${name} kept its not-ready taint`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  private readyCondition() {
+    const now = new Date().toISOString() as unknown as Date;
+    return { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'FakeKubelet', lastHeartbeatTime: now };
+  }
+
+  private async beat(): Promise<void> {
+    for (const name of this.nodes) {
+      await this.core
+        .patchNodeStatus(
+          { name, body: { status: { conditions: [this.readyCondition()] } } },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        )
+        .catch(() => undefined);
+    }
+  }
+
   /** Starts finishing terminating pods (every 200 ms). */
   start(): void {
     this.timer = setInterval(() => {
@@ -128,6 +180,8 @@ export class FakeKubelet {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const name of this.nodes) await this.core.deleteNode({ name }).catch(() => undefined);
     await this.finalizing;
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     if (this.certDir) rmSync(this.certDir, { recursive: true, force: true });

@@ -74,7 +74,7 @@ export class DeploymentDto {
     example: 'crash_loop',
     description:
       'Why the version is in its status, when there is a machine-readable cause: start_failed, crash_loop, ' +
-      'health_timeout, pending_timeout, image_pull, oom_killed, drift, unhealthy, insufficient_capacity.',
+      'health_timeout, pending_timeout, image_pull, oom_killed, drift, unhealthy, insufficient_capacity, make_room (stopped to free GPUs for a newer version).',
   })
   status_reason?: string;
   @ApiPropertyOptional({

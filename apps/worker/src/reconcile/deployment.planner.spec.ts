@@ -257,3 +257,60 @@ describe('planDeployment', () => {
     });
   });
 });
+
+describe('planDeployment: making room for a rollout on scarce GPUs', () => {
+  const room = { ...SETTINGS, waitingRecheckMs: 60_000, makeRoomAfterMs: 30_000 };
+  const capacity = (v: number) =>
+    obs(v, 'pending', {
+      reason: 'insufficient_capacity',
+      message: '0/2 nodes are available: 2 Insufficient nvidia.com/gpu.',
+    });
+  const serving = () => version(1, 'READY');
+  const waiting = (ms: number) => version(2, 'PENDING', { isLatest: true, statusChangedAt: ago(ms) });
+  const deleting = (steps: Step[]) =>
+    steps.filter((s) => s.kind === 'status' && s.change.status === 'DELETING') as Extract<Step, { kind: 'status' }>[];
+
+  it('stops the serving version once the new one has waited long enough for GPUs it holds', () => {
+    const result = planDeployment([serving(), waiting(31_000)], new Map([obs(1, 'ready'), capacity(2)]), NOW, room);
+    const [step] = deleting(result.steps);
+    expect(step).toMatchObject({ versionId: 'id-1', change: { status: 'DELETING', reason: 'make_room' } });
+    expect(step.change.statusMessage).toContain('free its GPUs for version 2');
+    expect(step.change.statusMessage).toContain('Insufficient nvidia.com/gpu');
+  });
+
+  it('waits until then, and asks to be woken when it is due', () => {
+    const result = planDeployment([serving(), waiting(10_000)], new Map([obs(1, 'ready'), capacity(2)]), NOW, room);
+    expect(deleting(result.steps)).toEqual([]);
+    expect(result.recheckInMs).toBe(20_001);
+  });
+
+  it('never for another reason to wait, a serving version that is not healthy, one with fewer GPUs, or when off', () => {
+    const cases: [VersionView[], [string, InstanceObservation][], PlanSettings][] = [
+      [
+        [serving(), waiting(60_000)],
+        [obs(1, 'ready'), obs(2, 'pending', { message: 'Waiting for the scheduler' })],
+        room,
+      ],
+      [[serving(), waiting(60_000)], [obs(1, 'starting'), capacity(2)], room],
+      [
+        [
+          serving(),
+          version(2, 'PENDING', {
+            isLatest: true,
+            statusChangedAt: ago(60_000),
+            spec: compileInstanceSpec(
+              { workspace: 'ws', deployment: 'd', version: 2 },
+              { engine: 'nim', modelEntityId: null, modelSpec: { model_name: 'm' }, executorConfig: { gpu: 2 } },
+            ),
+          }),
+        ],
+        [obs(1, 'ready'), capacity(2)],
+        room,
+      ],
+      [[serving(), waiting(60_000)], [obs(1, 'ready'), capacity(2)], SETTINGS],
+    ];
+    for (const [versions, observed, settings] of cases) {
+      expect(deleting(planDeployment(versions, new Map(observed), NOW, settings).steps)).toEqual([]);
+    }
+  });
+});

@@ -42,6 +42,14 @@ export interface PlanSettings {
    * than the next timeout, never sooner than `pollIntervalMs`.
    */
   waitingRecheckMs: number;
+  /**
+   * A rollout on GPUs that fit one copy only: once the new version has waited
+   * this long for capacity (insufficient_capacity) that the serving version
+   * holds, the serving version is stopped to make room (a short outage
+   * instead of a rollout that can never finish). 0: never; the new version
+   * fails after the pending timeout and the old keeps serving.
+   */
+  makeRoomAfterMs?: number;
 }
 
 export interface StatusChange {
@@ -142,6 +150,10 @@ export function planDeployment(
     }
   }
 
+  const room = makeRoom(latest, serving, observe, now, settings);
+  if (room.step) steps.push(room.step);
+  if (room.inMs !== null) waitingFor = Math.min(waitingFor ?? Infinity, room.inMs);
+
   // The provider follows the serving version; it goes when nothing is left to serve.
   const active = live.filter((v) => v.status !== 'DELETING');
   if (active.length === 0) steps.push({ kind: 'removeProvider' });
@@ -158,6 +170,46 @@ export function planDeployment(
       ? null
       : Math.max(settings.pollIntervalMs, Math.min(settings.waitingRecheckMs, waitingFor));
   return { steps, recheckInMs };
+}
+
+/**
+ * Whether to stop the serving version so the latest can be scheduled (see
+ * PlanSettings.makeRoomAfterMs): only when the latest waits for capacity, the
+ * serving version is healthy and holds at least as many GPUs as the latest
+ * asks for (stopping it can free enough), and the wait has lasted.
+ */
+function makeRoom(
+  latest: VersionView | undefined,
+  serving: VersionView | undefined,
+  observe: (v: VersionView) => InstanceObservation,
+  now: Date,
+  settings: PlanSettings,
+): { step: Step | null; inMs: number | null } {
+  const after = settings.makeRoomAfterMs ?? 0;
+  const none = { step: null, inMs: null };
+  if (after <= 0 || !latest || !serving || latest === serving || latest.status !== 'PENDING') return none;
+  if (serving.status !== 'READY' || observe(serving).phase !== 'ready') return none;
+  const need = latest.spec?.gpu ?? 0;
+  if (need === 0 || (serving.spec?.gpu ?? 0) < need) return none;
+  const obs = observe(latest);
+  if (obs.phase !== 'pending' || obs.reason !== 'insufficient_capacity') return none;
+  const waited = now.getTime() - latest.statusChangedAt.getTime();
+  if (waited < after) return { step: null, inMs: after - waited + 1 };
+  return {
+    step: {
+      kind: 'status',
+      versionId: serving.id,
+      revision: serving.revision,
+      change: {
+        status: 'DELETING',
+        statusMessage:
+          `Stopped to free its GPUs for version ${latest.version}, which waited ${human(waited)} for capacity ` +
+          `the cluster does not have for both (${obs.message})`,
+        reason: 'make_room',
+      },
+    },
+    inMs: null,
+  };
 }
 
 type StatusFn = (change: StatusChange) => void;
