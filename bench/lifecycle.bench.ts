@@ -660,6 +660,7 @@ async function run(n: number): Promise<RunResult> {
       WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
       LOG_LEVEL: 'log',
+      WORKER_HEALTH_PORT: '0', // may run beside a development stack, whose worker holds 8082
     },
     join(runDir, 'worker.log'),
     execArgv,

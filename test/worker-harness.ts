@@ -11,8 +11,12 @@ import { LocalRuntime } from '#runtime';
 import { createWorker } from '../apps/worker/src/worker.factory.js';
 import { obliterate, startApi, type Api } from './api-harness.js';
 
-/** Settings that make lifecycles fast enough for tests; each test may override. */
+/**
+ * Settings that make lifecycles fast enough for tests, and no health port (several workers run at
+ * once, in this process and others); each test may override.
+ */
 export const FAST_LIFECYCLE: Record<string, string> = {
+  WORKER_HEALTH_PORT: '0',
   POLL_INTERVAL_MS: '150',
   RESYNC_INTERVAL_MS: '2000',
   HEALTH_TIMEOUT_MS: '8000',
@@ -241,10 +245,10 @@ export interface RedisServer extends ChildHandle {
   url: string;
 }
 
-/** A private, throw-away `redis-server` (no persistence) on a free port. */
-export async function startRedisServer(): Promise<RedisServer> {
+/** A private, throw-away `redis-server` (no persistence) on a free port, or on `port` (to bring one back). */
+export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const server = spawnChild(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -255,7 +259,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       return Object.assign(server, { port, url: `redis://127.0.0.1:${port}` });
     } catch (error) {
       await server.kill();
-      if (attempt >= 3) throw error; // the port was taken in between: try another
+      if (attempt >= 3 || fixedPort !== undefined) throw error; // the port was taken in between: try another
     }
   }
 }

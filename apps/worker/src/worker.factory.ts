@@ -2,6 +2,7 @@ import type { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/c
 import { NestFactory } from '@nestjs/core';
 import { LOG_LEVELS, type WorkerConfig } from '#config';
 import type { Runtime } from '#runtime';
+import { WorkerHealthServer } from './health/worker-health.server.js';
 import { createRuntime } from './runtime.factory.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -16,5 +17,13 @@ export async function createWorker(
   });
   app.enableShutdownHooks();
   await app.init();
+  // Started here rather than in a bootstrap hook: a failed hook leaves the half-started context out of
+  // reach (Nest does not return it), and a port already taken must not leave queue workers running.
+  try {
+    await app.get(WorkerHealthServer).listen();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return app;
 }

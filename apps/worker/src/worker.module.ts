@@ -5,6 +5,7 @@ import { ReconcileQueue } from '#queue';
 import type { Runtime } from '#runtime';
 import { ModelDiscovery } from './discovery/model-discovery.js';
 import { ProviderDiscoveryService } from './discovery/provider-discovery.service.js';
+import { WorkerHealthServer } from './health/worker-health.server.js';
 import { ResyncService } from './maintenance/resync.service.js';
 import { ReconcileWorker } from './queue/reconcile.worker.js';
 import { RuntimeEvents } from './queue/runtime-events.js';
@@ -45,6 +46,7 @@ export class WorkerModule {
         RuntimeLifecycle,
         { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },
         ProviderDiscoveryService,
+        WorkerHealthServer,
       ],
     };
   }

@@ -25,11 +25,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** `true/false/1/0/yes/no` → boolean; anything else is kept so validation names it. */
-export function toBool({ value }: { value: unknown }): unknown {
-  if (typeof value === 'boolean') return value;
-  const s = String(value).toLowerCase();
+/**
+ * `true/false/1/0/yes/no` → boolean; anything else is kept so validation names it. Reads the raw value
+ * from `obj`: with implicit conversion on, `value` has already been through `Boolean()`, so the string
+ * `'false'` arrives as `true`.
+ */
+export function toBool({ value, key, obj }: { value: unknown; key: string; obj: Record<string, unknown> }): unknown {
+  const raw = obj !== null && typeof obj === 'object' && key in obj ? obj[key] : value;
+  if (typeof raw === 'boolean') return raw;
+  const s = String(raw).toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(s)) return true;
   if (['false', '0', 'no', 'off'].includes(s)) return false;
-  return value;
+  return raw;
 }

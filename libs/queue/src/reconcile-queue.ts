@@ -65,6 +65,11 @@ export class ReconcileQueue {
     }
   }
 
+  /** Resolves when Redis answers PING on this queue's connection; rejects at once while it is away (no offline queue). */
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
   /**
    * Closed in the last shutdown phase: workers, the resync and discovery stop in
    * `beforeApplicationShutdown` and may still enqueue until then.
