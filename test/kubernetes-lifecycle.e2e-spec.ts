@@ -4,15 +4,20 @@ import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simu
 import { GatewayConfig, loadEnv } from '#config';
 import { LABELS } from '#runtime';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
-import { createTestNamespace, FakeKubelet, kubernetesRequired, testKubeconfigPath, type TestNamespace } from '#testing';
+import {
+  createTestNamespace,
+  describeWithCluster,
+  FakeKubelet,
+  testKubeconfigPath,
+  type TestNamespace,
+} from '#testing';
 import { newWorkspace } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(120_000);
 
 const cluster = testKubeconfigPath();
-if (!cluster && kubernetesRequired()) throw new Error('MODELPLANE_REQUIRE_K8S=1 but no test cluster is available');
-const describeK8s = cluster ? describe : describe.skip;
+const describeK8s = describeWithCluster(describe, 'kubernetes-lifecycle');
 
 /**
  * The whole control plane on Kubernetes: the API, a worker with

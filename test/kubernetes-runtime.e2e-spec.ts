@@ -17,15 +17,9 @@ import {
   type InstanceObservation,
   type InstanceSpec,
 } from '#runtime';
-import { createTestNamespace, FakeKubelet, kubernetesRequired, testKubeconfigPath, type TestNamespace } from '#testing';
+import { createTestNamespace, describeWithCluster, FakeKubelet, type TestNamespace } from '#testing';
 
-const cluster = testKubeconfigPath();
-if (!cluster && kubernetesRequired()) throw new Error('MODELPLANE_REQUIRE_K8S=1 but no test cluster is available');
-const describeK8s = cluster ? describe : describe.skip;
-if (!cluster)
-  console.warn(
-    'Kubernetes runtime suite skipped: no cluster (build ../shared/tools/k8s-envtest or set MODELPLANE_TEST_KUBECONFIG)',
-  );
+const describeK8s = describeWithCluster(describe, 'kubernetes-runtime');
 
 jest.setTimeout(60_000);
 
@@ -129,7 +123,7 @@ describeK8s('KubernetesRuntime (real API server)', () => {
     expect(service.spec?.ports?.[0].port).toBe(8000);
 
     const pod = await scheduledPod(s);
-    expect(pod.spec?.nodeName).toMatch(/^mp-gpu-|^gpu-node-/);
+    expect(pod.spec?.nodeName).toBeTruthy();
     expect((await runtime.observe(s.instanceId)).phase).toBe('pending');
     await kubelet.setContainer(pod, { state: 'running', ready: false });
     const starting = await until(s.instanceId, (o) => o.phase === 'starting');
@@ -160,7 +154,7 @@ describeK8s('KubernetesRuntime (real API server)', () => {
   });
 
   it('unschedulable: PENDING with the scheduler’s own message', async () => {
-    const s = spec('too-big', { gpu: 64 });
+    const s = spec('too-big', { gpu: 1000 });
     await runtime.apply(s);
     const pending = await until(s.instanceId, (o) => o.reason === 'insufficient_capacity');
     expect(pending.phase).toBe('pending');

@@ -33,6 +33,19 @@ export function kubernetesRequired(): boolean {
   return process.env.MODELPLANE_REQUIRE_K8S === '1';
 }
 
+/**
+ * Jest's `describe` for a Kubernetes suite: as is when a test cluster is available; else `describe.skip`
+ * with a warning, or an error when CI demands the suites (MODELPLANE_REQUIRE_K8S=1).
+ */
+export function describeWithCluster<D extends { skip: unknown }>(describe: D, suite: string): D | D['skip'] {
+  if (testKubeconfigPath()) return describe;
+  if (kubernetesRequired()) throw new Error(`${suite}: MODELPLANE_REQUIRE_K8S=1 but no test cluster is available`);
+  console.warn(
+    `${suite} skipped: no cluster (build ../shared/tools/k8s-envtest with its setup.sh, or set MODELPLANE_TEST_KUBECONFIG)`,
+  );
+  return describe.skip;
+}
+
 export interface TestNamespace {
   kubeConfig: KubeConfig;
   namespace: string;
