@@ -214,3 +214,23 @@ describe('instanceStatus with init containers', () => {
     expect(instanceStatus(objects({ deployment, pods: [done] }), input()).observation.phase).toBe('starting');
   });
 });
+
+describe('instanceStatus: what counts as a shortage', () => {
+  it('a node selector or taint nothing satisfies is unschedulable, but not insufficient_capacity', () => {
+    const unmatched = pod('p', {
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity.",
+        },
+      ],
+    });
+    unmatched.spec!.nodeName = undefined;
+    const obs = instanceStatus(objects({ deployment, pods: [unmatched] }), input()).observation;
+    expect(obs.phase).toBe('pending');
+    expect(obs.reason).toBeUndefined();
+    expect(obs.message).toContain("didn't match Pod's node affinity");
+  });
+});

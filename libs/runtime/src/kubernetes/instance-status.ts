@@ -126,9 +126,9 @@ function describePod(
   const scheduled = condition(pod, 'PodScheduled');
   if (scheduled?.status === 'False') {
     const message = scheduled.message || scheduled.reason || 'not schedulable';
-    const reason: InstanceReason | undefined = /Insufficient|didn't match|taint|node\(s\)/.test(message)
-      ? 'insufficient_capacity'
-      : undefined;
+    // Only a shortage is `insufficient_capacity` (freeing GPUs may help: see the planner's make-room);
+    // a selector, affinity or taint that no node satisfies is not, and the message says which.
+    const reason: InstanceReason | undefined = /Insufficient /.test(message) ? 'insufficient_capacity' : undefined;
     return { observation: { ...base, phase: 'pending', reason, message: `Unschedulable: ${message}` } };
   }
   if (!pod.spec?.nodeName) return { observation: { ...base, phase: 'pending', message: 'Waiting for the scheduler' } };

@@ -376,7 +376,10 @@ export class KubernetesRuntime implements Runtime {
     this.report(instanceId);
     if (kind === 'pod' || this.deleting.has(instanceId)) return;
     if (kind === 'deployment') {
-      if (verb === 'delete') return; // the planner's to recreate (and to count)
+      if (verb === 'delete') {
+        this.ownGenerations.delete(object.metadata?.uid ?? '');
+        return; // the planner's to recreate (and to count)
+      }
       const deployment = object as V1Deployment;
       const uid = deployment.metadata?.uid ?? '';
       if (this.ownGenerations.get(uid) === deployment.metadata?.generation) return;
