@@ -11,6 +11,9 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DeploymentReconciler } from '../reconcile/deployment.reconciler.js';
 
+/** The longest a stopping worker waits for its running jobs. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
 /** Backoff after a reconcile that threw (a database or runtime hiccup). */
 const ERROR_RETRY_MS = 5000;
 
@@ -67,8 +70,27 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (again !== null) await this.queue.enqueue(workspace, name, { delayMs: again, background: true });
   }
 
+  /**
+   * Lets running jobs finish, when it can. Without Redis a graceful close never ends (BullMQ waits
+   * for a blocking read that cannot finish, even once Redis is back), and a worker that will not stop
+   * is killed by its supervisor anyway: so with Redis away it stops at once, and otherwise it waits at
+   * most SHUTDOWN_GRACE_MS. Cutting a job short is safe: reconciles are idempotent, and the job is
+   * handed on by the stalled-job check or re-enqueued by the resync.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    const worker = this.worker;
+    if (!worker) return;
+    const reachable = this.connection?.status === 'ready';
+    if (!reachable) this.logger.warn('Redis is unreachable: stopping without waiting for running jobs');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), SHUTDOWN_GRACE_MS);
+    });
+    const outcome = await Promise.race([worker.close(!reachable).then(() => 'closed' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.logger.warn(`Running jobs did not finish within ${SHUTDOWN_GRACE_MS} ms; stopping without them`);
+    }
     this.connection?.disconnect();
   }
 }
