@@ -36,14 +36,14 @@ function startEnvtest() {
   let kubeconfig;
   try {
     kubeconfig = start();
-  } catch (first) {
+  } catch {
     // A component can fail to come up right after an earlier cluster stopped (its port still closing): once more.
     execFileSync(join(tools, 'stop.sh'), { env, stdio: 'ignore' });
     try {
       kubeconfig = start();
     } catch (second) {
       const message = `k8s-envtest did not start: ${String(second.stderr ?? second.message).trim().split('\n').slice(-6).join(' | ')}`;
-      if (process.env.MODELPLANE_REQUIRE_K8S === '1') throw new Error(message);
+      if (process.env.MODELPLANE_REQUIRE_K8S === '1') throw new Error(message, { cause: second });
       console.warn(`${message}; the Kubernetes suites are skipped`);
       return;
     }
