@@ -52,5 +52,6 @@ function startEnvtest() {
     execFileSync(join(tools, 'add-gpu-node.sh'), [node, '8', '3600'], { env, stdio: 'ignore' });
   }
   process.env.MODELPLANE_TEST_KUBECONFIG = kubeconfig;
+  process.env.MODELPLANE_TEST_CLUSTER = 'envtest';
   process.env.MODELPLANE_TEST_K8S_PKI = join(k8sDir, 'pki');
 }

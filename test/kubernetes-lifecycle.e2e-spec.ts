@@ -8,6 +8,7 @@ import {
   createTestNamespace,
   describeWithCluster,
   FakeKubelet,
+  testClusterMode,
   testKubeconfigPath,
   type TestNamespace,
 } from '#testing';
@@ -17,7 +18,9 @@ import { eventually, startControlPlane, type ControlPlane } from './worker-harne
 jest.setTimeout(120_000);
 
 const cluster = testKubeconfigPath();
-const describeK8s = describeWithCluster(describe, 'kubernetes-lifecycle');
+/** The test's kubelet runs each pod as a simulator on this machine: envtest only. */
+const describeK8s =
+  testClusterMode() === 'envtest' ? describeWithCluster(describe, 'kubernetes-lifecycle') : describe.skip;
 
 /**
  * The whole control plane on Kubernetes: the API, a worker with

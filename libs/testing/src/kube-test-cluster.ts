@@ -28,6 +28,14 @@ export function testKubeconfigPath(): string | null {
   return process.env.MODELPLANE_TEST_KUBECONFIG || null;
 }
 
+/**
+ * `envtest` when the test setup started k8s-envtest (or MODELPLANE_TEST_CLUSTER=envtest says the
+ * cluster has no kubelet): the tests play the kubelet. `cluster` otherwise: real kubelets run the pods.
+ */
+export function testClusterMode(): 'envtest' | 'cluster' {
+  return process.env.MODELPLANE_TEST_CLUSTER === 'envtest' ? 'envtest' : 'cluster';
+}
+
 /** True when CI demands the Kubernetes suites (a missing cluster fails them instead of skipping). */
 export function kubernetesRequired(): boolean {
   return process.env.MODELPLANE_REQUIRE_K8S === '1';
@@ -63,6 +71,11 @@ export async function createTestNamespace(prefix = 'mp-test'): Promise<TestNames
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const namespace = `${prefix}-${randomBytes(3).toString('hex')}`;
   await core.createNamespace({ body: { metadata: { name: namespace, labels: { 'modelplane.io/test': 'true' } } } });
+  // NIM pods take NGC_API_KEY from this Secret; without it a real kubelet refuses to create their containers.
+  await core.createNamespacedSecret({
+    namespace,
+    body: { metadata: { name: 'ngc-api' }, stringData: { NGC_API_KEY: 'not-a-key: the test images do not use it' } },
+  });
   const nodes = await core.listNode();
   const fakeNodes =
     nodes.items.length > 0 &&
