@@ -33,17 +33,16 @@ function startEnvtest() {
   if (!existsSync(join(k8sDir, 'bin', 'kube-apiserver')) || !existsSync(join(tools, 'start.sh'))) return;
   const env = { ...process.env, K8S_DIR: k8sDir };
   const start = () => execFileSync(join(tools, 'start.sh'), { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  // A component sometimes exits during start-up (seen right after an earlier cluster stopped): up to three tries.
   let kubeconfig;
-  try {
-    kubeconfig = start();
-  } catch {
-    // A component can fail to come up right after an earlier cluster stopped (its port still closing): once more.
-    execFileSync(join(tools, 'stop.sh'), { env, stdio: 'ignore' });
+  for (let attempt = 1; !kubeconfig; attempt++) {
     try {
       kubeconfig = start();
-    } catch (second) {
-      const message = `k8s-envtest did not start: ${String(second.stderr ?? second.message).trim().split('\n').slice(-6).join(' | ')}`;
-      if (process.env.MODELPLANE_REQUIRE_K8S === '1') throw new Error(message, { cause: second });
+    } catch (error) {
+      execFileSync(join(tools, 'stop.sh'), { env, stdio: 'ignore' });
+      if (attempt < 3) continue;
+      const message = `k8s-envtest did not start: ${String(error.stderr ?? error.message).trim().split('\n').slice(-6).join(' | ')}`;
+      if (process.env.MODELPLANE_REQUIRE_K8S === '1') throw new Error(message, { cause: error });
       console.warn(`${message}; the Kubernetes suites are skipped`);
       return;
     }

@@ -346,7 +346,9 @@ export class KubernetesRuntime implements Runtime {
    * observation says so instead of holding lines.
    */
   private async logTail(pod: V1Pod, container: string, previous: boolean): Promise<string[]> {
-    const status = pod.status?.containerStatuses?.find((s) => s.name === container);
+    const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find(
+      (s) => s.name === container,
+    );
     const key = `${pod.metadata?.uid}/${status?.restartCount ?? 0}/${previous}`;
     const cached = this.logs.get(key);
     if (cached) return cached;
