@@ -7,6 +7,7 @@ import { jest } from '@jest/globals';
  * Deployment/ReplicaSet controllers are the real ones.
  */
 import { AppsV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { eventually } from './worker-harness.js';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import {
   compileInstanceSpec,
@@ -288,6 +289,19 @@ describeK8s('KubernetesRuntime (real API server)', () => {
     });
   });
 
+  it('after a relist (the periodic resync) the new watches still drive the restores', async () => {
+    const s = spec('relisted');
+    await runtime.apply(s);
+    const before = (await runtime.list()).map((o) => o.instanceId).sort();
+    await runtime.resync();
+    expect((await runtime.list()).map((o) => o.instanceId).sort()).toEqual(before);
+    const name = workloadName('default', 'relisted', 1);
+    await ns.core.deleteNamespacedService({ name, namespace: ns.namespace });
+    await eventually(
+      async () => (await ns.core.readNamespacedService({ name, namespace: ns.namespace }).catch(() => null)) !== null,
+    );
+  });
+
   it('a new runtime (a restarted worker) restores objects from what the Deployment records', async () => {
     const s = spec('survivor');
     await runtime.apply(s);
@@ -340,11 +354,3 @@ describeK8s('KubernetesRuntime (real API server)', () => {
     expect((await kubelet.pods(selector(s))).filter((p) => !p.metadata?.deletionTimestamp)).toHaveLength(1);
   });
 });
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

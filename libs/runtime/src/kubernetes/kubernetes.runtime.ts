@@ -8,16 +8,15 @@ import {
   type V1Deployment,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { EventEmitter } from 'node:events';
 import { DomainError } from '#domain';
 import {
   type InstanceChange,
-  type InstanceEvent,
   type InstanceListener,
   type InstanceObservation,
   type InstanceSpec,
   type Runtime,
 } from '../runtime.js';
+import { InstanceChanges } from '../instance-changes.js';
 import { KeyedMutex } from '../local/keyed-mutex.js';
 import type { RuntimeLogger } from '../local/local-runtime.options.js';
 import { ClusterCache, describe, type CacheChange } from './cluster-cache.js';
@@ -90,7 +89,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly objects: KubernetesObjectApi;
   private readonly core: CoreV1Api;
   private readonly locks = new KeyedMutex();
-  private readonly events = new EventEmitter<{ change: [InstanceEvent] }>();
+  private readonly events: InstanceChanges;
   /** What each instance should be, from apply or recovered from its Deployment's annotation. */
   private readonly desired = new Map<string, InstanceSpec>();
   private readonly applied = new Map<string, Applied>();
@@ -122,6 +121,7 @@ export class KubernetesRuntime implements Runtime {
       ...stripUndefined(options),
     } as Resolved;
     this.logger = options.logger ?? new Logger(KubernetesRuntime.name);
+    this.events = new InstanceChanges(this.logger);
     reuseConnections(options.kubeConfig);
     this.cache = new ClusterCache({
       kubeConfig: options.kubeConfig,
@@ -130,7 +130,6 @@ export class KubernetesRuntime implements Runtime {
     });
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
-    this.events.setMaxListeners(0);
   }
 
   /** Fills the caches (one list per kind) and starts watching. Every other method awaits it. */
@@ -206,15 +205,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   watch(listener: InstanceListener): () => void {
-    const safe = (event: InstanceEvent): void => {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(`An instance watcher failed on ${event.instanceId}: ${(error as Error).message}`);
-      }
-    };
-    this.events.on('change', safe);
-    return () => this.events.off('change', safe);
+    return this.events.watch(listener);
   }
 
   async close(): Promise<void> {
@@ -224,7 +215,7 @@ export class KubernetesRuntime implements Runtime {
     await this.starting?.catch(() => undefined);
     await this.locks.drain();
     await this.cache.stop();
-    this.events.removeAllListeners();
+    this.events.close();
   }
 
   /** The relist and drift check the resync timer runs; exposed for tests and tooling. */
@@ -408,7 +399,7 @@ export class KubernetesRuntime implements Runtime {
           : observation.phase === 'missing' || observation.phase === 'terminating' || observation.phase === 'failed'
             ? 'exited'
             : 'started';
-    this.events.emit('change', { instanceId, change, workspace, deployment, version });
+    this.events.emit({ instanceId, change, workspace, deployment, version });
   }
 
   /** Checks an instance for drift once the current burst of events has passed. */

@@ -1,15 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { DomainError } from '#domain';
-import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import {
   missing,
-  type InstanceEvent,
   type InstanceListener,
   type InstanceObservation,
   type InstanceSpec,
   type Runtime,
 } from '../runtime.js';
+import { InstanceChanges } from '../instance-changes.js';
 import { CommandTemplate } from './command-template.js';
 import { GpuPool } from './gpu-pool.js';
 import { InstanceStore } from './instance-store.js';
@@ -54,7 +53,7 @@ export class LocalRuntime implements Runtime {
   private readonly gpus: GpuPool;
   private readonly locks = new KeyedMutex();
   private readonly supervisors = new Map<string, InstanceSupervisor>();
-  private readonly events = new EventEmitter<{ change: [InstanceEvent] }>();
+  private readonly events: InstanceChanges;
   private loading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -64,6 +63,7 @@ export class LocalRuntime implements Runtime {
   constructor(options: LocalRuntimeOptions) {
     this.options = resolveLocalRuntimeOptions(options);
     this.logger = options.logger ?? new Logger(LocalRuntime.name);
+    this.events = new InstanceChanges(this.logger);
     this.ctx = {
       options: this.options,
       command: new CommandTemplate(this.options.command),
@@ -73,10 +73,9 @@ export class LocalRuntime implements Runtime {
       launcher: new ProcessLauncher({ nice: this.options.nice, env: launcherEnv(this.options.baseEnv) }),
       changed: (record, change) => {
         const { workspace, deployment, version } = record.labels;
-        this.events.emit('change', { instanceId: record.instanceId, change, workspace, deployment, version });
+        this.events.emit({ instanceId: record.instanceId, change, workspace, deployment, version });
       },
     };
-    this.events.setMaxListeners(0);
     this.gpus = new GpuPool(this.options.gpus);
   }
 
@@ -135,16 +134,7 @@ export class LocalRuntime implements Runtime {
   }
 
   watch(listener: InstanceListener): () => void {
-    // A listener that throws must not break the supervisor that reported the change.
-    const safe = (event: InstanceEvent): void => {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(`An instance watcher failed on ${event.instanceId}: ${(error as Error).message}`);
-      }
-    };
-    this.events.on('change', safe);
-    return () => this.events.off('change', safe);
+    return this.events.watch(listener);
   }
 
   /** Stops probing and restarting; the processes keep running for the next LocalRuntime to adopt. */
@@ -158,7 +148,7 @@ export class LocalRuntime implements Runtime {
     await this.ticking;
     for (const supervisor of this.supervisors.values()) supervisor.detach();
     this.ctx.launcher.close();
-    this.events.removeAllListeners();
+    this.events.close();
     await this.ctx.store.flush();
   }
 
