@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './names.js';
 export * from './auth-header.js';
+export * from './json-limits.js';
