@@ -41,9 +41,12 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({
     description:
-      'Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`) ' +
-      'or JSON (`filter={"name":{"$like":"llama"}}`). Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not. ' +
-      '$like is a case-insensitive substring match. `filter[workspace]` overrides the path workspace.',
+      'Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`), ' +
+      'JSON (`filter={"name":{"$like":"llama"}}`) or text (`filter=name~llama AND status IN (READY, PENDING)`). ' +
+      'Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not; in text: `:` `~` `>` `>=` `<` `<=` ' +
+      '`IN (…)` `NOT IN (…)`, AND (binds tighter), OR, NOT or `-`, parentheses. ' +
+      '$like is a case-insensitive substring match in which `%` and `_` are wildcards and `\\` escapes. ' +
+      'A top-level `workspace` condition overrides the path workspace.',
     type: 'string',
     example: '{"name":{"$like":"llama"}}',
   })
