@@ -87,9 +87,10 @@ const WORKSPACE_FIELD: FilterSpec = { workspace: { column: 'workspace', type: 's
 
 /**
  * Turns list query parameters into a repository query: validates the sort
- * field (422) and scopes the filter to the path workspace unless
- * `filter[workspace]` overrides it (the repository compiles the filter; a
- * malformed one is a 400).
+ * field (422) and scopes the filter to the path workspace unless a top-level
+ * `workspace` condition overrides it, in any of the three forms
+ * (`filter[workspace]=x`, `{"workspace":"x"}`, `workspace:x AND …`). The
+ * repository compiles the filter; a malformed one is a 400.
  */
 export function toListQuery(dto: ListQueryDto, spec: ListSpec, workspace?: string): ListQuery {
   const field = dto.sort.startsWith('-') ? dto.sort.slice(1) : dto.sort;
