@@ -80,7 +80,11 @@ class TextFilterParser {
   private unary(depth: number): FilterObject {
     this.skipSpace();
     const start = this.pos;
-    const negated = this.text[this.pos] === '-' ? (this.pos++, true) : this.keyword('NOT');
+    let negated = this.keyword('NOT');
+    if (!negated && this.text[this.pos] === '-') {
+      this.pos++;
+      negated = true;
+    }
     if (negated) {
       this.enter(depth, start);
       return { $not: this.unary(depth + 1) };
@@ -148,12 +152,11 @@ class TextFilterParser {
       values.push(this.value(start));
       this.skipSpace();
       const c = this.text[this.pos];
-      this.pos++;
-      if (c === ')') return values;
-      if (c !== ',') {
-        this.pos--;
+      if (c !== ',' && c !== ')') {
         this.fail(`expected ',' or ')' in the list after '${this.sliceFrom(start)}', found ${this.describeNext()}`);
       }
+      this.pos++;
+      if (c === ')') return values;
     }
   }
 
