@@ -68,6 +68,13 @@ export class BadRequestError extends DomainError {
   }
 }
 
+/** A list's `filter` parameter that cannot be parsed, names an unknown field, or holds a value its field cannot take. */
+export class InvalidFilterError extends BadRequestError {
+  constructor(message: string) {
+    super('list/invalid_filter', `Invalid filter: ${message}`);
+  }
+}
+
 /** A field breaks a rule that the schema validator cannot express (422). */
 export class InvalidFieldError extends DomainError {
   constructor(

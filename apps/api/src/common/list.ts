@@ -41,9 +41,12 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({
     description:
-      'Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`) ' +
-      'or JSON (`filter={"name":{"$like":"llama"}}`). Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not. ' +
-      '$like is a case-insensitive substring match. `filter[workspace]` overrides the path workspace.',
+      'Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`), ' +
+      'JSON (`filter={"name":{"$like":"llama"}}`) or text (`filter=name~llama AND status IN (READY, PENDING)`). ' +
+      'Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not; in text: `:` `~` `>` `>=` `<` `<=` ' +
+      '`IN (…)` `NOT IN (…)`, AND (binds tighter), OR, NOT or `-`, parentheses. ' +
+      '$like is a case-insensitive substring match in which `%` and `_` are wildcards and `\\` escapes. ' +
+      'A top-level `workspace` condition overrides the path workspace.',
     type: 'string',
     example: '{"name":{"$like":"llama"}}',
   })
@@ -84,9 +87,10 @@ const WORKSPACE_FIELD: FilterSpec = { workspace: { column: 'workspace', type: 's
 
 /**
  * Turns list query parameters into a repository query: validates the sort
- * field (422) and scopes the filter to the path workspace unless
- * `filter[workspace]` overrides it (the repository compiles the filter; a
- * malformed one is a 400).
+ * field (422) and scopes the filter to the path workspace unless a top-level
+ * `workspace` condition overrides it, in any of the three forms
+ * (`filter[workspace]=x`, `{"workspace":"x"}`, `workspace:x AND …`). The
+ * repository compiles the filter; a malformed one is a 400.
  */
 export function toListQuery(dto: ListQueryDto, spec: ListSpec, workspace?: string): ListQuery {
   const field = dto.sort.startsWith('-') ? dto.sort.slice(1) : dto.sort;

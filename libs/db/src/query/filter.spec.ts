@@ -1,12 +1,5 @@
-import { BadRequestError } from '#domain';
-import {
-  compileFilter,
-  InvalidFilterError,
-  parseFilterParam,
-  SqlParams,
-  takeWorkspaceFilter,
-  type FilterSpec,
-} from './filter.js';
+import { BadRequestError, InvalidFilterError } from '#domain';
+import { compileFilter, parseFilterParam, SqlParams, takeWorkspaceFilter, type FilterSpec } from './filter.js';
 
 const SPEC: FilterSpec = {
   name: { column: 'name', type: 'string' },
@@ -39,7 +32,7 @@ function filterError(fn: () => unknown): string {
 }
 
 describe('parseFilterParam', () => {
-  it.each([undefined, null, ''])('treats %p as no filter', (raw) => {
+  it.each([undefined, null, '', '  '])('treats %p as no filter', (raw) => {
     expect(parseFilterParam(raw)).toBeUndefined();
   });
 
@@ -53,15 +46,28 @@ describe('parseFilterParam', () => {
     expect(parseFilterParam(raw)).toBe(raw);
   });
 
+  it('reads any other string as the text form', () => {
+    expect(parseFilterParam('name:"x"')).toEqual({ name: { $eq: 'x' } });
+    expect(parseFilterParam('  {"name":"x"}  ')).toEqual({ name: 'x' });
+  });
+
   it.each([
-    ['invalid JSON', '{"name":', /JSON object or use the filter\[field\]=value form/],
-    ['plain text', 'name:"x"', /JSON object/],
+    ['invalid JSON', '{"name":', /^Invalid filter: filter is not valid JSON \(.+\); use filter\[field\]=value/],
     ['a JSON array', '[{"name":"a"}]', /must be a JSON object/],
-    ['a JSON string', '"name"', /must be a JSON object/],
-    ['JSON null', 'null', /must be a JSON object/],
-    ['a JSON number', '42', /must be a JSON object/],
+    ['a JSON string (text form: no field)', '"name"', /expected a field name, found '"name"' at position 1$/],
+    [
+      'a bare word (text form: no operator)',
+      'null',
+      /expected one of : ~ > >= < <= IN NOT IN after 'null', found the end/,
+    ],
+    ['a number (text form: no field)', '42', /expected a field name, found '42' at position 1$/],
   ])('refuses %s', (_label, raw, message) => {
     expect(filterError(() => parseFilterParam(raw))).toMatch(message);
+  });
+
+  it('refuses JSON nested past the depth limit before parsing it', () => {
+    expect(filterError(() => parseFilterParam('{"$and":['.repeat(5000)))).toMatch(/nested deeper than 8 levels/);
+    expect(filterError(() => parseFilterParam('['.repeat(100_000)))).toMatch(/nested deeper than 8 levels/);
   });
 
   it.each([[['a', 'b']], [42], [true]])('refuses a non-object, non-string value %p', (raw) => {
@@ -146,11 +152,17 @@ describe('compileFilter', () => {
       expect(compile({ name: { $like: 'Llama' } })).toEqual(q("name ILIKE $1 ESCAPE '\\'", '%Llama%'));
     });
 
-    it('$like escapes %, _ and the backslash so they match literally', () => {
-      expect(compile({ name: { $like: 'a_b' } }).values).toEqual(['%a\\_b%']);
-      expect(compile({ name: { $like: '100%' } }).values).toEqual(['%100\\%%']);
-      expect(compile({ name: { $like: 'C:\\x' } }).values).toEqual(['%C:\\\\x%']);
-      expect(compile({ name: { $like: '%_\\' } }).values).toEqual(['%\\%\\_\\\\%']);
+    it("$like is NeMo's ILIKE '%' || value || '%': % and _ stay wildcards, a backslash escapes", () => {
+      expect(compile({ name: { $like: 'prefix%' } }).values).toEqual(['%prefix%%']);
+      expect(compile({ name: { $like: 'a_b' } }).values).toEqual(['%a_b%']);
+      expect(compile({ name: { $like: '100\\%' } }).values).toEqual(['%100\\%%']);
+      expect(compile({ name: { $like: 'C:\\\\x' } }).values).toEqual(['%C:\\\\x%']);
+    });
+
+    it('$like takes an unpaired trailing backslash literally, so the closing % stays a wildcard', () => {
+      expect(compile({ name: { $like: 'a\\' } }).values).toEqual(['%a\\\\%']);
+      expect(compile({ name: { $like: 'a\\\\' } }).values).toEqual(['%a\\\\%']);
+      expect(compile({ name: { $like: '\\\\\\' } }).values).toEqual(['%\\\\\\\\%']);
     });
 
     it('refuses an unknown operator, naming it and the allowed ones', () => {
@@ -193,9 +205,24 @@ describe('compileFilter', () => {
 
     it('int: integer text or numbers only', () => {
       expect(compile({ version: '7' })).toEqual(q('version = $1', 7));
+      expect(compile({ version: '+7' })).toEqual(q('version = $1', 7));
+      expect(compile({ version: '007' })).toEqual(q('version = $1', 7));
       expect(compile({ version: -3 })).toEqual(q('version = $1', -3));
-      for (const bad of ['1.5', 'abc', '', '1e3', '9'.repeat(16), ' 1']) {
-        expect(filterError(() => compile({ version: bad }))).toMatch(/'version' takes an integer/);
+      for (const bad of ['1.5', 'abc', '', '1e3', ' 1', '0x10', 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(filterError(() => compile({ version: bad }))).toMatch(
+          /'version' takes an integer from -2147483648 to 2147483647; got '/,
+        );
+      }
+    });
+
+    it("int: only PostgreSQL integer's range, which would otherwise fail the query", () => {
+      expect(compile({ version: { $in: ['2147483647', -2147483648] } })).toEqual(
+        q('version = ANY($1)', [2147483647, -2147483648]),
+      );
+      for (const bad of ['2147483648', -2147483649, '999999999999999', '9'.repeat(400), 1e300]) {
+        expect(filterError(() => compile({ version: { $gt: bad } }))).toBe(
+          `Invalid filter: field 'version' takes an integer from -2147483648 to 2147483647; got '${String(bad).slice(0, 64)}${String(bad).length > 64 ? '…' : ''}'`,
+        );
       }
     });
 
@@ -234,8 +261,37 @@ describe('compileFilter', () => {
       expect(compile({ created_at: '2025-06-01T10:00:00.123+02:00' })).toEqual(
         q('created_at = $1', new Date('2025-06-01T08:00:00.123Z')),
       );
+      expect(compile({ created_at: '2024-02-29 23:59:59.123456Z' })).toEqual(
+        q('created_at = $1', new Date('2024-02-29T23:59:59.123Z')),
+      );
+      expect(compile({ created_at: '0000-02-29' })).toEqual(q('created_at = $1', new Date('0000-02-29')));
       for (const bad of ['yesterday', '2025-13-01', '06/01/2025', '1735689600000', "2025-01-01'; DROP TABLE x; --"]) {
-        expect(filterError(() => compile({ created_at: bad }))).toMatch(/'created_at' takes an ISO 8601 date-time/);
+        expect(filterError(() => compile({ created_at: bad }))).toMatch(
+          /'created_at' takes an ISO 8601 date or date-time \(2025-01-31, 2025-01-31T12:00:00Z\); got '/,
+        );
+      }
+    });
+
+    it('datetime: refuses dates that are not on the calendar instead of rolling them over', () => {
+      for (const bad of [
+        '2025-02-29',
+        '2025-02-30',
+        '2025-04-31',
+        '2025-00-10',
+        '2025-01-00',
+        '2025-01-01T24:00:00Z',
+        '2025-01-01T12:60Z',
+        '2025-01-01T12:00:60Z',
+        '2025-01-01T12:00+24:00',
+        '2025-01-01garbage',
+        '2025-01-01Z',
+        '+275760-09-13',
+        '2025-01-01T00:00:00.1234567890Z',
+      ]) {
+        expect([bad, filterError(() => compile({ created_at: { $lt: bad } }))]).toEqual([
+          bad,
+          expect.stringContaining("'created_at' takes an ISO 8601 date"),
+        ]);
       }
     });
 

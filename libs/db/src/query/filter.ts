@@ -1,14 +1,17 @@
-import { BadRequestError } from '#domain';
+import { exceedsJsonDepth, InvalidFilterError } from '#domain';
+import { clip, parseTextFilter } from './text-filter.js';
 
 /**
  * List filters (reference §7) in the bracket form (`filter[status]=READY`,
  * `filter[name][$like]=x`, `filter[name][]=x`, already parsed into an object by
- * the query-string parser) and the JSON form (`filter={"name":{"$like":"x"}}`),
- * compiled to a SQL condition. Column names come only from the FilterSpec
- * (constants in this codebase); every value is a bound parameter. `$like` is a
- * case-insensitive substring match in which `%`, `_` and `\` are ordinary
- * characters.
+ * the query-string parser), the JSON form (`filter={"name":{"$like":"x"}}`) and
+ * the text form (`filter=name:"x" AND status:READY`, see text-filter.ts), all
+ * compiled to a SQL condition by one compiler. Column names come only from the
+ * FilterSpec (constants in this codebase); every value is a bound parameter.
+ * `$like` is NeMo's: `ILIKE '%' || value || '%'`, so `%` and `_` in the value
+ * are wildcards and a backslash makes the next character literal.
  */
+/** `int` is a PostgreSQL `integer` (int4) column. */
 export type FieldType = 'string' | 'datetime' | 'int' | 'bool' | 'enum';
 
 export interface FilterField {
@@ -34,28 +37,33 @@ export class SqlParams {
 const COMPARISON_OPS = ['$eq', '$ne', '$like', '$in', '$nin', '$lt', '$lte', '$gt', '$gte'] as const;
 type ComparisonOp = (typeof COMPARISON_OPS)[number];
 const MAX_DEPTH = 8;
+// A filter MAX_DEPTH levels deep nests two brackets a level ({"$and":[…]}) and a few more at its leaves.
+const MAX_JSON_BRACKETS = 2 * MAX_DEPTH + 4;
+const INT4_MIN = -2_147_483_648;
+const INT4_MAX = 2_147_483_647;
+const FORMS = 'use filter[field]=value, a JSON object or the text form (name:"x" AND status:READY)';
 
-export class InvalidFilterError extends BadRequestError {
-  constructor(message: string) {
-    super('list/invalid_filter', `Invalid filter: ${message}`);
-  }
-}
-
-/** Normalises the raw `filter` query value: a JSON string, a bracket object, or nothing. */
+/**
+ * Normalises the raw `filter` query value: a bracket object (from the query
+ * parser), a string that starts with `{` or `[` (JSON), any other string (the
+ * text form), or nothing.
+ */
 export function parseFilterParam(raw: unknown): Record<string, unknown> | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InvalidFilterError('filter must be a JSON object or use the filter[field]=value form');
-    }
-    if (!isPlainObject(parsed)) throw new InvalidFilterError('filter must be a JSON object');
-    return parsed;
-  }
+  if (raw === undefined || raw === null) return undefined;
   if (isPlainObject(raw)) return raw;
-  throw new InvalidFilterError('filter must be a JSON object or use the filter[field]=value form');
+  if (typeof raw !== 'string') throw new InvalidFilterError(`filter takes one value; ${FORMS}`);
+  const text = raw.trim();
+  if (text === '') return undefined;
+  if (text[0] !== '{' && text[0] !== '[') return parseTextFilter(text, MAX_DEPTH);
+  if (exceedsJsonDepth(text, MAX_JSON_BRACKETS)) throw new InvalidFilterError(`nested deeper than ${MAX_DEPTH} levels`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidFilterError(`filter is not valid JSON (${(error as Error).message}); ${FORMS}`);
+  }
+  if (!isPlainObject(parsed)) throw new InvalidFilterError('filter must be a JSON object');
+  return parsed;
 }
 
 /**
@@ -149,8 +157,7 @@ function opCondition(name: string, field: FilterField, op: ComparisonOp, operand
       }
       if (typeof operand !== 'string') throw new InvalidFilterError(`$like on '${name}' takes a string`);
       if (operand.includes('\u0000')) throw new InvalidFilterError(`field '${name}' cannot contain NUL characters`);
-      // Escape the wildcards and the escape character so they match literally.
-      return `${col} ILIKE ${params.add(`%${operand.replace(/[\\%_]/g, '\\$&')}%`)} ESCAPE '\\'`;
+      return `${col} ILIKE ${params.add(likePattern(operand))} ESCAPE '\\'`;
     }
     case '$lt':
     case '$lte':
@@ -179,8 +186,14 @@ function coerce(name: string, field: FilterField, value: unknown): unknown {
       }
       return text;
     case 'int': {
-      if (!/^-?\d{1,15}$/.test(text)) throw new InvalidFilterError(`field '${name}' takes an integer`);
-      return Number(text);
+      const n = typeof value === 'number' || /^[+-]?\d+$/.test(text) ? Number(value) : Number.NaN;
+      // Out of range, PostgreSQL refuses the whole query.
+      if (!Number.isInteger(n) || n < INT4_MIN || n > INT4_MAX) {
+        throw new InvalidFilterError(
+          `field '${name}' takes an integer from ${INT4_MIN} to ${INT4_MAX}; got '${clip(text)}'`,
+        );
+      }
+      return n;
     }
     case 'bool': {
       const lower = text.toLowerCase();
@@ -189,17 +202,50 @@ function coerce(name: string, field: FilterField, value: unknown): unknown {
       throw new InvalidFilterError(`field '${name}' takes true or false`);
     }
     case 'datetime': {
-      const date = new Date(text);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-        throw new InvalidFilterError(`field '${name}' takes an ISO 8601 date-time`);
+      const date = parseIsoDate(text);
+      if (!date) {
+        throw new InvalidFilterError(
+          `field '${name}' takes an ISO 8601 date or date-time (2025-01-31, 2025-01-31T12:00:00Z); got '${clip(text)}'`,
+        );
       }
       return date;
     }
   }
 }
 
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+
+/**
+ * A real calendar date (JavaScript would roll 2025-02-30 over to March 2) in
+ * years 0000–9999, which PostgreSQL's timestamptz holds.
+ */
+function parseIsoDate(text: string): Date | undefined {
+  const m = ISO_DATE.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour = 0, minute = 0, second = 0, offH = 0, offM = 0] = m
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth(year!, month!)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59) return undefined;
+  const date = new Date(text.replace(' ', 'T'));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * NeMo's `'%' || value || '%'`. PostgreSQL refuses a pattern that ends in its
+ * escape character, and a trailing backslash here would escape the closing
+ * `%`, so an unpaired one at the end is taken literally.
+ */
+function likePattern(value: string): string {
+  let trailing = 0;
+  while (value[value.length - 1 - trailing] === '\\') trailing++;
+  return `%${value}${trailing % 2 === 1 ? '\\' : ''}%`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 function asArray(value: unknown): unknown[] {
