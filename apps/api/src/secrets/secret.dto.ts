@@ -9,13 +9,13 @@ export class CreateSecretDto {
   @IsSecretName()
   name!: string;
 
-  @IsDescription('OpenAI key for the eval team')
+  @IsDescription('API key for build.nvidia.com')
   description?: string | null;
 
   @ApiProperty({
     writeOnly: true,
     maxLength: MAX_SECRET_BYTES,
-    example: 'sk-…',
+    example: 'nvapi-example-key',
     description: 'The secret value. Stored encrypted; never returned.',
   })
   @IsString()
@@ -25,11 +25,12 @@ export class CreateSecretDto {
 }
 
 export class UpdateSecretDto {
-  @IsDescription()
+  @IsDescription('API key for build.nvidia.com, rotated')
   description?: string | null;
 
   @ApiPropertyOptional({
     writeOnly: true,
+    example: 'nvapi-rotated-key',
     maxLength: MAX_SECRET_BYTES,
     description: 'A new value. Stored encrypted; never returned.',
   })
