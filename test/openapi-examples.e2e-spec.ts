@@ -122,7 +122,7 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it("accepts every write operation's example body as is, in dependency order", async () => {
+  it("accepts every write operation's example body as is, in dependency order, and answers repeats with the 409s shown", async () => {
     const workspace = uniqueName('oa');
     const created = new Map<string, string>(); // collection path → name its example created
     const writes = operations(doc)
@@ -150,6 +150,42 @@ describe('OpenAPI document', () => {
         'patch /v2/workspaces/{workspace}/models/{name}',
       ]),
     );
+
+    // The same examples again, and deletes of what they now use: each 409 is the one its operation shows.
+    const conflicts: string[] = [];
+    const secret = created.get('/v2/workspaces/{workspace}/secrets');
+    const config = created.get('/v2/workspaces/{workspace}/deployment-configs');
+    const repeats: [string, string, string, unknown][] = [
+      ...writes
+        .filter(({ method, path }) => method === 'post' && created.has(path))
+        .map(({ path, op }): [string, string, string, unknown] => [
+          'post',
+          path,
+          path.replace('{workspace}', workspace),
+          path === '/v2/workspaces' ? { name: workspace } : exampleBody(doc, op, sample),
+        ]),
+      [
+        'delete',
+        '/v2/workspaces/{workspace}/secrets/{name}',
+        `/v2/workspaces/${workspace}/secrets/${secret}`,
+        undefined,
+      ],
+      [
+        'delete',
+        '/v2/workspaces/{workspace}/deployment-configs/{name}',
+        `/v2/workspaces/${workspace}/deployment-configs/${config}`,
+        undefined,
+      ],
+      ['delete', '/v2/workspaces/{workspace}', `/v2/workspaces/${workspace}`, undefined],
+    ];
+    for (const [method, path, url, body] of repeats) {
+      const shown = doc.paths[path][method].responses['409']?.content['application/json'].examples.conflict.value;
+      const res = await api.request(method.toUpperCase(), url, body);
+      if (res.status !== 409 || res.body?.code !== shown?.code)
+        conflicts.push(`${method} ${path}: example ${shown?.code}, got ${res.status} ${res.body?.code}`);
+    }
+    expect(conflicts).toEqual([]);
+    expect(repeats.length).toBeGreaterThanOrEqual(9);
   });
 
   it('shows, for each error status, examples that have that status shape', () => {

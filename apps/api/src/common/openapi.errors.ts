@@ -3,19 +3,26 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { MAX_PAGE_SIZE, parseFilterParam } from '#db';
 import {
   AlreadyExistsError,
-  BadRequestError,
   ConcurrentModificationError,
-  ConflictError,
-  DEPLOYMENT_STATUSES,
+  DeploymentBeingDeletedError,
+  DeploymentConfigInUseError,
+  DeploymentConfigRefNotFoundError,
   DeploymentsDisabledError,
   IllegalTransitionError,
-  InvalidFieldError,
   NotFoundError,
+  SecretInUseError,
+  WorkspaceHasDeploymentsError,
+  type ConflictError,
   type ResourceKind,
 } from '#domain';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { parseStatuses } from '../deployments/deployment.controller.js';
 import { HttpExceptionFilter } from './exception.filter.js';
 import { RequestValidationError } from './http-errors.js';
+import { ListQueryDto } from './list.js';
 import { ERROR_TEXT } from './openapi.decorators.js';
+import { flatten } from './validation.js';
 import { ParseVersionPipe } from './version.pipe.js';
 
 /**
@@ -156,13 +163,7 @@ function badRequests(op: Op): Example[] {
   if (op.version) examples.push(['invalid_version', thrownBy(() => new ParseVersionPipe().transform('latest'))]);
   if (op.method === 'get' && !op.named) examples.push(['invalid_filter', thrownBy(() => parseFilterParam('{"name":'))]);
   if (op.kind === 'deployment' && op.method === 'post' && op.action === undefined) {
-    examples.push([
-      'config_not_found',
-      new BadRequestError(
-        'deployment/config_not_found',
-        `Deployment config '${NAMES.deployment_config}' was not found in workspace '${WORKSPACE}'`,
-      ),
-    ]);
+    examples.push(['config_not_found', new DeploymentConfigRefNotFoundError(WORKSPACE, NAMES.deployment_config)]);
   }
   if (op.bodySchema) {
     const syntax = Object.assign(new SyntaxError(`Expected ',' or '}' after property value in JSON at position 14`), {
@@ -182,21 +183,10 @@ function notFound(op: Op): NotFoundError {
 
 /** What a delete is refused for while something still uses the resource. */
 const IN_USE: Partial<Record<ResourceKind, () => ConflictError>> = {
-  workspace: () =>
-    new ConflictError(
-      'workspace/has_deployments',
-      `Workspace '${WORKSPACE}' still holds deployments that are not DELETED: ${NAMES.deployment}. Delete them first.`,
-    ),
-  secret: () =>
-    new ConflictError(
-      'secret/in_use',
-      `Secret '${NAMES.secret}' is used by model providers '${NAMES.provider}'; point them at another secret or delete them first.`,
-    ),
+  workspace: () => new WorkspaceHasDeploymentsError(WORKSPACE, `${NAMES.deployment} v1 (READY)`),
+  secret: () => new SecretInUseError(NAMES.secret, [NAMES.provider]),
   deployment_config: () =>
-    new ConflictError(
-      'deployment_config/in_use',
-      `Deployment config '${NAMES.deployment_config}' is used by deployments that are not DELETED: ${NAMES.deployment}. Delete those deployments first.`,
-    ),
+    new DeploymentConfigInUseError(NAMES.deployment_config, undefined, `${NAMES.deployment} v1 (READY, config v1)`),
 };
 
 function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsError {
@@ -206,10 +196,7 @@ function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsErro
   if (op.method === 'delete') return IN_USE[kind]?.() ?? new ConcurrentModificationError();
   if (kind === 'deployment' && op.action === 'status') return new IllegalTransitionError('DELETING', 'READY');
   if (kind === 'deployment' && op.method === 'post') {
-    return new ConflictError(
-      'deployment/being_deleted',
-      `Deployment '${NAMES.deployment}' is DELETING; a new version cannot be created. Create a new deployment instead.`,
-    );
+    return new DeploymentBeingDeletedError(NAMES.deployment, 'DELETING');
   }
   return new ConcurrentModificationError();
 }
@@ -220,28 +207,14 @@ function invalid(op: Op): Example[] {
   if (first) {
     // A typo of the body's first field: unknown fields are refused, named in `loc`.
     const typo = first.length > 1 ? first[1] + first[0] + first.slice(2) : `${first}_`;
-    examples.push([
-      'validation_failed',
-      new RequestValidationError([
-        { type: 'extra_forbidden', loc: ['body', typo], msg: `${typo} is not a known field` },
-      ]),
-    ]);
+    const unknown = Object.assign(new ValidationError(), { property: typo, constraints: { whitelistValidation: '' } });
+    examples.push(['validation_failed', new RequestValidationError(flatten([unknown], ['body']))]);
   } else if (op.method === 'get' && !op.named) {
-    examples.push([
-      'validation_failed',
-      new RequestValidationError([
-        { type: 'max', loc: ['query', 'page_size'], msg: `page_size must not be greater than ${MAX_PAGE_SIZE}` },
-      ]),
-    ]);
+    const query = plainToInstance(ListQueryDto, { page_size: String(MAX_PAGE_SIZE + 1) });
+    examples.push(['validation_failed', new RequestValidationError(flatten(validateSync(query), ['query']))]);
   } else if (op.kind === 'deployment' && op.method === 'get') {
     const param = op.action === 'events' ? 'until' : 'wait_for';
-    examples.push([
-      'invalid_query',
-      new InvalidFieldError(
-        ['query', param],
-        `${param} takes comma-separated statuses from ${DEPLOYMENT_STATUSES.join(', ')}`,
-      ),
-    ]);
+    examples.push(['invalid_query', thrownBy(() => parseStatuses('LIVE', param))]);
   }
   // Deployment writes (and config writes beyond the first version) need a runtime.
   const gated =

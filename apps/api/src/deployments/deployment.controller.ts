@@ -262,7 +262,7 @@ export class DeploymentController {
 }
 
 /** `READY,FAILED` → the set, each checked against the lifecycle's statuses. */
-function parseStatuses(value: string, param: string): Set<string> {
+export function parseStatuses(value: string, param: string): Set<string> {
   const statuses = value
     .split(',')
     .map((s) => s.trim().toUpperCase())
