@@ -216,6 +216,30 @@ describe('OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('shows the runtime_none 422 on exactly the operations a platform without a runtime refuses', async () => {
+    const none = await startApi({ MODELPLANE_RUNTIME: 'none' });
+    try {
+      const workspace = uniqueName('oa');
+      await none.request('POST', '/v2/workspaces', { name: workspace });
+      const wrong: string[] = [];
+      const deploymentWrites = operations(doc).filter(
+        ({ method, path }) => method !== 'get' && /\/deployment(-config)?s/.test(path),
+      );
+      for (const { method, path, op } of deploymentWrites) {
+        const shown = 'runtime_none' in (op.responses['422']?.content['application/json'].examples ?? {});
+        const url = path.replace('{workspace}', workspace).replace('{name}', 'llama').replace('{version}', '1');
+        const res = await none.request(method.toUpperCase(), url, exampleBody(doc, op, sample));
+        const refused = res.status === 422 && res.body?.code === 'deployment/runtime_none';
+        if (refused !== shown)
+          wrong.push(`${method} ${path}: shown ${shown}, answered ${res.status} ${res.body?.code}`);
+      }
+      expect(wrong).toEqual([]);
+      expect(deploymentWrites.length).toBeGreaterThanOrEqual(8);
+    } finally {
+      await none.close();
+    }
+  });
+
   it("answers a missing resource with the 404 its operation's example shows", async () => {
     const workspace = uniqueName('oa');
     await api.request('POST', '/v2/workspaces', { name: workspace });

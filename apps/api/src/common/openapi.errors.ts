@@ -166,9 +166,9 @@ function badRequests(op: Op): Example[] {
     examples.push(['config_not_found', new DeploymentConfigRefNotFoundError(WORKSPACE, NAMES.deployment_config)]);
   }
   if (op.bodySchema) {
-    const syntax = Object.assign(new SyntaxError(`Expected ',' or '}' after property value in JSON at position 14`), {
+    // The parser's own error, with the status Fastify gives it.
+    const syntax = Object.assign(thrownBy(() => JSON.parse('{"name": "team-a" "description": ""}')) as Error, {
       statusCode: 400,
-      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
     });
     examples.push(['invalid_json', syntax]);
   }
