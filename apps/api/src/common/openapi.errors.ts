@@ -166,8 +166,8 @@ function badRequests(op: Op): Example[] {
     examples.push(['config_not_found', new DeploymentConfigRefNotFoundError(WORKSPACE, NAMES.deployment_config)]);
   }
   if (op.bodySchema) {
-    // The parser's own error, with the status Fastify gives it.
-    const syntax = Object.assign(thrownBy(() => JSON.parse('{"name": "team-a" "description": ""}')) as Error, {
+    // The parser's own error (a truncated body: a message every Node version words alike), with Fastify's status.
+    const syntax = Object.assign(thrownBy(() => JSON.parse('{"name": ')) as Error, {
       statusCode: 400,
     });
     examples.push(['invalid_json', syntax]);
