@@ -58,7 +58,7 @@ function untypedSchemas(doc: Schema): string[] {
     if (!s || typeof s !== 'object') return;
     hasExample ||= s.example !== undefined;
     if (!['type', '$ref', 'oneOf', 'allOf', 'anyOf'].some((k) => k in s)) problems.push(`${at}: no type`);
-    if (s.type === 'object' && !s.properties && s.additionalProperties === undefined)
+    if (s.type === 'object' && !s.properties && s.additionalProperties === undefined && !s.allOf)
       problems.push(`${at}: object without properties`);
     const extra = s.additionalProperties;
     if (extra && typeof extra === 'object' && Object.keys(extra).length === 0)
@@ -116,6 +116,7 @@ describe('OpenAPI document', () => {
     expect(executor.run_as_user).toMatchObject({ type: 'integer', nullable: true });
     expect(executor.image_tag).toMatchObject({ type: 'string', nullable: true });
     expect(executor.additional_envs).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(executor.k8s_nim_operator_config).toMatchObject({ nullable: true, allOf: [{ $ref: expect.any(String) }] });
     expect(doc.components.schemas.CreateDeploymentConfigDto.properties.description).toMatchObject({
       type: 'string',
       nullable: true,

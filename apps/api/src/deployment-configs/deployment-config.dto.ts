@@ -115,7 +115,7 @@ export class ModelSpecDto {
   @MaxLength(100_000)
   chat_template?: string | null;
 
-  @ApiPropertyOptional({ type: ToolCallConfigDto })
+  @ApiPropertyOptional({ type: ToolCallConfigDto, nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => ToolCallConfigDto)
@@ -301,7 +301,7 @@ export class ExecutorConfigDto {
   @IsString({ each: true })
   additional_args?: string[] | null;
 
-  @ApiPropertyOptional({ type: K8sNimOperatorConfigDto })
+  @ApiPropertyOptional({ type: K8sNimOperatorConfigDto, nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => K8sNimOperatorConfigDto)

@@ -158,6 +158,7 @@ export class CreateModelDto {
 
   @ApiPropertyOptional({
     type: ApiEndpointDto,
+    nullable: true,
     description: 'Where an external model is served. API keys belong in a secret named by a provider, not here.',
   })
   @IsOptional()
@@ -188,7 +189,7 @@ export class CreateModelDto {
   @IsObject({ each: true })
   adapters?: Record<string, unknown>[] | null;
 
-  @ApiPropertyOptional({ type: PromptDto })
+  @ApiPropertyOptional({ type: PromptDto, nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => PromptDto)
