@@ -34,11 +34,12 @@ import { ParseVersionPipe } from './version.pipe.js';
  */
 export function addErrorExamples(document: OpenAPIObject, maxBodyBytes: number): OpenAPIObject {
   const filter = new HttpExceptionFilter(maxBodyBytes);
+  const names = exampleNames(document);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = item[method];
       if (!operation) continue;
-      const op = describe(document, method, path, operation);
+      const op = describe(document, method, path, operation, names);
       // Every JSON body can be malformed or of the wrong media type, whether or not the route says so.
       if (op.bodySchema) for (const status of [400, 415]) operation.responses[status] ??= { description: '' };
       for (const [code, response] of Object.entries(operation.responses)) {
@@ -86,6 +87,8 @@ function isErrorResponse(response: Operation['responses'][string]): boolean {
 
 interface Op {
   method: string;
+  /** The names the request examples create, so error examples tell the same story. */
+  names: Names;
   kind: ResourceKind | undefined;
   /** The path ends in the resource's own name (`…/deployments/{name}`), not its collection. */
   named: boolean;
@@ -104,18 +107,20 @@ const KINDS: Record<string, ResourceKind> = {
   deployments: 'deployment',
 };
 
-/** The names the request examples use, so error examples tell the same story. */
-const WORKSPACE = 'team-a';
-const NAMES: Record<ResourceKind, string> = {
-  workspace: WORKSPACE,
-  secret: 'nvidia-api-key',
-  model: 'llama-3-1-8b-instruct',
-  provider: 'build-nvidia',
-  deployment_config: 'llama-3-1-8b-1gpu',
-  deployment: 'llama-3-1-8b',
-};
+type Names = Record<ResourceKind, string>;
 
-function describe(document: OpenAPIObject, method: string, path: string, operation: Operation): Op {
+/** The `name` example of each resource's create body. */
+function exampleNames(document: OpenAPIObject): Names {
+  const names = Object.fromEntries(Object.values(KINDS).map((kind) => [kind, kind.replace('_', '-')])) as Names;
+  for (const [path, item] of Object.entries(document.paths)) {
+    const op = item.post && describe(document, 'post', path, item.post, names);
+    const example = (op?.bodySchema?.properties?.name as { example?: unknown } | undefined)?.example;
+    if (op?.kind && !op.named && !op.action && typeof example === 'string') names[op.kind] = example;
+  }
+  return names;
+}
+
+function describe(document: OpenAPIObject, method: string, path: string, operation: Operation, names: Names): Op {
   const segments = path.split('/').filter(Boolean);
   // /v2/workspaces/{workspace}/<collection>/{name}/<action>; anything after the collection's name is an action.
   const at = segments.length > 3 && segments[1] === 'workspaces' ? 3 : segments.findIndex((s) => s in KINDS);
@@ -125,6 +130,7 @@ function describe(document: OpenAPIObject, method: string, path: string, operati
     ?.content?.['application/json']?.schema?.$ref;
   return {
     method,
+    names,
     kind,
     named: rest.length > 0 && rest[0].startsWith('{'),
     action: rest.filter((s) => !s.startsWith('{')).pop(),
@@ -163,7 +169,10 @@ function badRequests(op: Op): Example[] {
   if (op.version) examples.push(['invalid_version', thrownBy(() => new ParseVersionPipe().transform('latest'))]);
   if (op.method === 'get' && !op.named) examples.push(['invalid_filter', thrownBy(() => parseFilterParam('{"name":'))]);
   if (op.kind === 'deployment' && op.method === 'post' && op.action === undefined) {
-    examples.push(['config_not_found', new DeploymentConfigRefNotFoundError(WORKSPACE, NAMES.deployment_config)]);
+    examples.push([
+      'config_not_found',
+      new DeploymentConfigRefNotFoundError(op.names.workspace, op.names.deployment_config),
+    ]);
   }
   if (op.bodySchema) {
     // The parser's own error (a truncated body: a message every Node version words alike), with Fastify's status.
@@ -176,27 +185,31 @@ function badRequests(op: Op): Example[] {
 }
 
 function notFound(op: Op): NotFoundError {
-  if (!op.kind || op.kind === 'workspace' || !op.named) return new NotFoundError('workspace', WORKSPACE);
-  const where = ` in workspace '${WORKSPACE}'`;
-  return new NotFoundError(op.kind, NAMES[op.kind], op.version && op.method !== 'post' ? ` version 3${where}` : where);
+  if (!op.kind || op.kind === 'workspace' || !op.named) return new NotFoundError('workspace', op.names.workspace);
+  const where = ` in workspace '${op.names.workspace}'`;
+  return new NotFoundError(
+    op.kind,
+    op.names[op.kind],
+    op.version && op.method !== 'post' ? ` version 3${where}` : where,
+  );
 }
 
 /** What a delete is refused for while something still uses the resource. */
-const IN_USE: Partial<Record<ResourceKind, () => ConflictError>> = {
-  workspace: () => new WorkspaceHasDeploymentsError(WORKSPACE, `${NAMES.deployment} v1 (READY)`),
-  secret: () => new SecretInUseError(NAMES.secret, [NAMES.provider]),
-  deployment_config: () =>
-    new DeploymentConfigInUseError(NAMES.deployment_config, undefined, `${NAMES.deployment} v1 (READY, config v1)`),
+const IN_USE: Partial<Record<ResourceKind, (names: Names) => ConflictError>> = {
+  workspace: (names) => new WorkspaceHasDeploymentsError(names.workspace, `${names.deployment} v1 (READY)`),
+  secret: (names) => new SecretInUseError(names.secret, [names.provider]),
+  deployment_config: (names) =>
+    new DeploymentConfigInUseError(names.deployment_config, undefined, `${names.deployment} v1 (READY, config v1)`),
 };
 
 function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsError {
   if (op.method === 'post' && !op.named) {
-    return new AlreadyExistsError(kind, kind === 'workspace' ? null : WORKSPACE, NAMES[kind]);
+    return new AlreadyExistsError(kind, kind === 'workspace' ? null : op.names.workspace, op.names[kind]);
   }
-  if (op.method === 'delete') return IN_USE[kind]?.() ?? new ConcurrentModificationError();
+  if (op.method === 'delete') return IN_USE[kind]?.(op.names) ?? new ConcurrentModificationError();
   if (kind === 'deployment' && op.action === 'status') return new IllegalTransitionError('DELETING', 'READY');
   if (kind === 'deployment' && op.method === 'post') {
-    return new DeploymentBeingDeletedError(NAMES.deployment, 'DELETING');
+    return new DeploymentBeingDeletedError(op.names.deployment, 'DELETING');
   }
   return new ConcurrentModificationError();
 }
