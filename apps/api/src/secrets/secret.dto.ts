@@ -43,7 +43,7 @@ export class UpdateSecretDto {
 
 export class SecretDto {
   @ApiProperty({ example: 'secret-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
-  @ApiProperty({ example: 'openai-api-key' }) name!: string;
+  @ApiProperty({ example: 'nvidia-api-key' }) name!: string;
   @ApiProperty({ example: 'default' }) workspace!: string;
   @ApiPropertyOptional() description?: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
