@@ -2,11 +2,12 @@ import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { LOG_LEVELS, type ApiConfig, type GatewayConfig } from '#config';
+import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import qs from 'qs';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/exception.filter.js';
+import { addErrorExamples } from './common/openapi.errors.js';
 import { createValidationPipe } from './common/validation.js';
 
 export interface CreateAppOptions {
@@ -54,7 +55,8 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     )
     .setVersion('0.1.0')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  return addErrorExamples(document, app.get(ApiConfig).MAX_BODY_BYTES);
 }

@@ -61,6 +61,45 @@ export class ConcurrentModificationError extends ConflictError {
   }
 }
 
+/** Deletes refused while something still uses the resource; `users` lists a few of them. */
+export class WorkspaceHasDeploymentsError extends ConflictError {
+  constructor(workspace: string, users: string) {
+    super(
+      'workspace/has_deployments',
+      `Workspace '${workspace}' still holds deployments that are not DELETED: ${users}. Delete them first.`,
+    );
+  }
+}
+
+export class SecretInUseError extends ConflictError {
+  constructor(name: string, providers: string[]) {
+    super(
+      'secret/in_use',
+      `Secret '${name}' is used by model providers ${providers.map((p) => `'${p}'`).join(', ')}; ` +
+        'point them at another secret or delete them first.',
+    );
+  }
+}
+
+export class DeploymentConfigInUseError extends ConflictError {
+  constructor(name: string, version: number | undefined, users: string) {
+    super(
+      'deployment_config/in_use',
+      `Deployment config '${name}'${version === undefined ? '' : ` version ${version}`} is used by deployments that are not DELETED: ${users}. Delete those deployments first.`,
+    );
+  }
+}
+
+/** A new version of a deployment that is DELETING or DELETED. */
+export class DeploymentBeingDeletedError extends ConflictError {
+  constructor(name: string, status: string) {
+    super(
+      'deployment/being_deleted',
+      `Deployment '${name}' is ${status}; a new version cannot be created. Create a new deployment instead.`,
+    );
+  }
+}
+
 /** A request that is well-formed but refers to something unusable (400 in the reference). */
 export class BadRequestError extends DomainError {
   constructor(code: string, message: string) {
@@ -72,6 +111,14 @@ export class BadRequestError extends DomainError {
 export class InvalidFilterError extends BadRequestError {
   constructor(message: string) {
     super('list/invalid_filter', `Invalid filter: ${message}`);
+  }
+}
+
+/** A deployment names a config (or config version) its workspace does not have. */
+export class DeploymentConfigRefNotFoundError extends BadRequestError {
+  constructor(workspace: string, name: string, version?: number) {
+    const what = version === undefined ? `'${name}'` : `'${name}' version ${version}`;
+    super('deployment/config_not_found', `Deployment config ${what} was not found in workspace '${workspace}'`);
   }
 }
 

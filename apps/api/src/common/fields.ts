@@ -5,7 +5,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 /** An optional free-text description of at most 1000 characters. */
 export function IsDescription(example?: string) {
   return applyDecorators(
-    ApiPropertyOptional({ maxLength: 1000, nullable: true, ...(example ? { example } : {}) }),
+    ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true, ...(example ? { example } : {}) }),
     IsOptional(),
     IsString(),
     MaxLength(1000),

@@ -22,7 +22,7 @@ export function IsSecretName() {
       description: 'Letters, digits, _, . and -; at most 255 characters.',
       pattern: SECRET_NAME_PATTERN.source,
       maxLength: 255,
-      example: 'openai-api-key',
+      example: 'nvidia-api-key',
     }),
     IsString(),
     MaxLength(255),
@@ -34,7 +34,7 @@ export function IsSecretName() {
 
 export function IsProject() {
   return applyDecorators(
-    ApiProperty({ required: false, nullable: true, pattern: PROJECT_PATTERN.source, example: 'team-a' }),
+    ApiProperty({ type: String, required: false, nullable: true, pattern: PROJECT_PATTERN.source, example: 'team-a' }),
     IsOptional(),
     IsString(),
     MaxLength(255),

@@ -56,7 +56,7 @@ function findNul(value: unknown, path: (string | number)[], depth = 0): (string 
   return null;
 }
 
-function flatten(errors: ValidationError[], parent: (string | number)[]): ValidationIssue[] {
+export function flatten(errors: ValidationError[], parent: (string | number)[]): ValidationIssue[] {
   return errors.flatMap((error) => {
     const loc = [...parent, /^\d+$/.test(error.property) ? Number(error.property) : error.property];
     const own = Object.entries(error.constraints ?? {}).map(([rule, msg]) => ({

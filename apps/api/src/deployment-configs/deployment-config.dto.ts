@@ -42,61 +42,86 @@ function IsEnvMap() {
 }
 
 export class ToolCallConfigDto {
-  @ApiPropertyOptional({ example: 'llama3_json', description: 'Sets NIM_TOOL_CALL_PARSER.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'llama3_json',
+    description: 'Sets NIM_TOOL_CALL_PARSER.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(255)
   tool_call_parser?: string | null;
 
-  @ApiPropertyOptional({ description: 'Path of a tool parser plugin; sets NIM_TOOL_PARSER_PLUGIN.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Path of a tool parser plugin; sets NIM_TOOL_PARSER_PLUGIN.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   tool_call_plugin?: string | null;
 
-  @ApiPropertyOptional({ description: 'Sets NIM_ENABLE_AUTO_TOOL_CHOICE to 1 or 0.' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    example: true,
+    description: 'Sets NIM_ENABLE_AUTO_TOOL_CHOICE to 1 or 0.',
+  })
   @IsOptional()
   @IsBoolean()
   auto_tool_choice?: boolean | null;
 }
 
 export class ModelSpecDto {
-  @ApiPropertyOptional({ enum: MODEL_TYPES })
+  @ApiPropertyOptional({ type: String, enum: MODEL_TYPES, nullable: true, example: 'llm' })
   @IsOptional()
   @IsIn(MODEL_TYPES)
   model_type?: string | null;
 
-  @ApiPropertyOptional({ example: 'meta' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'meta' })
   @IsOptional()
   @IsString()
   @MaxLength(255)
   model_namespace?: string | null;
 
-  @ApiPropertyOptional({ example: 'llama-3.1-8b-instruct', description: 'May end in @revision.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'llama-3.1-8b-instruct',
+    description: 'May end in @revision.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(255)
   model_name?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
   @IsOptional()
   @IsString()
   @MaxLength(255)
   model_revision?: string | null;
 
-  @ApiPropertyOptional({ description: 'Jinja chat template; sets NIM_CHAT_TEMPLATE.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Jinja chat template; sets NIM_CHAT_TEMPLATE.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100_000)
   chat_template?: string | null;
 
-  @ApiPropertyOptional({ type: ToolCallConfigDto })
+  @ApiPropertyOptional({ type: ToolCallConfigDto, nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => ToolCallConfigDto)
   tool_call_config?: ToolCallConfigDto | null;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ type: Boolean, nullable: true, default: false })
   @IsOptional()
   @IsBoolean()
   lora_enabled?: boolean | null;
@@ -106,12 +131,22 @@ export class ModelSpecDto {
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export class K8sNimOperatorConfigDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { limits: { memory: '64Gi' } } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { limits: { memory: '64Gi' } },
+  })
   @IsOptional()
   @IsObject()
   resources?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    nullable: true,
+    example: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -121,6 +156,7 @@ export class K8sNimOperatorConfigDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
+    nullable: true,
     example: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
   })
   @IsOptional()
@@ -128,7 +164,10 @@ export class K8sNimOperatorConfigDto {
   node_selector?: Record<string, string> | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
     minimum: 1,
+    maximum: 86_400,
     example: 1800,
     description:
       'How long the start-up probe allows before the container is restarted (default 1800: downloads are slow).',
@@ -139,7 +178,14 @@ export class K8sNimOperatorConfigDto {
   @Max(86_400)
   startup_probe_grace_seconds?: number | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 64, default: 1, description: 'Pods per deployment version.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 64,
+    default: 1,
+    description: 'Pods per deployment version.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -149,19 +195,28 @@ export class K8sNimOperatorConfigDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    nullable: true,
+    example: null,
     description: 'A Kubernetes affinity, merged with the one node_selector makes.',
   })
   @IsOptional()
   @IsObject()
   affinity?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ example: '16Gi', default: '16Gi', description: 'Size of the memory-backed /dev/shm.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '16Gi',
+    default: '16Gi',
+    description: 'Size of the memory-backed /dev/shm.',
+  })
   @IsOptional()
   @Matches(QUANTITY, { message: 'shm_size must be a Kubernetes quantity such as 16Gi' })
   shm_size?: string | null;
 
   @ApiPropertyOptional({
     type: [String],
+    nullable: true,
     example: ['ngc-registry'],
     description: "Image pull secrets (names of Secrets in the runtime's namespace); the runtime's default when absent.",
   })
@@ -171,49 +226,59 @@ export class K8sNimOperatorConfigDto {
   @Matches(DNS_NAME, { each: true, message: 'image_pull_secrets must hold Kubernetes object names' })
   image_pull_secrets?: string[] | null;
 
-  @ApiPropertyOptional({ example: 'fast-ssd', description: 'Storage class of the model cache volume (disk_size).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'fast-ssd',
+    description: 'Storage class of the model cache volume (disk_size).',
+  })
   @IsOptional()
   @Matches(DNS_NAME, { message: 'storage_class must be a Kubernetes object name' })
   storage_class?: string | null;
 }
 
 export class ExecutorConfigDto {
-  @ApiProperty({ minimum: 0, maximum: 64, example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 64, example: 1 })
   @IsInt()
   @Min(0)
   @Max(64)
   gpu!: number;
 
-  @ApiPropertyOptional({ default: '50Gi', example: '50Gi' })
+  @ApiPropertyOptional({ type: String, nullable: true, default: '50Gi', example: '50Gi' })
   @IsOptional()
   @Matches(QUANTITY, { message: 'disk_size must be a Kubernetes quantity such as 50Gi' })
   disk_size?: string | null;
 
-  @ApiPropertyOptional({ example: 'nvcr.io/nim/meta/llama-3.1-8b-instruct' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'nvcr.io/nim/meta/llama-3.1-8b-instruct' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   image_name?: string | null;
 
-  @ApiPropertyOptional({ example: '1.8.5' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '1.8.5' })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   image_tag?: string | null;
 
-  @ApiPropertyOptional({ example: '/health', description: 'Readiness path; required for the generic engine.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '/v1/health/ready',
+    description: 'Readiness path; required for the generic engine.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   health_check_path?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, example: 1000 })
   @IsOptional()
   @IsInt()
   @Min(0)
   run_as_user?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, example: 1000 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -222,20 +287,21 @@ export class ExecutorConfigDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
+    nullable: true,
     example: { NIM_MAX_MODEL_LEN: '8192' },
   })
   @IsOptional()
   @IsEnvMap()
   additional_envs?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ type: [String], default: [] })
+  @ApiPropertyOptional({ type: [String], nullable: true, default: [] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
   additional_args?: string[] | null;
 
-  @ApiPropertyOptional({ type: K8sNimOperatorConfigDto })
+  @ApiPropertyOptional({ type: K8sNimOperatorConfigDto, nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => K8sNimOperatorConfigDto)
@@ -244,6 +310,8 @@ export class ExecutorConfigDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    nullable: true,
+    example: { spec: { template: { metadata: { annotations: { 'prometheus.io/scrape': 'true' } } } } },
     description: 'Raw overrides deep-merged into the compiled workload.',
   })
   @IsOptional()
@@ -258,7 +326,7 @@ export class CreateDeploymentConfigDto {
   @IsProject()
   project?: string | null;
 
-  @IsDescription()
+  @IsDescription('Llama 3.1 8B Instruct on one GPU')
   description?: string | null;
 
   @ApiProperty({ enum: ENGINES, example: 'nim' })
@@ -266,6 +334,8 @@ export class CreateDeploymentConfigDto {
   engine!: (typeof ENGINES)[number];
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: 'default/llama-3-1-8b-instruct',
     description: 'The model entity deployed, as workspace/name.',
   })

@@ -63,7 +63,7 @@ export class DeploymentController {
   @Get(':name')
   @ApiDoc(
     'Get the latest version of a deployment, optionally waiting for a status',
-    [400, 404, 422],
+    [404, 422],
     'With `wait_for` (comma-separated statuses, e.g. `READY,FAILED`) the request is held until the latest version ' +
       'reaches one of them or `timeout` seconds pass, then answers with the deployment as it is: a CI pipeline can ' +
       'block on one request instead of polling. Compare `status` with what you waited for.',
@@ -107,7 +107,7 @@ export class DeploymentController {
       'change of any version, and a comment every 15 s to keep proxies from closing it. With `until` (e.g. ' +
       '`READY,FAILED`) the stream ends after the latest version reaches one of those statuses.',
   )
-  @ApiQuery({ name: 'until', required: false, example: 'READY,FAILED' })
+  @ApiQuery({ name: 'until', required: false, type: String, example: 'READY,FAILED' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   async events(
@@ -262,7 +262,7 @@ export class DeploymentController {
 }
 
 /** `READY,FAILED` → the set, each checked against the lifecycle's statuses. */
-function parseStatuses(value: string, param: string): Set<string> {
+export function parseStatuses(value: string, param: string): Set<string> {
   const statuses = value
     .split(',')
     .map((s) => s.trim().toUpperCase())

@@ -15,7 +15,13 @@ export class UpdateDeploymentDto {
   @MaxLength(600)
   config!: string;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'Config version; null or 0 means the latest.', example: 1 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    description: 'Config version; null or 0 means the latest.',
+    example: 1,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -36,13 +42,13 @@ export class DeploymentStatusUpdateDto {
   @IsIn(DEPLOYMENT_STATUSES)
   status!: DeploymentStatus;
 
-  @ApiPropertyOptional({ default: '', example: 'NIM is healthy' })
+  @ApiPropertyOptional({ type: String, nullable: true, default: '', example: 'NIM is healthy' })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
   status_message?: string | null;
 
-  @ApiPropertyOptional({ example: 'default/llama-3-1-8b' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
   @IsOptional()
   @IsString()
   @MaxLength(600)
@@ -90,7 +96,10 @@ export class DeploymentDto {
   })
   serving_version?: number;
   @ApiPropertyOptional({ example: 'default/llama-3-1-8b' }) model_provider_id?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) auth_context?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: null }) auth_context?: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }

@@ -51,19 +51,19 @@ export const BACKEND_FORMATS = ['OPENAI_CHAT', 'ANTHROPIC_MESSAGES'] as const;
 const REF_PATTERN = /^[\w\-.]+\/[\w\-.@+]+$/;
 
 export class ApiEndpointDto {
-  @ApiPropertyOptional({ example: 'https://integrate.api.nvidia.com/v1' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://integrate.api.nvidia.com/v1' })
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   @MaxLength(2048)
   url?: string | null;
 
-  @ApiPropertyOptional({ example: 'meta/llama-3.1-8b-instruct' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'meta/llama-3.1-8b-instruct' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   model_id?: string | null;
 
-  @ApiPropertyOptional({ example: 'openai' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'openai' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -79,14 +79,34 @@ export class ApiEndpointDto {
 }
 
 export class PromptDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) system_prompt?: string | null;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() icl_few_shot_examples?:
-    unknown[] | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'You are a helpful assistant.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  system_prompt?: string | null;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    nullable: true,
+    example: null,
+  })
+  @IsOptional()
+  @IsArray()
+  icl_few_shot_examples?: unknown[] | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { temperature: 0.2, top_p: 0.7, max_tokens: 1024 },
+  })
   @IsOptional()
   @IsObject()
   inference_params?: Record<string, unknown> | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) system_prompt_template?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  system_prompt_template?: string | null;
 }
 
 export class CreateModelDto {
@@ -96,37 +116,41 @@ export class CreateModelDto {
   @IsProject()
   project?: string | null;
 
-  @IsDescription()
+  @IsDescription('Llama 3.1 8B Instruct')
   description?: string | null;
 
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    nullable: true,
+    example: { context_size: 131072, is_chat: true },
     description: 'Model spec: architecture, context size, chat template, tool_call_config…',
   })
   @IsOptional()
   @IsObject()
   spec?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ enum: FINETUNING_TYPES })
+  @ApiPropertyOptional({ type: String, enum: FINETUNING_TYPES, nullable: true, example: null })
   @IsOptional()
   @IsIn(FINETUNING_TYPES)
   finetuning_type?: string | null;
 
   @ApiPropertyOptional({
-    example: 'default/llama-weights',
+    type: String,
+    nullable: true,
+    example: null,
     description: 'Fileset holding the weights, as workspace/name.',
   })
   @IsOptional()
   @Matches(REF_PATTERN, { message: 'fileset must be workspace/name' })
   fileset?: string | null;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ type: Boolean, nullable: true, default: false })
   @IsOptional()
   @IsBoolean()
   trust_remote_code?: boolean | null;
 
-  @ApiPropertyOptional({ example: 'meta/llama-3.1-8b-instruct' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'meta/llama-3.1-8b-instruct' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -134,6 +158,7 @@ export class CreateModelDto {
 
   @ApiPropertyOptional({
     type: ApiEndpointDto,
+    nullable: true,
     description: 'Where an external model is served. API keys belong in a secret named by a provider, not here.',
   })
   @IsOptional()
@@ -141,37 +166,60 @@ export class CreateModelDto {
   @Type(() => ApiEndpointDto)
   api_endpoint?: ApiEndpointDto | null;
 
-  @ApiPropertyOptional({ enum: BACKEND_FORMATS, description: 'Unset means OPENAI_CHAT.' })
+  @ApiPropertyOptional({
+    type: String,
+    enum: BACKEND_FORMATS,
+    nullable: true,
+    example: 'OPENAI_CHAT',
+    description: 'Unset means OPENAI_CHAT.',
+  })
   @IsOptional()
   @IsIn(BACKEND_FORMATS)
   backend_format?: string | null;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    nullable: true,
+    example: [],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsObject({ each: true })
   adapters?: Record<string, unknown>[] | null;
 
-  @ApiPropertyOptional({ type: PromptDto })
+  @ApiPropertyOptional({ type: PromptDto, nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => PromptDto)
   prompt?: PromptDto | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, default: {} })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    default: {},
+    example: { team: 'eval' },
+  })
   @IsOptional()
   @IsObject()
   custom_fields?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { created_by: 'alice@example.com' },
+  })
   @IsOptional()
   @IsObject()
   ownership?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({
     type: [String],
-    example: ['default/my-deployment'],
+    nullable: true,
+    example: [],
     description: 'Providers serving this model, as workspace/name.',
   })
   @IsOptional()
@@ -190,17 +238,23 @@ export class ModelDto {
   @ApiProperty({ example: 'default' }) workspace!: string;
   @ApiPropertyOptional() project?: string;
   @ApiPropertyOptional() description?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) spec?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { context_size: 131072, is_chat: true } })
+  spec?: Record<string, unknown>;
   @ApiPropertyOptional({ enum: FINETUNING_TYPES }) finetuning_type?: string;
   @ApiPropertyOptional() fileset?: string;
   @ApiProperty() trust_remote_code!: boolean;
   @ApiPropertyOptional() base_model?: string;
   @ApiPropertyOptional({ type: ApiEndpointDto }) api_endpoint?: ApiEndpointDto;
   @ApiPropertyOptional({ enum: BACKEND_FORMATS }) backend_format?: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) adapters?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, example: [] })
+  adapters?: Record<string, unknown>[];
   @ApiPropertyOptional({ type: PromptDto }) prompt?: PromptDto;
-  @ApiProperty({ type: 'object', additionalProperties: true }) custom_fields!: Record<string, unknown>;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) ownership?: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { team: 'eval' } }) custom_fields!: Record<
+    string,
+    unknown
+  >;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { created_by: 'alice@example.com' } })
+  ownership?: Record<string, unknown>;
   @ApiProperty({ type: [String] }) model_providers!: string[];
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;

@@ -84,7 +84,7 @@ export class CreateProviderDto {
   @IsProject()
   project?: string | null;
 
-  @IsDescription()
+  @IsDescription('Hosted NIM endpoints on build.nvidia.com')
   description?: string | null;
 
   @ApiProperty({ example: 'https://integrate.api.nvidia.com', maxLength: 2048 })
@@ -96,6 +96,8 @@ export class CreateProviderDto {
   host_url!: string;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: 'nvidia-api-key',
     description: 'A secret in the same workspace holding the API key.',
   })
@@ -104,7 +106,7 @@ export class CreateProviderDto {
   @MaxLength(255)
   api_key_secret_name?: string | null;
 
-  @ApiPropertyOptional({ type: [ServedModelDto], default: [] })
+  @ApiPropertyOptional({ type: [ServedModelDto], nullable: true, default: [] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10_000)
@@ -112,19 +114,24 @@ export class CreateProviderDto {
   @Type(() => ServedModelDto)
   served_models?: ServedModelDto[] | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Upstream model ids to expose; null means all.' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    example: null,
+    description: 'Upstream model ids to expose; null means all.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10_000)
   @IsString({ each: true })
   enabled_models?: string[] | null;
 
-  @ApiPropertyOptional({ enum: PROVIDER_STATUSES, default: 'UNKNOWN' })
+  @ApiPropertyOptional({ type: String, enum: PROVIDER_STATUSES, nullable: true, default: 'UNKNOWN' })
   @IsOptional()
   @IsIn(PROVIDER_STATUSES)
   status?: ProviderStatus | null;
 
-  @ApiPropertyOptional({ default: '' })
+  @ApiPropertyOptional({ type: String, nullable: true, default: '', example: '' })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
@@ -133,6 +140,8 @@ export class CreateProviderDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    nullable: true,
+    example: { max_tokens: 1024 },
     description: 'Merged into request bodies where the client did not set the field.',
   })
   @IsOptional()
@@ -142,6 +151,8 @@ export class CreateProviderDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
+    nullable: true,
+    example: { 'X-Request-Source': 'modelplane' },
     description: 'Added to requests that lack them.',
   })
   @IsOptional()
@@ -151,6 +162,8 @@ export class CreateProviderDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    nullable: true,
+    example: { stream_options: { include_usage: true } },
     description: 'Merged into request bodies, overriding the client.',
   })
   @IsOptional()
@@ -160,24 +173,33 @@ export class CreateProviderDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
+    nullable: true,
+    example: { 'X-Team': 'eval' },
     description: 'Set on every request, overriding the client.',
   })
   @IsOptional()
   @IsHeaderMap()
   required_extra_headers?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ example: 'default/my-deployment', description: 'Set on providers created for a deployment.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Set on providers created for a deployment (as workspace/name); null on manual providers.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(600)
   model_deployment_id?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, example: null })
   @IsOptional()
   @IsObject()
   auth_context?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: 'Authorization: Bearer {{ auth_secret }}',
     description:
       'How the secret becomes a header: a template using {{ auth_secret }} exactly once that renders to "Name: value".',
@@ -211,18 +233,27 @@ export class ProviderDto {
   @ApiPropertyOptional({ type: [String] }) enabled_models?: string[];
   @ApiProperty({ enum: PROVIDER_STATUSES }) status!: ProviderStatus;
   @ApiProperty() status_message!: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) default_extra_body?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { max_tokens: 1024 } })
+  default_extra_body?: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) default_extra_headers?: Record<
     string,
     string
   >;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) required_extra_body?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { stream_options: { include_usage: true } },
+  })
+  required_extra_body?: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) required_extra_headers?: Record<
     string,
     string
   >;
   @ApiPropertyOptional() model_deployment_id?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) auth_context?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: null }) auth_context?: Record<
+    string,
+    unknown
+  >;
   @ApiPropertyOptional() auth_header_format?: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;

@@ -9,13 +9,13 @@ export class CreateSecretDto {
   @IsSecretName()
   name!: string;
 
-  @IsDescription('OpenAI key for the eval team')
+  @IsDescription('API key for build.nvidia.com')
   description?: string | null;
 
   @ApiProperty({
     writeOnly: true,
     maxLength: MAX_SECRET_BYTES,
-    example: 'sk-…',
+    example: 'nvapi-example-key',
     description: 'The secret value. Stored encrypted; never returned.',
   })
   @IsString()
@@ -25,11 +25,12 @@ export class CreateSecretDto {
 }
 
 export class UpdateSecretDto {
-  @IsDescription()
+  @IsDescription('API key for build.nvidia.com, rotated')
   description?: string | null;
 
   @ApiPropertyOptional({
     writeOnly: true,
+    example: 'nvapi-rotated-key',
     maxLength: MAX_SECRET_BYTES,
     description: 'A new value. Stored encrypted; never returned.',
   })
@@ -42,7 +43,7 @@ export class UpdateSecretDto {
 
 export class SecretDto {
   @ApiProperty({ example: 'secret-0f3c9a1b2c3d4e5f6a7b' }) id!: string;
-  @ApiProperty({ example: 'openai-api-key' }) name!: string;
+  @ApiProperty({ example: 'nvidia-api-key' }) name!: string;
   @ApiProperty({ example: 'default' }) workspace!: string;
   @ApiPropertyOptional() description?: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;

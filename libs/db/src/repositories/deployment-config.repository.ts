@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AlreadyExistsError, ConflictError, newId, NotFoundError } from '#domain';
+import { AlreadyExistsError, DeploymentConfigInUseError, newId, NotFoundError } from '#domain';
 import type { DeploymentConfigVersion, Prisma } from '../generated/prisma/client.js';
 import { mapWriteErrors } from '../prisma-errors.js';
 import { PrismaService, type Tx } from '../prisma.service.js';
@@ -131,10 +131,7 @@ export class DeploymentConfigRepository {
       });
       if (users.length > 0) {
         const listed = users.map((u) => `${u.name} v${u.version} (${u.status}, config v${u.configVersion})`).join(', ');
-        throw new ConflictError(
-          'deployment_config/in_use',
-          `Deployment config '${name}'${target ? ` version ${version}` : ''} is used by deployments that are not DELETED: ${listed}. Delete those deployments first.`,
-        );
+        throw new DeploymentConfigInUseError(name, target ? version : undefined, listed);
       }
       if (!target) {
         await tx.deploymentConfig.delete({ where: { id: headId } });

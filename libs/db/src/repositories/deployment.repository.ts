@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import {
   AlreadyExistsError,
   assertTransition,
-  BadRequestError,
   ConcurrentModificationError,
-  ConflictError,
+  DeploymentBeingDeletedError,
+  DeploymentConfigRefNotFoundError,
   MAX_STATUS_HISTORY,
   newId,
   NotFoundError,
@@ -122,10 +122,7 @@ export class DeploymentRepository {
         select: { status: true },
       });
       if (latest && (latest.status === 'DELETING' || latest.status === 'DELETED')) {
-        throw new ConflictError(
-          'deployment/being_deleted',
-          `Deployment '${name}' is ${latest.status}; a new version cannot be created. Create a new deployment instead.`,
-        );
+        throw new DeploymentBeingDeletedError(name, latest.status);
       }
       const next = await nextVersion(tx, 'deployments', 'deployment_versions', 'deployment_id', workspace, name);
       if (!next) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
@@ -486,11 +483,7 @@ async function resolveConfig(tx: Tx, workspace: string, ref: ConfigRef): Promise
       })
     : null;
   if (!row) {
-    const what = ref.version === undefined ? `'${ref.name}'` : `'${ref.name}' version ${ref.version}`;
-    throw new BadRequestError(
-      'deployment/config_not_found',
-      `Deployment config ${what} was not found in workspace '${workspace}'`,
-    );
+    throw new DeploymentConfigRefNotFoundError(workspace, ref.name, ref.version);
   }
   const { modelEntityId, ...config } = row;
   return { ...config, modelEntitySpec: modelEntityId ? await entitySpecOf(tx, modelEntityId) : null };

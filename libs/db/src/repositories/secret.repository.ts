@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AlreadyExistsError, ConflictError, newId, NotFoundError } from '#domain';
+import { AlreadyExistsError, newId, NotFoundError, SecretInUseError } from '#domain';
 import { isForeignKeyViolation, mapWriteErrors } from '../prisma-errors.js';
 import { PrismaService } from '../prisma.service.js';
 import type { SealedSecret } from '../secret-cipher.js';
@@ -78,10 +78,9 @@ export class SecretRepository {
         select: { name: true },
         take: 10,
       });
-      throw new ConflictError(
-        'secret/in_use',
-        `Secret '${name}' is used by model providers ${users.map((u) => `'${u.name}'`).join(', ')}; ` +
-          'point them at another secret or delete them first.',
+      throw new SecretInUseError(
+        name,
+        users.map((u) => u.name),
       );
     }
   }

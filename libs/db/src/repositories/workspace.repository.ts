@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AlreadyExistsError, ConflictError, newId, NotFoundError } from '#domain';
+import { AlreadyExistsError, newId, NotFoundError, WorkspaceHasDeploymentsError } from '#domain';
 import type { Workspace } from '../generated/prisma/client.js';
 import { mapWriteErrors } from '../prisma-errors.js';
 import { PrismaService } from '../prisma.service.js';
@@ -55,10 +55,7 @@ export class WorkspaceRepository {
       });
       if (live.length > 0) {
         const listed = live.map((d) => `${d.name} v${d.version} (${d.status})`).join(', ');
-        throw new ConflictError(
-          'workspace/has_deployments',
-          `Workspace '${name}' still holds deployments that are not DELETED: ${listed}. Delete them first.`,
-        );
+        throw new WorkspaceHasDeploymentsError(name, listed);
       }
       await tx.workspace.delete({ where: { name } });
     });

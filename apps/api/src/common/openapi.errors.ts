@@ -1,0 +1,251 @@
+import { PayloadTooLargeException } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { MAX_PAGE_SIZE, parseFilterParam } from '#db';
+import {
+  AlreadyExistsError,
+  ConcurrentModificationError,
+  DeploymentBeingDeletedError,
+  DeploymentConfigInUseError,
+  DeploymentConfigRefNotFoundError,
+  DeploymentsDisabledError,
+  IllegalTransitionError,
+  NotFoundError,
+  SecretInUseError,
+  WorkspaceHasDeploymentsError,
+  type ConflictError,
+  type ResourceKind,
+} from '#domain';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { parseStatuses } from '../deployments/deployment.controller.js';
+import { HttpExceptionFilter } from './exception.filter.js';
+import { RequestValidationError } from './http-errors.js';
+import { ListQueryDto } from './list.js';
+import { ERROR_TEXT } from './openapi.decorators.js';
+import { flatten } from './validation.js';
+import { ParseVersionPipe } from './version.pipe.js';
+
+/**
+ * Error examples for the generated document. Each error status an operation
+ * declares gets bodies that the real exception filter makes from the error
+ * that operation would throw, so an example always has its status's shape
+ * and the resource of its path (a 404 on a deployment config names a
+ * deployment config, not a deployment).
+ */
+export function addErrorExamples(document: OpenAPIObject, maxBodyBytes: number): OpenAPIObject {
+  const filter = new HttpExceptionFilter(maxBodyBytes);
+  const names = exampleNames(document);
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const op = describe(document, method, path, operation, names);
+      // Every JSON body can be malformed or of the wrong media type, whether or not the route says so.
+      if (op.bodySchema) for (const status of [400, 415]) operation.responses[status] ??= { description: '' };
+      for (const [code, response] of Object.entries(operation.responses)) {
+        const status = Number(code);
+        if (!isErrorResponse(response)) continue;
+        const examples = errorsFor(status, op).map(([summary, error]) => {
+          const [actual, body] = filter.toResponse(error);
+          if (actual !== status) throw new Error(`${method} ${path}: a ${status} example answered ${actual}`);
+          return [summary, { summary, value: body }] as const;
+        });
+        if (examples.length === 0) throw new Error(`${method} ${path}: no example for status ${status}`);
+        // A 422 is a list of field issues, or a sentence when the request is refused as a whole.
+        const shapes = new Set(
+          examples.map(([, e]) => (Array.isArray(e.value.detail) ? 'ValidationErrorDto' : 'ErrorDto')),
+        );
+        const refs = [...shapes].map((name) => ({ $ref: `#/components/schemas/${name}` }));
+        Object.assign(response as ResponseObject, {
+          description: (response as ResponseObject).description || ERROR_TEXT[status],
+          content: {
+            'application/json': {
+              schema: refs.length === 1 ? refs[0] : { oneOf: refs },
+              examples: Object.fromEntries(examples),
+            },
+          },
+        });
+      }
+    }
+  }
+  return document;
+}
+
+type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
+type ResponseObject = Extract<Operation['responses'][string], { description: string }>;
+type SchemaObject = { properties?: Record<string, unknown> };
+
+/** Declared through ApiDoc (an error DTO), or added above with no content yet. */
+function isErrorResponse(response: Operation['responses'][string]): boolean {
+  const content = (response as ResponseObject).content;
+  if (!content) return (response as ResponseObject).description === '';
+  // Whatever media type the route produces (an event stream, say), its errors are JSON.
+  return Object.values(content).some(({ schema }) =>
+    /\/(ErrorDto|ValidationErrorDto)$/.test((schema as { $ref?: string } | undefined)?.$ref ?? ''),
+  );
+}
+
+interface Op {
+  method: string;
+  /** The names the request examples create, so error examples tell the same story. */
+  names: Names;
+  kind: ResourceKind | undefined;
+  /** The path ends in the resource's own name (`…/deployments/{name}`), not its collection. */
+  named: boolean;
+  /** The last literal segment after the name, e.g. `status`. */
+  action: string | undefined;
+  version: boolean;
+  bodySchema: SchemaObject | undefined;
+}
+
+const KINDS: Record<string, ResourceKind> = {
+  workspaces: 'workspace',
+  secrets: 'secret',
+  models: 'model',
+  providers: 'provider',
+  'deployment-configs': 'deployment_config',
+  deployments: 'deployment',
+};
+
+type Names = Record<ResourceKind, string>;
+
+/** The `name` example of each resource's create body. */
+function exampleNames(document: OpenAPIObject): Names {
+  const names = Object.fromEntries(Object.values(KINDS).map((kind) => [kind, kind.replace('_', '-')])) as Names;
+  for (const [path, item] of Object.entries(document.paths)) {
+    const op = item.post && describe(document, 'post', path, item.post, names);
+    const example = (op?.bodySchema?.properties?.name as { example?: unknown } | undefined)?.example;
+    if (op?.kind && !op.named && !op.action && typeof example === 'string') names[op.kind] = example;
+  }
+  return names;
+}
+
+function describe(document: OpenAPIObject, method: string, path: string, operation: Operation, names: Names): Op {
+  const segments = path.split('/').filter(Boolean);
+  // /v2/workspaces/{workspace}/<collection>/{name}/<action>; anything after the collection's name is an action.
+  const at = segments.length > 3 && segments[1] === 'workspaces' ? 3 : segments.findIndex((s) => s in KINDS);
+  const kind = at < 0 ? undefined : KINDS[segments[at]];
+  const rest = at < 0 ? [] : segments.slice(at + 1);
+  const ref = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)
+    ?.content?.['application/json']?.schema?.$ref;
+  return {
+    method,
+    names,
+    kind,
+    named: rest.length > 0 && rest[0].startsWith('{'),
+    action: rest.filter((s) => !s.startsWith('{')).pop(),
+    version:
+      path.includes('{version}') ||
+      (operation.parameters ?? []).some((p) => 'name' in p && p.name === 'version' && p.in === 'query'),
+    bodySchema: ref ? (document.components?.schemas?.[ref.split('/').pop() ?? ''] as SchemaObject) : undefined,
+  };
+}
+
+type Example = [summary: string, error: unknown];
+
+function errorsFor(status: number, op: Op): Example[] {
+  switch (status) {
+    case 400:
+      return badRequests(op);
+    case 404:
+      return op.kind ? [['not_found', notFound(op)]] : [];
+    case 409:
+      return op.kind ? [['conflict', conflict(op.kind, op)]] : [];
+    case 413:
+      return [['too_large', new PayloadTooLargeException()]];
+    case 415:
+      return [
+        ['unsupported_media_type', fastifyError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Unsupported Media Type')],
+      ];
+    case 422:
+      return invalid(op);
+    default:
+      return [];
+  }
+}
+
+function badRequests(op: Op): Example[] {
+  const examples: Example[] = [];
+  if (op.version) examples.push(['invalid_version', thrownBy(() => new ParseVersionPipe().transform('latest'))]);
+  if (op.method === 'get' && !op.named) examples.push(['invalid_filter', thrownBy(() => parseFilterParam('{"name":'))]);
+  if (op.kind === 'deployment' && op.method === 'post' && op.action === undefined) {
+    examples.push([
+      'config_not_found',
+      new DeploymentConfigRefNotFoundError(op.names.workspace, op.names.deployment_config),
+    ]);
+  }
+  if (op.bodySchema) {
+    // The parser's own error (a truncated body: a message every Node version words alike), with Fastify's status.
+    const syntax = Object.assign(thrownBy(() => JSON.parse('{"name": ')) as Error, {
+      statusCode: 400,
+    });
+    examples.push(['invalid_json', syntax]);
+  }
+  return examples;
+}
+
+function notFound(op: Op): NotFoundError {
+  if (!op.kind || op.kind === 'workspace' || !op.named) return new NotFoundError('workspace', op.names.workspace);
+  const where = ` in workspace '${op.names.workspace}'`;
+  return new NotFoundError(
+    op.kind,
+    op.names[op.kind],
+    op.version && op.method !== 'post' ? ` version 3${where}` : where,
+  );
+}
+
+/** What a delete is refused for while something still uses the resource. */
+const IN_USE: Partial<Record<ResourceKind, (names: Names) => ConflictError>> = {
+  workspace: (names) => new WorkspaceHasDeploymentsError(names.workspace, `${names.deployment} v1 (READY)`),
+  secret: (names) => new SecretInUseError(names.secret, [names.provider]),
+  deployment_config: (names) =>
+    new DeploymentConfigInUseError(names.deployment_config, undefined, `${names.deployment} v1 (READY, config v1)`),
+};
+
+function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsError {
+  if (op.method === 'post' && !op.named) {
+    return new AlreadyExistsError(kind, kind === 'workspace' ? null : op.names.workspace, op.names[kind]);
+  }
+  if (op.method === 'delete') return IN_USE[kind]?.(op.names) ?? new ConcurrentModificationError();
+  if (kind === 'deployment' && op.action === 'status') return new IllegalTransitionError('DELETING', 'READY');
+  if (kind === 'deployment' && op.method === 'post') {
+    return new DeploymentBeingDeletedError(op.names.deployment, 'DELETING');
+  }
+  return new ConcurrentModificationError();
+}
+
+function invalid(op: Op): Example[] {
+  const examples: Example[] = [];
+  const first = Object.keys(op.bodySchema?.properties ?? {})[0];
+  if (first) {
+    // A typo of the body's first field: unknown fields are refused, named in `loc`.
+    const typo = first.length > 1 ? first[1] + first[0] + first.slice(2) : `${first}_`;
+    const unknown = Object.assign(new ValidationError(), { property: typo, constraints: { whitelistValidation: '' } });
+    examples.push(['validation_failed', new RequestValidationError(flatten([unknown], ['body']))]);
+  } else if (op.method === 'get' && !op.named) {
+    const query = plainToInstance(ListQueryDto, { page_size: String(MAX_PAGE_SIZE + 1) });
+    examples.push(['validation_failed', new RequestValidationError(flatten(validateSync(query), ['query']))]);
+  } else if (op.kind === 'deployment' && op.method === 'get') {
+    const param = op.action === 'events' ? 'until' : 'wait_for';
+    examples.push(['invalid_query', thrownBy(() => parseStatuses('LIVE', param))]);
+  }
+  // Deployment writes (and config writes beyond the first version) need a runtime.
+  const gated =
+    (op.kind === 'deployment' && op.method !== 'get') ||
+    (op.kind === 'deployment_config' && op.named && op.method !== 'get');
+  if (gated) examples.push(['runtime_none', new DeploymentsDisabledError()]);
+  return examples;
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
+
+function fastifyError(statusCode: number, code: string, message: string): Error {
+  return Object.assign(new Error(message), { statusCode, code });
+}
