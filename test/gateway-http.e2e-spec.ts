@@ -421,6 +421,30 @@ describe('inference gateway HTTP behaviour', () => {
     });
   });
 
+  it("answers what reaches no gateway route in the routes' error shape on the gateway's port (wrong base URL, bad URL)", async () => {
+    const origin = new URL(bases.gateway).origin;
+    const wrongBase = new OpenAI({ baseURL: `${bases.gateway}/openai/v1`, apiKey: 'k', maxRetries: 0 });
+    await expect(wrongBase.models.list()).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/^404 No route for GET .*\/openai\/v1\/models: the gateway routes are /),
+      code: 'gateway/no_route',
+    });
+    const badEscape = await send(`${origin}/v2/workspaces/${ws}/inference/gateway/model/%ZZ/-/v1/x`, 'GET', {});
+    expect(badEscape.status).toBe(400);
+    expect(badEscape.json()).toMatchObject({
+      code: 'gateway/bad_path',
+      error: { message: expect.stringMatching(/not a valid URL path/) },
+    });
+    const long = await send(
+      `${origin}/v2/workspaces/${ws}/inference/gateway/model/${'a'.repeat(700)}/-/v1/x`,
+      'GET',
+      {},
+    );
+    expect(long.status).toBe(414);
+    expect(long.json()).toMatchObject({ code: 'gateway/bad_path', detail: expect.stringMatching(/longer than/) });
+    expect((await send(`${origin}/health/live`, 'GET', {})).status).toBe(200);
+  });
+
   it('writes the key into no log line', () => {
     expect(logLines.length).toBeGreaterThan(0);
     for (const line of logLines) expect(line).not.toContain(KEY);

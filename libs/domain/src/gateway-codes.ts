@@ -4,7 +4,10 @@
  * status each one carries is set where it is thrown (libs/gateway).
  */
 export const GATEWAY_CODES = [
-  // The request (libs/gateway: gateway.proxy.ts, request-body.ts, upstream-request.ts, simple-request.ts)
+  // The request (libs/gateway: gateway.proxy.ts, request-body.ts, upstream-request.ts, simple-request.ts;
+  // apps/gateway: gateway-exception.filter.ts)
+  'gateway/no_route',
+  'gateway/bad_request',
   'gateway/no_path',
   'gateway/bad_path',
   'gateway/bad_json',

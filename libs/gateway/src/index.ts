@@ -1,6 +1,7 @@
 export * from './balancer.js';
 export * from './gateway-error.js';
 export * from './gateway.proxy.js';
+export { requestIdOf } from './http-answers.js';
 export * from './model-rewrite.js';
 export * from './routing-source.js';
 export * from './routing-table.js';
