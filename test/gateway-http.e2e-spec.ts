@@ -58,7 +58,13 @@ function echoUpstream(): Promise<{ url: string; seen: Seen[]; server: Server }> 
       res.end(JSON.stringify({ object: 'list', data: [{ id: SERVED, object: 'model', owned_by: 'x' }] }));
     } else if (req.url === '/v1/chat/completions') {
       const parsed = JSON.parse(body || '{}') as { stream?: boolean; temperature?: unknown; model?: string };
-      if (parsed.temperature === 'bad') {
+      const deep = `{"model":"${SERVED}","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+      if (parsed.temperature === 'deep' && parsed.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`data: ${deep}\n\ndata: [DONE]\n\n`);
+      } else if (parsed.temperature === 'deep') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(deep);
+      } else if (parsed.temperature === 'bad') {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
@@ -142,6 +148,8 @@ describe('inference gateway HTTP behaviour', () => {
     );
     for (const [name, body] of [
       ['echo', { host_url: upstream.url, api_key_secret_name: 'k' }],
+      // Adds a field to bodies: its provider route parses JSON bodies too.
+      ['extra', { host_url: upstream.url, required_extra_body: { user: 'gateway' } }],
       [
         'down',
         {
@@ -393,7 +401,7 @@ describe('inference gateway HTTP behaviour', () => {
 
     it('refuses JSON nested deeper than GATEWAY_MAX_JSON_DEPTH with 400, and no odd character makes a 5xx', async () => {
       const deep = `{"model":"${SERVED}","messages":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-      for (const kind of [`model/${SERVED}`, 'openai']) {
+      for (const kind of [`model/${SERVED}`, 'openai', 'provider/extra']) {
         const res = await send(url(kind, 'chat/completions'), 'POST', JSON_TYPE, deep);
         expect(res.status).toBe(400);
         expect(res.json()).toMatchObject({
@@ -419,6 +427,18 @@ describe('inference gateway HTTP behaviour', () => {
         expect(typeof res.json().code === 'string' || status === 200).toBe(true);
       }
     });
+  });
+
+  it("answers an upstream's JSON nested too deep to rewrite with 502, and passes such an SSE event on as it came", async () => {
+    const post = (body: Record<string, unknown>) =>
+      send(`${bases.gateway}/openai/-/v1/chat/completions`, 'POST', JSON_TYPE, JSON.stringify(body));
+    const whole = await post({ model: SERVED, temperature: 'deep' });
+    expect(whole.status).toBe(502);
+    expect(whole.json()).toMatchObject({ code: 'gateway/bad_upstream_json', error: { type: 'upstream_error' } });
+    const streamed = await post({ model: SERVED, temperature: 'deep', stream: true });
+    expect(streamed.status).toBe(200);
+    expect(streamed.text).toContain(`data: {"model":"${SERVED}","x":[[[`);
+    expect(streamed.text).toMatch(/data: \[DONE\]\n\n$/);
   });
 
   it("answers what reaches no gateway route in the routes' error shape on the gateway's port (wrong base URL, bad URL)", async () => {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { exceedsJsonDepth } from '#domain';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
 import { ClientGone } from './client-gone.js';
-import { exceedsJsonDepth } from '#domain';
 import { GatewayError } from './gateway-error.js';
 import { drained, passThrough, requestIdOf, sendJson, sendText, streamErrorEvent } from './http-answers.js';
 import { modelList, retrievedModel } from './model-objects.js';
