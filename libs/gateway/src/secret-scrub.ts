@@ -22,10 +22,12 @@ export function scrubSecret(text: string, secret: string | null): string {
  * (at most key length - 1 bytes, and none at all when the chunk's last byte
  * is not in the key, so an SSE event is never held back for the next one).
  */
+const EMPTY = Buffer.alloc(0);
+
 export class SecretScrubber {
   private readonly key: Buffer;
   private readonly mask: Buffer;
-  private tail: Buffer = Buffer.alloc(0);
+  private tail: Buffer = EMPTY;
 
   private constructor(secret: string) {
     this.key = Buffer.from(secret, 'utf8');
@@ -49,14 +51,14 @@ export class SecretScrubber {
       this.mask.copy(data, at);
     }
     const held = this.heldBack(data);
-    this.tail = held > 0 ? Buffer.from(data.subarray(data.length - held)) : Buffer.alloc(0);
+    this.tail = held > 0 ? Buffer.from(data.subarray(data.length - held)) : EMPTY;
     return held > 0 ? data.subarray(0, data.length - held) : data;
   }
 
   /** What was held back, at the end of the stream. */
   flush(): Buffer {
     const rest = this.tail;
-    this.tail = Buffer.alloc(0);
+    this.tail = EMPTY;
     return rest;
   }
 
