@@ -391,6 +391,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       /event: error\ndata: \{"error":\{"message":"The upstream stream (broke|ended before \[DONE\])/,
     );
     expect(text).not.toContain('[DONE]');
+    expect(text).toContain('"code":"gateway/stream_interrupted"');
   });
 
   it('refuses a body over GATEWAY_MAX_BODY_BYTES with 413, before reading it', async () => {

@@ -24,11 +24,12 @@ export const GATEWAY_CODES = [
   'gateway/provider_not_found',
   'gateway/secret_unavailable',
   'gateway/no_attempt',
-  // The upstream (upstream-errors.ts, gateway.proxy.ts)
+  // The upstream (upstream-errors.ts, gateway.proxy.ts; http-answers.ts: the SSE `event: error`)
   'gateway/network',
   'gateway/upstream_rejected',
   'gateway/upstream_error',
   'gateway/bad_upstream_json',
+  'gateway/stream_interrupted',
   // A bug of ours (gateway.proxy.ts)
   'gateway/internal',
 ] as const;

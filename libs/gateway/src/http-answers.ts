@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { GatewayCode } from '#domain';
 import { scrubbingStream, SecretScrubber } from './secret-scrub.js';
+import { namedByConnection } from './upstream-request.js';
 
 /** Writing answers straight to Node's response: the gateway's own and the upstream's. */
 
@@ -94,10 +96,7 @@ const NOT_ANSWERED = new Set([
 /** The upstream's headers for the client, without NOT_ANSWERED ones, with the request id. */
 function answerHeaders(upstream: Dispatcher.ResponseData, requestId: string): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
-  const connection = upstream.headers.connection;
-  const named = new Set(
-    typeof connection === 'string' ? connection.split(',').map((name) => name.trim().toLowerCase()) : [],
-  );
+  const named = namedByConnection(upstream.headers.connection);
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value === undefined || NOT_ANSWERED.has(name) || named.has(name) || name.startsWith('access-control-'))
       continue;
@@ -108,5 +107,6 @@ function answerHeaders(upstream: Dispatcher.ResponseData, requestId: string): Re
 }
 
 export function streamErrorEvent(message: string, requestId: string): string {
-  return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted', request_id: requestId } })}\n\n`;
+  const code: GatewayCode = 'gateway/stream_interrupted';
+  return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code, request_id: requestId } })}\n\n`;
 }

@@ -83,9 +83,9 @@ function dropped(name: string, connectionNamed: Set<string>): boolean {
   return DROPPED.has(name) || name.startsWith('x-forwarded-') || connectionNamed.has(name);
 }
 
-/** The headers the client's Connection header names: hop-by-hop too (RFC 9110 §7.6.1). */
-function namedByConnection(value: string | undefined): Set<string> {
-  if (!value) return new Set();
+/** The headers a Connection header names: hop-by-hop too (RFC 9110 §7.6.1), in either direction. */
+export function namedByConnection(value: string | string[] | undefined): Set<string> {
+  if (typeof value !== 'string' || value === '') return new Set();
   return new Set(value.split(',').map((name) => name.trim().toLowerCase()));
 }
 
