@@ -12,7 +12,7 @@ export function modelList(table: RoutingTable, workspace: string): Record<string
   return { object: 'list', data: names.map((name) => modelObject(workspace, name)) };
 }
 
-const MODELS_PATH = '/v1/models/';
+const MODELS_PATH = '/-/v1/models/';
 
 /**
  * `GET …/v1/models/{id}`: the entity `id` names, as `{workspace}/{entity}`
