@@ -244,6 +244,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     expect(kept.headers.get('x-request-id')).toBe('trace-123');
     const made = await fetch(`${route('model/llama')}/chat/completions`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(chat),
     });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -278,7 +279,11 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     });
     expect(created.status).toBe(201);
     const res = await eventually(async () => {
-      const r = await fetch(`${route('model/down-model')}/chat/completions`, { method: 'POST', body: '{}' });
+      const r = await fetch(`${route('model/down-model')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       return r.status === 503 && r;
     });
     const body = (await res.json()) as { detail: string };
@@ -386,6 +391,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       /event: error\ndata: \{"error":\{"message":"The upstream stream (broke|ended before \[DONE\])/,
     );
     expect(text).not.toContain('[DONE]');
+    expect(text).toContain('"code":"gateway/stream_interrupted"');
   });
 
   it('refuses a body over GATEWAY_MAX_BODY_BYTES with 413, before reading it', async () => {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
+import { GatewayExceptionFilter, gatewayFrameworkError } from './gateway-exception.filter.js';
 import { GatewayModule } from './gateway.module.js';
 
 /** Builds the gateway application (not yet listening), for main.ts and the tests. */
@@ -13,10 +14,15 @@ export async function createGateway(
   // On shutdown every connection is closed, streams under way included (clients see the connection end and
   // retry): a kept-alive connection a client aborted mid-stream otherwise held the close for Fastify's
   // 72 s keep-alive timeout. Behind a load balancer, drain first (a preStop pause on Kubernetes).
-  const adapter = new FastifyAdapter({ routerOptions: { maxParamLength: 600 }, forceCloseConnections: true });
+  const adapter = new FastifyAdapter({
+    routerOptions: { maxParamLength: 600 },
+    forceCloseConnections: true,
+    frameworkErrors: gatewayFrameworkError,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
+  app.useGlobalFilters(new GatewayExceptionFilter());
   app.enableShutdownHooks();
   await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
   return app;

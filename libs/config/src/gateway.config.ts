@@ -1,4 +1,5 @@
 import { IsInt, IsString, Max, Min } from 'class-validator';
+import { DEFAULT_MAX_JSON_DEPTH } from '#domain';
 import { PlatformConfig } from './api.config.js';
 
 /**
@@ -38,6 +39,15 @@ export class GatewayConfig extends PlatformConfig {
   @Min(1024)
   @Max(256 * 1024 * 1024)
   GATEWAY_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
+
+  /**
+   * Deepest JSON nesting of a request body on the model and OpenAI routes (400 beyond), checked before the
+   * body is parsed: JSON.stringify overflows the stack some thousands of levels down.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  GATEWAY_MAX_JSON_DEPTH: number = DEFAULT_MAX_JSON_DEPTH;
 
   /** Providers tried per request on the model and OpenAI routes, after connection failures and 5xx answers. */
   @IsInt()

@@ -1,18 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { exceedsJsonDepth } from '#domain';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
+import { ClientGone } from './client-gone.js';
 import { GatewayError } from './gateway-error.js';
-import { rewriteModel, scrubSecret, scrubServedName, SseModelRewriter } from './model-rewrite.js';
+import { drained, passThrough, requestIdOf, sendJson, sendText, streamErrorEvent } from './http-answers.js';
+import { modelList, retrievedModel } from './model-objects.js';
+import { rewriteModel, SseModelRewriter } from './model-rewrite.js';
+import { parseJsonObject, readBody, readJsonObject, refuseTooDeep, tooLarge, type BodyLimits } from './request-body.js';
 import type { RoutingSource } from './routing-source.js';
 import type { ModelRoute, ProviderRoute } from './routing-table.js';
+import { scrubSecret, SecretScrubber } from './secret-scrub.js';
+import { refuseSimpleRequest } from './simple-request.js';
+import { networkError, upstreamError } from './upstream-errors.js';
 import { UpstreamPools, type UpstreamTimeouts } from './upstream-pools.js';
 import { changesBodies, forwardedPath, mergeBody, upstreamHeaders, upstreamUrl } from './upstream-request.js';
 
-export interface GatewayOptions extends UpstreamTimeouts {
-  /** Largest request body accepted (413 beyond). */
-  maxBodyBytes: number;
+export interface GatewayOptions extends UpstreamTimeouts, BodyLimits {
   /** Providers tried per request on the model and OpenAI routes (connection failures, 5xx before any byte). */
   maxAttempts: number;
   /** The longest Retry-After waited before trying the same provider again. */
@@ -55,7 +59,7 @@ export class GatewayProxy {
   async model(req: IncomingMessage, res: ServerResponse, workspace: string, name: string): Promise<void> {
     await this.answer(req, res, async (requestId) => {
       const path = forwardedPath(req.url ?? '');
-      const body = await this.jsonBody(req, true);
+      const body = await readJsonObject(req, this.options, true);
       await this.toModel(req, res, requestId, path, workspace, name, body);
     });
   }
@@ -64,7 +68,7 @@ export class GatewayProxy {
   async openai(req: IncomingMessage, res: ServerResponse, workspace: string): Promise<void> {
     await this.answer(req, res, async (requestId) => {
       const path = forwardedPath(req.url ?? '');
-      const body = await this.jsonBody(req, false);
+      const body = await readJsonObject(req, this.options, false);
       const model = body.model;
       if (typeof model !== 'string' || model === '') {
         throw new GatewayError(
@@ -87,10 +91,15 @@ export class GatewayProxy {
 
   /** `GET …/openai/-/v1/models`: the workspace's routable entities, in OpenAI's list shape. */
   listModels(req: IncomingMessage, res: ServerResponse, workspace: string): void {
-    const requestId = requestIdOf(req);
-    const names = this.source.current.modelsByWorkspace.get(workspace) ?? [];
-    const data = names.map((n) => ({ id: `${workspace}/${n}`, object: 'model', created: 0, owned_by: workspace }));
-    sendJson(res, 200, JSON.stringify({ object: 'list', data }), requestId);
+    sendJson(res, 200, JSON.stringify(modelList(this.source.current, workspace)), requestIdOf(req));
+  }
+
+  /** `GET …/{openai|model/{name}}/-/v1/models/{id}`: one routable entity, from the routing table. */
+  async retrieveModel(req: IncomingMessage, res: ServerResponse, workspace: string): Promise<void> {
+    await this.answer(req, res, async (requestId) => {
+      const model = retrievedModel(this.source.current, workspace, req.url ?? '');
+      sendJson(res, 200, JSON.stringify(model), requestId);
+    });
   }
 
   /** `…/provider/{name}/-/{path}`: straight through to one provider; bodies stream unless it adds fields to them. */
@@ -102,14 +111,17 @@ export class GatewayProxy {
         throw new GatewayError(404, 'gateway/provider_not_found', `Model provider not found for ${workspace}/${name}`);
       if (provider.keyError) throw new GatewayError(424, 'gateway/secret_unavailable', provider.keyError);
       const headers = upstreamHeaders(req.headers, provider, requestId);
+      // An answer is searched for the key only uncompressed (a hosted API compresses when asked).
+      if (provider.secret) headers['accept-encoding'] = 'identity';
       let body: string | IncomingMessage | null = null;
       const method = req.method ?? 'GET';
       if (BODY_METHODS.has(method)) {
         const json = (req.headers['content-type'] ?? '').includes('json');
         if (changesBodies(provider) && json) {
-          const raw = await readBody(req, this.options.maxBodyBytes);
-          const parsed = parseJsonObject(raw.toString('utf8'));
-          body = parsed ? JSON.stringify(mergeBody(provider, parsed)) : raw.toString('utf8');
+          const text = (await readBody(req, this.options.maxBodyBytes)).toString('utf8');
+          refuseTooDeep(text, this.options.maxJsonDepth);
+          const parsed = parseJsonObject(text);
+          body = parsed ? JSON.stringify(mergeBody(provider, parsed)) : text;
           headers['content-length'] = String(Buffer.byteLength(body));
         } else {
           const length = Number(req.headers['content-length']);
@@ -135,7 +147,7 @@ export class GatewayProxy {
         sendText(res, upstream, text, requestId);
         return;
       }
-      passThrough(res, upstream, requestId, done);
+      passThrough(res, upstream, requestId, done, provider.secret);
     });
   }
 
@@ -246,6 +258,7 @@ export class GatewayProxy {
   ): Promise<void> {
     const { statusCode, headers, body } = upstream;
     const type = String(headers['content-type'] ?? '');
+    const { secret } = candidate.provider;
     if (statusCode >= 400) {
       const text = await body.text().catch(() => '');
       done();
@@ -258,13 +271,14 @@ export class GatewayProxy {
         'x-request-id': requestId,
       });
       const rewriter = new SseModelRewriter(model.ref);
+      const scrubber = SecretScrubber.for(secret);
       try {
         for await (const chunk of body) {
-          const out = rewriter.push(chunk as Buffer);
+          const out = rewriter.push(scrubber ? scrubber.push(chunk as Buffer) : (chunk as Buffer));
           // A slow client slows the upstream read instead of growing a buffer here.
           if (out && !res.write(out)) await drained(res);
         }
-        const rest = rewriter.flush();
+        const rest = (scrubber ? rewriter.push(scrubber.flush()) : '') + rewriter.flush();
         if (rest) res.write(rest);
         if (!rewriter.done) {
           res.write(streamErrorEvent('The upstream stream ended before [DONE]; the response is incomplete', requestId));
@@ -280,35 +294,20 @@ export class GatewayProxy {
       return;
     }
     if (type.includes('json')) {
-      const text = await body.text().finally(done);
-      const parsed = parseJsonObject(text);
+      const text = scrubSecret(await body.text().finally(done), secret);
+      const parsed = exceedsJsonDepth(text, this.options.maxJsonDepth) ? null : parseJsonObject(text);
       if (!parsed) {
         throw new GatewayError(
           502,
           'gateway/bad_upstream_json',
-          `${candidate.provider.ref} answered JSON that is not an object`,
+          `${candidate.provider.ref} answered JSON that is not an object, or nested deeper than ${this.options.maxJsonDepth} levels`,
         );
       }
       rewriteModel(parsed, model.ref);
       sendJson(res, statusCode, JSON.stringify(parsed), requestId);
       return;
     }
-    passThrough(res, upstream, requestId, done);
-  }
-
-  private async jsonBody(req: IncomingMessage, emptyIsObject: boolean): Promise<Record<string, unknown>> {
-    const raw = await readBody(req, this.options.maxBodyBytes);
-    if (raw.length === 0 && emptyIsObject) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      throw new GatewayError(400, 'gateway/bad_json', `Invalid request body: ${(error as Error).message}`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new GatewayError(400, 'gateway/bad_json', 'Invalid request body: expected a JSON object');
-    }
-    return parsed as Record<string, unknown>;
+    passThrough(res, upstream, requestId, done, secret);
   }
 
   /** Runs a route; a GatewayError (or anything else) becomes the error answer unless the response has started. */
@@ -319,6 +318,7 @@ export class GatewayProxy {
   ): Promise<void> {
     const requestId = requestIdOf(req);
     try {
+      refuseSimpleRequest(req);
       await route(requestId);
     } catch (error) {
       if (res.headersSent) {
@@ -343,174 +343,10 @@ export class GatewayProxy {
   }
 }
 
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
-}
-
 function originOf(hostUrl: string): string {
   try {
     return new URL(hostUrl).origin;
   } catch {
     return hostUrl;
   }
-}
-
-/**
- * Aborts the upstream request when the client goes away before its answer is
- * complete. undici takes an EventEmitter as its signal: an AbortController per
- * request costs several times more (measured: the largest item of the
- * gateway's own CPU profile before).
- */
-class ClientGone extends EventEmitter {
-  /** One error for all: an Error per request would capture a stack trace per request. */
-  private static readonly REASON = new Error('the client disconnected');
-  aborted = false;
-
-  /** What undici rejects the upstream request with. */
-  get reason(): Error {
-    return ClientGone.REASON;
-  }
-
-  constructor(res: ServerResponse) {
-    super();
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      this.aborted = true;
-      this.emit('abort');
-    });
-  }
-
-  /** Resolves after `ms`, or at once when the client goes. */
-  wait(ms: number): Promise<void> {
-    if (this.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.off('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.once('abort', done);
-    });
-  }
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-}
-
-function tooLarge(limit: number): GatewayError {
-  return new GatewayError(
-    413,
-    'gateway/body_too_large',
-    `The request body is larger than ${limit} bytes (GATEWAY_MAX_BODY_BYTES)`,
-  );
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'x-request-id': requestId,
-  });
-  res.end(body);
-}
-
-/** Status and body as the upstream sent them, streamed; `date` and hop-by-hop headers dropped. */
-function passThrough(
-  res: ServerResponse,
-  upstream: Dispatcher.ResponseData,
-  requestId: string,
-  done: () => void,
-): void {
-  res.writeHead(upstream.statusCode, answerHeaders(upstream, requestId));
-  upstream.body.on('error', () => res.destroy());
-  upstream.body.on('close', done);
-  upstream.body.pipe(res);
-}
-
-/** Resolves when the response can take more, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
-}
-
-/** An upstream's answer with its status and headers, and `text` as the body. */
-function sendText(res: ServerResponse, upstream: Dispatcher.ResponseData, text: string, requestId: string): void {
-  const headers = answerHeaders(upstream, requestId);
-  headers['content-length'] = String(Buffer.byteLength(text));
-  res.writeHead(upstream.statusCode, headers);
-  res.end(text);
-}
-
-const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
-
-/** The upstream's headers for the client: without `date` and hop-by-hop headers, with the request id. */
-function answerHeaders(upstream: Dispatcher.ResponseData, requestId: string): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-  }
-  headers['x-request-id'] = requestId;
-  return headers;
-}
-
-function streamErrorEvent(message: string, requestId: string): string {
-  return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted', request_id: requestId } })}\n\n`;
-}
-
-function networkError(error: unknown, provider: ProviderRoute): GatewayError {
-  const e = error as { code?: string; message?: string };
-  const what = e.code ? `${e.code}: ${e.message ?? ''}` : (e.message ?? String(error));
-  return new GatewayError(502, 'gateway/network', `Backend networking error: ${provider.ref}: ${what}`);
-}
-
-/** The reference's mapping: 401/403/404 become 502 (our credentials or route are wrong, not the client's); others keep their status. */
-function upstreamError(
-  status: number,
-  text: string,
-  candidate: Candidate,
-  model: ModelRoute,
-  headers: Dispatcher.ResponseData['headers'],
-): GatewayError {
-  const scrubbed = scrubServedName(scrubSecret(text, candidate.provider.secret), candidate.servedName, model.ref);
-  const retryAfter = headers['retry-after'];
-  const forwarded: Record<string, string> = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {};
-  if (status === 401 || status === 403 || status === 404) {
-    return new GatewayError(
-      502,
-      'gateway/upstream_rejected',
-      `Backend returned ${status}: ${scrubbed.slice(0, 2048)}`,
-      forwarded,
-    );
-  }
-  return new GatewayError(status, 'gateway/upstream_error', scrubbed, forwarded);
 }

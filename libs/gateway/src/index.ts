@@ -1,9 +1,11 @@
 export * from './balancer.js';
 export * from './gateway-error.js';
 export * from './gateway.proxy.js';
+export { requestIdOf } from './http-answers.js';
 export * from './model-rewrite.js';
 export * from './routing-source.js';
 export * from './routing-table.js';
+export * from './secret-scrub.js';
 export * from './upstream-request.js';
 export * from './nest/gateway-core.module.js';
 export * from './nest/gateway.routes.js';

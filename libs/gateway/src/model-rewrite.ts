@@ -19,11 +19,6 @@ export function scrubServedName(text: string, servedName: string, entityRef: str
   return servedName && servedName !== entityRef ? text.split(servedName).join(entityRef) : text;
 }
 
-/** An upstream's text with the provider's key replaced, should the upstream echo it (some errors do). */
-export function scrubSecret(text: string, secret: string | null): string {
-  return secret && secret.length >= 4 && text.includes(secret) ? text.split(secret).join('***') : text;
-}
-
 /**
  * Splits an SSE byte stream into events and rewrites the model of each JSON
  * `data:` event. Events that are not JSON objects (`[DONE]`, comments) pass
@@ -73,8 +68,15 @@ export class SseModelRewriter {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return lines.join('\n');
     rewriteModel(parsed as Record<string, unknown>, this.model);
+    let rewritten: string;
+    try {
+      rewritten = JSON.stringify(parsed);
+    } catch {
+      // Nested too deep to serialise (JSON.parse is iterative, JSON.stringify recursive): passed on as it came.
+      return lines.join('\n');
+    }
     const others = lines.filter((l) => !l.startsWith('data:'));
-    return [...others, `data: ${JSON.stringify(parsed)}`].join('\n');
+    return [...others, `data: ${rewritten}`].join('\n');
   }
 }
 

@@ -49,24 +49,45 @@ export function upstreamUrl(hostUrl: string, path: string): URL {
   return new URL(rest.startsWith('?') || rest === '' ? `${host}${rest}` : `${host}/${rest.replace(/^\//, '')}`);
 }
 
-/** Never forwarded: the client's credentials, proxy and hop-by-hop headers, and what the gateway sets itself. */
+/**
+ * Never forwarded. The client's credentials (its key, its cookies for this
+ * origin, proxy credentials); hop-by-hop headers (RFC 9110 §7.6.1), which
+ * describe the connection to the gateway, not the one upstream; what names
+ * the client's network (Forwarded, X-Forwarded-*, X-Real-IP, Via), which a
+ * hosted provider has no need of and which a client could forge for an
+ * upstream that trusts it; `expect`, which undici refuses; and what the
+ * gateway sets itself.
+ */
 const DROPPED = new Set([
   'host',
   'authorization',
   'x-api-key',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-forwarded-for',
+  'cookie',
+  'proxy-authorization',
+  'forwarded',
+  'x-real-ip',
+  'via',
   'connection',
   'keep-alive',
-  'proxy-authorization',
   'proxy-connection',
   'te',
   'trailer',
   'transfer-encoding',
   'upgrade',
+  'expect',
   'content-length',
 ]);
+
+/** Whether a client's header stays with the gateway (DROPPED, any X-Forwarded-*, or named by its Connection header). */
+function dropped(name: string, connectionNamed: Set<string>): boolean {
+  return DROPPED.has(name) || name.startsWith('x-forwarded-') || connectionNamed.has(name);
+}
+
+/** The headers a Connection header names: hop-by-hop too (RFC 9110 §7.6.1), in either direction. */
+export function namedByConnection(value: string | string[] | undefined): Set<string> {
+  if (typeof value !== 'string' || value === '') return new Set();
+  return new Set(value.split(',').map((name) => name.trim().toLowerCase()));
+}
 
 /**
  * The upstream's headers, in the reference's order: the client's (without
@@ -79,8 +100,9 @@ export function upstreamHeaders(
   requestId: string,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
+  const connectionNamed = namedByConnection(client.connection);
   for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || DROPPED.has(name)) continue;
+    if (value === undefined || dropped(name, connectionNamed)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   for (const [name, value] of Object.entries(provider.defaultHeaders)) {

@@ -38,6 +38,7 @@ export class GatewayCoreModule {
                 firstByteMs: config.GATEWAY_FIRST_BYTE_TIMEOUT_MS,
                 idleMs: config.GATEWAY_IDLE_TIMEOUT_MS,
                 maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+                maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
                 maxAttempts: config.GATEWAY_MAX_ATTEMPTS,
                 retryAfterMaxMs: config.GATEWAY_RETRY_AFTER_MAX_MS,
               },

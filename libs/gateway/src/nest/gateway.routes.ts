@@ -26,6 +26,14 @@ export function gatewayRoutes(proxy: GatewayProxy) {
       `${BASE}/openai/-/v1/models`,
       raw((request, reply) => proxy.listModels(request.raw, reply.raw, request.params.workspace)),
     );
+    // One model, from the routing table: the SDKs' models.retrieve("{ws}/{entity}") sends the slash as %2F,
+    // which the routes that forward refuse.
+    for (const prefix of ['openai', 'model/:name']) {
+      app.get(
+        `${BASE}/${prefix}/-/v1/models/*`,
+        raw((request, reply) => proxy.retrieveModel(request.raw, reply.raw, request.params.workspace)),
+      );
+    }
     app.route({
       method: [...METHODS],
       url: `${BASE}/openai/-/*`,
