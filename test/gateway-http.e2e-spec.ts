@@ -465,6 +465,43 @@ describe('inference gateway HTTP behaviour', () => {
     expect((await send(`${origin}/health/live`, 'GET', {})).status).toBe(200);
   });
 
+  it('a key that cannot travel in a header (a Unicode ellipsis pasted from docs) is a 424 and an ERROR provider, never a 5xx', async () => {
+    const pasted = 'nvapi-abc\u2026';
+    const create = (path: string, body: object) => plane.api.request('POST', `/v2/workspaces/${ws}/${path}`, body);
+    expect((await create('secrets', { name: 'pasted', value: pasted })).status).toBe(201);
+    expect(
+      (
+        await create('providers', {
+          name: 'pasted',
+          host_url: upstream.url,
+          api_key_secret_name: 'pasted',
+          served_models: [{ model_entity_id: `${ws}/pasted-model`, served_model_name: SERVED }],
+        })
+      ).status,
+    ).toBe(201);
+    await eventually(
+      async () => (await send(`${bases.gateway}/provider/pasted/-/v1/models`, 'GET', {})).status === 424,
+    );
+    const res = await send(`${bases.gateway}/provider/pasted/-/v1/models`, 'GET', {});
+    expect(res.json()).toMatchObject({
+      code: 'gateway/secret_unavailable',
+      error: { message: expect.stringMatching(/pasted .*cannot travel in an HTTP header/) },
+    });
+    expect(res.text).not.toContain('nvapi-abc');
+
+    const discovery = plane.worker.get(ProviderDiscoveryService);
+    // As the reference, a new provider turns ERROR only once failures outlast a grace period: an hour later.
+    const later = new Date(Date.now() + 3_600_000);
+    await discovery.discoverOne((await plane.worker.get(ProviderRepository).find(ws, 'pasted'))!, later);
+    const provider = (await plane.api.request('GET', `/v2/workspaces/${ws}/providers/pasted`)).body as {
+      status: string;
+      status_message: string;
+    };
+    expect(provider.status).toBe('ERROR');
+    expect(provider.status_message).toMatch(/cannot travel in an HTTP header/);
+    expect(provider.status_message).not.toContain('nvapi-abc');
+  });
+
   it('writes the key into no log line', () => {
     expect(logLines.length).toBeGreaterThan(0);
     for (const line of logLines) expect(line).not.toContain(KEY);

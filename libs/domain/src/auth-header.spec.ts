@@ -1,4 +1,9 @@
-import { authHeaderFormatProblem, DEFAULT_AUTH_HEADER_FORMAT, renderAuthHeader } from './auth-header.js';
+import {
+  authHeaderFormatProblem,
+  DEFAULT_AUTH_HEADER_FORMAT,
+  renderAuthHeader,
+  secretHeaderValueProblem,
+} from './auth-header.js';
 
 describe('authHeaderFormatProblem', () => {
   it.each([
@@ -71,5 +76,23 @@ describe('renderAuthHeader', () => {
   it('gives null when the rendered header has no value', () => {
     expect(renderAuthHeader('X-Key: {{ auth_secret }}', '   ')).toBeNull();
     expect(renderAuthHeader('X-Key: {{ auth_secret }}', '')).toBeNull();
+  });
+});
+
+describe('secretHeaderValueProblem', () => {
+  it('accepts printable ASCII', () => {
+    expect(secretHeaderValueProblem('nvapi-AbC_123.~+/=')).toBeNull();
+  });
+
+  it.each([
+    ['a Unicode ellipsis', 'nvapi-abc\u2026', /only printable ASCII/],
+    ['a Latin-1 letter', 'clé', /only printable ASCII/],
+    ['a NUL', 'a\u0000b', /only printable ASCII/],
+    ['a line break', 'abc\r\nX-Admin: 1', /line break/],
+  ])('refuses %s, without quoting it', (_label, value, rule) => {
+    const problem = secretHeaderValueProblem(value);
+    expect(problem).toMatch(rule);
+    expect(problem).not.toContain(value);
+    expect(renderAuthHeader(DEFAULT_AUTH_HEADER_FORMAT, value)).toBeNull();
   });
 });

@@ -23,8 +23,22 @@ export function authHeaderFormatProblem(format: string): string | null {
   return null;
 }
 
-/** Renders the header for a secret value. The caller has validated the template. */
+/**
+ * Why a secret cannot be sent as (part of) an HTTP header value, or null. Only
+ * printable ASCII travels: a key pasted with a Unicode ellipsis or a line break
+ * would make every upstream request fail in the HTTP client. The message never
+ * quotes the value.
+ */
+export function secretHeaderValueProblem(secret: string): string | null {
+  if (/^[\x20-\x7e]*$/.test(secret)) return null;
+  return /[\r\n]/.test(secret)
+    ? 'holds a line break, which cannot travel in an HTTP header'
+    : 'holds a character that cannot travel in an HTTP header (only printable ASCII can; e.g. a Unicode ellipsis copied from documentation)';
+}
+
+/** Renders the header for a secret value; null when it cannot be one. The caller has validated the template. */
 export function renderAuthHeader(format: string, secret: string): { name: string; value: string } | null {
+  if (secretHeaderValueProblem(secret) !== null) return null;
   return splitHeader(format.replace(PLACEHOLDER, () => secret));
 }
 

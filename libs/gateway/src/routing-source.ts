@@ -1,5 +1,10 @@
 import pg from 'pg';
-import { authHeaderFormatProblem, DEFAULT_AUTH_HEADER_FORMAT, renderAuthHeader } from '#domain';
+import {
+  authHeaderFormatProblem,
+  DEFAULT_AUTH_HEADER_FORMAT,
+  renderAuthHeader,
+  secretHeaderValueProblem,
+} from '#domain';
 import { secretAad, type SecretCipher } from '#db/secret-cipher';
 import { buildRoutingTable, EMPTY_TABLE, type ProviderRow, type RoutingTable } from './routing-table.js';
 
@@ -149,8 +154,11 @@ export class RoutingSource {
           );
           secret = value;
           const format = row.auth_header_format ?? DEFAULT_AUTH_HEADER_FORMAT;
+          const valueProblem = secretHeaderValueProblem(value);
           authHeader = authHeaderFormatProblem(format) === null ? renderAuthHeader(format, value) : null;
-          if (authHeader === null)
+          if (valueProblem !== null)
+            keyError = `Secret ${secretRef} of provider ${row.workspace}/${row.name} ${valueProblem}`;
+          else if (authHeader === null)
             keyError = `Provider ${row.workspace}/${row.name} has an unusable auth_header_format`;
         } catch {
           // The message names the secret, never its value or the key material.

@@ -14,7 +14,7 @@ import {
   secretAad,
   type ModelProvider,
 } from '#db';
-import { DEFAULT_AUTH_HEADER_FORMAT, renderAuthHeader } from '#domain';
+import { DEFAULT_AUTH_HEADER_FORMAT, renderAuthHeader, secretHeaderValueProblem } from '#domain';
 import { DiscoveryHttpError, ModelDiscovery } from './model-discovery.js';
 import { mapExternalModels } from './served-models.js';
 
@@ -123,6 +123,8 @@ export class ProviderDiscoveryService implements OnApplicationBootstrap, BeforeA
     const sealed = await this.secrets.findSealed(provider.workspace, provider.apiKeySecretName);
     if (!sealed) throw new Error(`secret '${provider.apiKeySecretName}' not found`);
     const key = this.cipher.open(sealed, secretAad(provider.workspace, provider.apiKeySecretName));
+    const problem = secretHeaderValueProblem(key);
+    if (problem !== null) throw new Error(`secret '${provider.apiKeySecretName}' ${problem}`);
     const header = renderAuthHeader(provider.authHeaderFormat ?? DEFAULT_AUTH_HEADER_FORMAT, key);
     return header ? { [header.name]: header.value } : {};
   }
