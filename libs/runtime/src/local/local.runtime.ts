@@ -12,6 +12,7 @@ import { InstanceChanges } from '../instance-changes.js';
 import { CommandTemplate } from './command-template.js';
 import { GpuPool } from './gpu-pool.js';
 import { InstanceStore } from './instance-store.js';
+import { resolveInstanceUser } from './instance-user.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import {
   resolveLocalRuntimeOptions,
@@ -71,6 +72,7 @@ export class LocalRuntime implements Runtime {
       ports: new PortBook(this.options.host),
       logger: this.logger,
       launcher: new ProcessLauncher({ nice: this.options.nice, env: launcherEnv(this.options.baseEnv) }),
+      runAs: null,
       changed: (record, change) => {
         const { workspace, deployment, version } = record.labels;
         this.events.emit({ instanceId: record.instanceId, change, workspace, deployment, version });
@@ -159,6 +161,11 @@ export class LocalRuntime implements Runtime {
 
   private async load(): Promise<void> {
     const { store, ports } = this.ctx;
+    if (this.options.user !== null) {
+      this.ctx.runAs = await resolveInstanceUser(this.options.user);
+      if (this.ctx.runAs !== null)
+        this.logger.log(`Instances run as ${this.ctx.runAs.name} (uid ${this.ctx.runAs.uid})`);
+    }
     await store.prepare();
     const { records, unreadable } = await store.loadAll();
     for (const name of unreadable)
