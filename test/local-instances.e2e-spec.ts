@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newWorkspace } from './api-harness.js';
+import { instanceIdOf } from '#runtime';
+import { newWorkspace, uniqueName } from './api-harness.js';
 import { eventually, ownedProcesses, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(90_000);
@@ -60,23 +61,28 @@ describe('local instances (e2e, local runtime)', () => {
     await plane?.close();
   });
 
-  const base = () => `/v2/workspaces/${ws}`;
-  async function deployReady(name: string, configName: string, envs: Record<string, string> = {}) {
-    const config = await plane.api.request('POST', `${base()}/deployment-configs`, {
+  async function deployReady(
+    name: string,
+    configName: string,
+    envs: Record<string, string> = {},
+    workspace = ws,
+  ): Promise<{ instanceId: string; pid: number }> {
+    const base = `/v2/workspaces/${workspace}`;
+    const config = await plane.api.request('POST', `${base}/deployment-configs`, {
       name: configName,
       engine: 'nim',
       model_spec: { model_namespace: 'meta', model_name: 'llama-3.1-8b-instruct' },
       executor_config: { gpu: 0, additional_envs: envs },
     });
-    expect(config.status).toBe(201);
-    const created = await plane.api.request('POST', `${base()}/deployments`, { name, config: configName });
-    expect(created.status).toBe(201);
-    const res = await plane.api.request('GET', `${base()}/deployments/${name}?wait_for=READY,FAILED&timeout=30`);
+    expect(`${config.status} ${config.text}`).toMatch(/^201/);
+    const created = await plane.api.request('POST', `${base}/deployments`, { name, config: configName });
+    expect(`${created.status} ${created.text}`).toMatch(/^201/);
+    const res = await plane.api.request('GET', `${base}/deployments/${name}?wait_for=READY,FAILED&timeout=30`);
     expect(`${res.body.status}: ${res.body.status_message}`).toMatch(/^READY/);
-    const instanceId = `${ws}.${name}.v1`;
-    const [server] = ownedProcesses(plane.stateDir).filter((p) => p.instanceId === instanceId);
-    expect(server).toBeDefined();
-    return { instanceId, pid: server.pid };
+    const instanceId = instanceIdOf(workspace, name, 1);
+    const servers = ownedProcesses(plane.stateDir).filter((p) => p.instanceId === instanceId);
+    expect(servers).toHaveLength(1);
+    return { instanceId, pid: servers[0].pid };
   }
 
   it("runs an instance with nothing of the worker's environment, as a user that cannot read the worker's", async () => {
@@ -84,12 +90,12 @@ describe('local instances (e2e, local runtime)', () => {
     const { instanceId, pid } = await deployReady('isolated', 'isolated', {
       NODE_OPTIONS: READ_WORKER_ENV,
       PROBE_PID: String(process.pid),
-      SIM_MODEL_NAME_EXTRA: 'x',
+      ORDINARY_SETTING: 'x',
     });
 
     const env = procEnv(pid);
     expect(Object.keys(env).sort()).toEqual(
-      [...RUNTIME_VARS, 'NODE_OPTIONS', 'PROBE_PID', 'SIM_MODEL_NAME_EXTRA', 'NIM_SERVED_MODEL_NAME'].sort(),
+      [...RUNTIME_VARS, 'NODE_OPTIONS', 'PROBE_PID', 'ORDINARY_SETTING', 'NIM_SERVED_MODEL_NAME'].sort(),
     );
     const workerEnv = procEnv(process.pid);
     for (const [name, value] of Object.entries(workerEnv)) {
@@ -111,5 +117,32 @@ describe('local instances (e2e, local runtime)', () => {
       expect(uid[0]).toBe(String(process.getuid!()));
     }
     expect(log).not.toMatch(/LEAKED/);
+  });
+
+  it('runs deployments and configs under every valid name, @ + _ . included', async () => {
+    const names = ['a@b', 'a+b_c.d', 'x.y@z+1_2'];
+    const started = await Promise.all(names.map((name) => deployReady(name, name)));
+    expect(new Set(started.map((s) => s.pid)).size).toBe(names.length);
+    for (const name of names) {
+      const provider = await plane.api.request('GET', `/v2/workspaces/${ws}/providers/${name}`);
+      expect(provider.body).toMatchObject({ status: 'READY', model_deployment_id: `${ws}/${name}` });
+    }
+  });
+
+  it('keeps a.b/cc and a/b.cc apart: two workspaces, two instances', async () => {
+    const outer = uniqueName('ws');
+    const dotted = `${outer}.b`;
+    for (const name of [outer, dotted]) {
+      expect((await plane.api.request('POST', '/v2/workspaces', { name })).status).toBe(201);
+    }
+    const first = await deployReady('cc', 'cc', {}, dotted);
+    const second = await deployReady('b.cc', 'b.cc', {}, outer);
+    expect(first.instanceId).not.toBe(second.instanceId);
+    // The first is still the process it was: the second did not replace it.
+    expect(ownedProcesses(plane.stateDir).filter((p) => p.instanceId === first.instanceId)).toEqual([
+      expect.objectContaining({ pid: first.pid }),
+    ]);
+    const still = await plane.api.request('GET', `/v2/workspaces/${dotted}/deployments/cc`);
+    expect(still.body.status).toBe('READY');
   });
 });

@@ -16,7 +16,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { envNameSyntaxProblem } from '#domain';
+import { ENTITY_REF_PATTERN, envNameSyntaxProblem } from '#domain';
 import { IsDescription } from '../common/fields.js';
 import { IsEntityName, IsProject } from '../common/names.js';
 
@@ -281,7 +281,7 @@ export class CreateDeploymentConfigDto {
     description: 'The model entity deployed, as workspace/name.',
   })
   @IsOptional()
-  @Matches(/^[\w\-.]+\/[\w\-.@+]+$/, { message: 'model_entity_id must be workspace/name' })
+  @Matches(ENTITY_REF_PATTERN, { message: 'model_entity_id must be workspace/name' })
   model_entity_id?: string | null;
 
   @ApiProperty({ type: ModelSpecDto })

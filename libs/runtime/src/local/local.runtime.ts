@@ -25,8 +25,8 @@ import { ProcessLauncher } from './process-launcher.js';
 import { InstanceSupervisor, type LocalInstanceInfo, type SupervisorContext } from './process-supervisor.js';
 import { stopInstance } from './process-table.js';
 
-/** File-name safe, and what instanceIdOf produces from DNS-safe names. */
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+/** A file name (no `/`, not `.` or `..`), and every id instanceIdOf makes from valid names. */
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._@+~-]{0,252}$/;
 
 /**
  * Runs model servers as local child processes, with a kubelet's semantics so
