@@ -23,7 +23,7 @@ import {
 import { PortBook } from './ports.js';
 import { ProcessLauncher } from './process-launcher.js';
 import { InstanceSupervisor, type LocalInstanceInfo, type SupervisorContext } from './process-supervisor.js';
-import { stopInstance } from './process-table.js';
+import { runningInstanceIds, stopInstance } from './process-table.js';
 
 /** A file name (no `/`, not `.` or `..`), and every id instanceIdOf makes from valid names. */
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._@+~-]{0,252}$/;
@@ -130,6 +130,7 @@ export class LocalRuntime implements Runtime {
 
   async list(): Promise<InstanceObservation[]> {
     await this.init();
+    await this.stopOrphans();
     const supervisors = [...this.supervisors.values()];
     await Promise.all(supervisors.map((supervisor) => supervisor.pollLog()));
     return supervisors.map((supervisor) => supervisor.observe(this.pendingMessage(supervisor)));
@@ -178,6 +179,7 @@ export class LocalRuntime implements Runtime {
     for (const supervisor of this.supervisors.values()) supervisor.resume();
     await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.pollLog()));
     if (this.closed) return;
+    await this.stopOrphans();
     this.schedulePending();
     this.timer = setInterval(() => void this.tick(), this.options.probeIntervalMs);
     this.timer.unref();
@@ -211,6 +213,25 @@ export class LocalRuntime implements Runtime {
 
   private pendingMessage(supervisor: InstanceSupervisor): string {
     return this.gpus.shortfall(supervisor.gpuCount);
+  }
+
+  /**
+   * Stops every process of this state directory whose instance has no
+   * record: none of them is an instance this runtime runs (a record is
+   * written before its process starts, and removed after it stopped), so
+   * each is left over from a stop that missed it, or from a crash. Found
+   * from /proc afresh. Runs at start and on every list (the resync's).
+   */
+  private async stopOrphans(): Promise<void> {
+    for (const instanceId of runningInstanceIds(this.options.stateDir)) {
+      if (this.supervisors.has(instanceId)) continue;
+      await this.locks.run(instanceId, async () => {
+        // Created (and recorded) while this waited for the lock: its process is the record's.
+        if (this.supervisors.has(instanceId)) return;
+        this.logger.warn(`${instanceId}: stopping processes that run without an instance record (orphaned)`);
+        await stopInstance({ instanceId, stateDir: this.options.stateDir }, null, this.options.terminationGraceMs);
+      });
+    }
   }
 
   /** Stops the instance and forgets it: record removed, log kept as `.log.old`, GPUs and port freed. */
