@@ -41,7 +41,13 @@ const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._@+~-]{0,252}$/;
  * to `<stateDir>/logs/<id>.log`, and each has a record in
  * `<stateDir>/instances/<id>.json`. A new LocalRuntime on the same state
  * directory adopts the ones still running and restarts the ones that died.
- * One LocalRuntime at a time may supervise a state directory.
+ * One LocalRuntime at a time may supervise a state directory: a process
+ * marked with it whose instance has no record is stopped as an orphan.
+ *
+ * An instance's environment is built from nothing: PATH, HOME, LANG, the
+ * spec's env, the port and the ownership variables. When the runtime runs as
+ * root, instances run as an unprivileged user (`options.user`), so they can
+ * read neither the worker's environment nor its memory.
  *
  * Deleting an instance keeps its last log as `<stateDir>/logs/<id>.log.old`
  * (one generation, for a post-mortem); nothing prunes those files.
