@@ -41,9 +41,13 @@ export interface ControlPlane {
 /**
  * A real API and a real worker (in this process) on their own queue prefix
  * and runtime state directory, against the run's test database and the
- * local Redis. Instances are real processes of the NIM simulator.
+ * local Redis. Instances are real processes of the NIM simulator. `extra`
+ * configures the worker, `apiEnv` the API.
  */
-export async function startControlPlane(extra: Record<string, string> = {}): Promise<ControlPlane> {
+export async function startControlPlane(
+  extra: Record<string, string> = {},
+  apiEnv: Record<string, string> = {},
+): Promise<ControlPlane> {
   const prefix = `test-${randomBytes(4).toString('hex')}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'modelplane-runtime-'));
   // A database of its own: the worker's resync reconciles every deployment it can see, so
@@ -58,7 +62,7 @@ export async function startControlPlane(extra: Record<string, string> = {}): Pro
     ...FAST_LIFECYCLE,
     ...extra,
   };
-  const api = await startApi({ QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl });
+  const api = await startApi({ ...apiEnv, QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl });
   let worker: INestApplicationContext | undefined = await createWorker(loadEnv(WorkerConfig, env), {
     logger: ['error', 'warn'],
   });

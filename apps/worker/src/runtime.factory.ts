@@ -16,6 +16,7 @@ export async function createRuntime(config: WorkerConfig): Promise<Runtime> {
         stateDir,
         gpus: config.LOCAL_RUNTIME_GPUS,
         nice: config.LOCAL_RUNTIME_NICE,
+        user: config.LOCAL_RUNTIME_USER,
         crashLoopRestarts: config.CRASH_LOOP_RESTARTS,
         restartBackoff: { initialMs: config.LOCAL_RUNTIME_RESTART_BACKOFF_MS },
         ...(config.LOCAL_RUNTIME_COMMAND ? { command: config.LOCAL_RUNTIME_COMMAND } : {}),

@@ -97,6 +97,15 @@ export class ApiConfig extends PlatformConfig {
   @IsBoolean()
   API_SERVES_GATEWAY: boolean = true;
 
+  /**
+   * Environment variables a deployment config may set although they load code into the server
+   * (NODE_OPTIONS, LD_PRELOAD, PYTHONPATH, …; see libs/domain env-names): comma-separated exact names.
+   */
+  @Matches(/^\s*([A-Za-z_][A-Za-z0-9_]*\s*(,\s*[A-Za-z_][A-Za-z0-9_]*\s*)*)?$/, {
+    message: 'CONFIG_ENV_ALLOW must be comma-separated environment variable names',
+  })
+  CONFIG_ENV_ALLOW: string = '';
+
   /** Longest a `wait_for` long-poll may hold a request, in seconds. */
   @IsInt()
   @Min(1)

@@ -148,6 +148,13 @@ export class WorkerConfig extends PlatformConfig {
   @Max(19)
   LOCAL_RUNTIME_NICE: number = 19;
 
+  /**
+   * Local runtime, when the worker runs as root: the unprivileged user the instances run as (created
+   * with useradd when missing), so they cannot read the worker's environment or memory.
+   */
+  @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { message: 'LOCAL_RUNTIME_USER must be a user name' })
+  LOCAL_RUNTIME_USER: string = 'modelplane-instance';
+
   /** Local runtime: virtual GPUs to schedule against (0 = unlimited). */
   @IsInt()
   @Min(0)

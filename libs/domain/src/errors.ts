@@ -143,3 +143,10 @@ export class DeploymentsDisabledError extends DomainError {
     );
   }
 }
+
+/** A deployment config sets an environment variable that would load code into its server (see env-names). */
+export class EnvNotAllowedError extends InvalidFieldError {
+  constructor(loc: (string | number)[], message: string) {
+    super(loc, message, 'deployment_config/env_not_allowed');
+  }
+}

@@ -5,3 +5,4 @@ export * from './names.js';
 export * from './auth-header.js';
 export * from './json-limits.js';
 export * from './gateway-codes.js';
+export * from './env-names.js';

@@ -8,6 +8,12 @@ export const API_NAME_MAX_LENGTH = 255;
 /** The entity store's stricter pattern, used for routable model entity names. */
 export const ENTITY_NAME_PATTERN = /^[a-z](?!.*--)[a-z0-9\-@.+_]{1,62}(?<!-)$/;
 
+/** A `workspace/name` reference (model_entity_id), in every character a name may hold. */
+export const ENTITY_REF_PATTERN = /^[\w\-.@+]+\/[\w\-.@+]+$/;
+
+/** `name` or `workspace/name` (a deployment's config). */
+export const OPTIONAL_WORKSPACE_REF_PATTERN = /^([\w\-.@+]+\/)?[\w\-.@+]+$/;
+
 /** `project` values. */
 export const PROJECT_PATTERN = /^[\w\-./]+$/;
 

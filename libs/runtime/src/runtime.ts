@@ -130,9 +130,15 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** `{workspace}.{deployment}.v{version}`: names are DNS-safe by the entity name rules. */
+/**
+ * `{workspace}.{deployment}.v{version}`, one per deployment version. Names
+ * may hold dots, so a workspace's dots are written `~`, which no name holds:
+ * `a.b`/`c` and `a`/`b.c` stay two instances. What names may hold besides
+ * (`@`, `+`, `_`, `-`) is safe in a file name, an environment value and a
+ * Kubernetes annotation, where instance ids go.
+ */
 export function instanceIdOf(workspace: string, deployment: string, version: number): string {
-  return `${workspace}.${deployment}.v${version}`;
+  return `${workspace.replaceAll('.', '~')}.${deployment}.v${version}`;
 }
 
 export function missing(instanceId: string): InstanceObservation {

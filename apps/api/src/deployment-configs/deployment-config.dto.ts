@@ -16,27 +16,38 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { ENTITY_REF_PATTERN, envNameSyntaxProblem } from '#domain';
 import { IsDescription } from '../common/fields.js';
 import { IsEntityName, IsProject } from '../common/names.js';
 
 export const ENGINES = ['nim', 'vllm', 'generic'] as const;
 export const MODEL_TYPES = ['llm', 'embed', 'other'] as const;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Kubernetes resource quantities such as 50Gi or 500M. */
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/**
+ * The first entry of an env map that is not a name with a string value, described (its value is not
+ * shown). Syntax only: which names a config may set is the service's to say (it knows CONFIG_ENV_ALLOW).
+ */
+function envMapProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'additional_envs must be an object mapping environment variable names to strings';
+  }
+  for (const [name, v] of Object.entries(value)) {
+    const problem = envNameSyntaxProblem(name);
+    if (problem !== null) return `additional_envs: ${problem}`;
+    if (typeof v !== 'string') return `additional_envs.${name} must be a string`;
+  }
+  return null;
+}
 
 function IsEnvMap() {
   return ValidateBy({
     name: 'isEnvMap',
     validator: {
-      validate: (value) =>
-        typeof value === 'object' &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.entries(value).every(([k, v]) => ENV_NAME.test(k) && typeof v === 'string'),
-      defaultMessage: () =>
-        'additional_envs must map environment variable names ([A-Za-z_][A-Za-z0-9_]*) to string values',
+      validate: (value) => envMapProblem(value) === null,
+      defaultMessage: (args) => envMapProblem(args?.value) ?? 'additional_envs is invalid',
     },
   });
 }
@@ -340,7 +351,7 @@ export class CreateDeploymentConfigDto {
     description: 'The model entity deployed, as workspace/name.',
   })
   @IsOptional()
-  @Matches(/^[\w\-.]+\/[\w\-.@+]+$/, { message: 'model_entity_id must be workspace/name' })
+  @Matches(ENTITY_REF_PATTERN, { message: 'model_entity_id must be workspace/name' })
   model_entity_id?: string | null;
 
   @ApiProperty({ type: ModelSpecDto })

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiConfig } from '#config';
 import {
   CONFIG_SORTABLE,
   DeploymentConfigRepository,
@@ -8,7 +9,7 @@ import {
   type Page,
   filterFields,
 } from '#db';
-import { BadRequestError, InvalidFieldError, joinRef } from '#domain';
+import { BadRequestError, InvalidFieldError, joinRef, parseEnvNameList } from '#domain';
 import { overrideProblem } from '#runtime';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
 import { compact, iso } from '../common/present.js';
@@ -21,6 +22,7 @@ import type {
   ModelSpecDto,
   UpdateDeploymentConfigDto,
 } from './deployment-config.dto.js';
+import { assertConfigEnv } from './config-env.js';
 
 const FILTER = filterFields({
   ...NAMED_FIELDS,
@@ -34,16 +36,22 @@ const FILTER = filterFields({
 
 @Injectable()
 export class DeploymentConfigService {
+  /** Code-loading variables the operator allows all the same (CONFIG_ENV_ALLOW). */
+  private readonly envAllowed: ReadonlySet<string>;
+
   constructor(
     private readonly configs: DeploymentConfigRepository,
     private readonly models: ModelRepository,
     private readonly scope: WorkspaceScope,
     private readonly gate: RuntimeGate,
-  ) {}
+    @Inject(ApiConfig) config: ApiConfig,
+  ) {
+    this.envAllowed = parseEnvNameList(config.CONFIG_ENV_ALLOW);
+  }
 
   /** Version 1. Allowed without a runtime, like the reference. */
   async create(workspace: string, dto: CreateDeploymentConfigDto): Promise<DeploymentConfigDto> {
-    const data = toData(dto);
+    const data = toData(dto, this.envAllowed);
     data.modelEntityId ??= await this.inferModelEntity(workspace, dto.model_spec);
     return present(await this.configs.create(workspace, dto.name, dto.project ?? null, data));
   }
@@ -51,7 +59,7 @@ export class DeploymentConfigService {
   async newVersion(workspace: string, name: string, dto: UpdateDeploymentConfigDto): Promise<DeploymentConfigDto> {
     this.gate.assertEnabled();
     const row = await this.configs
-      .newVersion(workspace, name, toData(dto))
+      .newVersion(workspace, name, toData(dto, this.envAllowed))
       .catch((e) => this.scope.rethrow(e, workspace));
     return present(row);
   }
@@ -97,7 +105,7 @@ export class DeploymentConfigService {
 }
 
 /** Validates engine rules and stores specs without nulls, with documented defaults filled in. */
-function toData(dto: UpdateDeploymentConfigDto): ConfigVersionData {
+function toData(dto: UpdateDeploymentConfigDto, envAllowed: ReadonlySet<string>): ConfigVersionData {
   const spec = compact({ ...dto.model_spec }) as ModelSpecDto;
   if (spec.tool_call_config) spec.tool_call_config = compact({ ...spec.tool_call_config });
   const exec = compact({ ...dto.executor_config }) as ExecutorConfigDto;
@@ -106,6 +114,7 @@ function toData(dto: UpdateDeploymentConfigDto): ConfigVersionData {
   exec.additional_args ??= [];
   const problem = exec.override_config ? overrideProblem(exec.override_config) : null;
   if (problem) throw new InvalidFieldError(['body', 'executor_config', 'override_config'], problem);
+  assertConfigEnv(exec, envAllowed);
   spec.lora_enabled ??= false;
   if (dto.engine === 'generic') {
     for (const field of ['image_name', 'health_check_path'] as const) {

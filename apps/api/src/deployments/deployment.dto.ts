@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '#domain';
+import { DEPLOYMENT_STATUSES, OPTIONAL_WORKSPACE_REF_PATTERN, type DeploymentStatus } from '#domain';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsEntityName, IsProject } from '../common/names.js';
-
-const CONFIG_REF = /^([\w\-.]+\/)?[\w\-.]+$/;
 
 export class UpdateDeploymentDto {
   @ApiProperty({
@@ -11,7 +9,7 @@ export class UpdateDeploymentDto {
     description: 'Deployment config name (or workspace/name within this workspace).',
   })
   @IsString()
-  @Matches(CONFIG_REF, { message: 'config must be a config name or workspace/name' })
+  @Matches(OPTIONAL_WORKSPACE_REF_PATTERN, { message: 'config must be a config name or workspace/name' })
   @MaxLength(600)
   config!: string;
 

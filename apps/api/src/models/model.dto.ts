@@ -14,6 +14,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { ENTITY_REF_PATTERN } from '#domain';
 import { IsDescription } from '../common/fields.js';
 import { IsEntityName, IsProject } from '../common/names.js';
 
@@ -48,7 +49,6 @@ export const FINETUNING_TYPES = [
 export const BACKEND_FORMATS = ['OPENAI_CHAT', 'ANTHROPIC_MESSAGES'] as const;
 
 /** `workspace/name` references. */
-const REF_PATTERN = /^[\w\-.]+\/[\w\-.@+]+$/;
 
 export class ApiEndpointDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://integrate.api.nvidia.com/v1' })
@@ -142,7 +142,7 @@ export class CreateModelDto {
     description: 'Fileset holding the weights, as workspace/name.',
   })
   @IsOptional()
-  @Matches(REF_PATTERN, { message: 'fileset must be workspace/name' })
+  @Matches(ENTITY_REF_PATTERN, { message: 'fileset must be workspace/name' })
   fileset?: string | null;
 
   @ApiPropertyOptional({ type: Boolean, nullable: true, default: false })
@@ -225,7 +225,7 @@ export class CreateModelDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @Matches(REF_PATTERN, { each: true, message: 'each model_providers entry must be workspace/name' })
+  @Matches(ENTITY_REF_PATTERN, { each: true, message: 'each model_providers entry must be workspace/name' })
   model_providers?: string[] | null;
 }
 

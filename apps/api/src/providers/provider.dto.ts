@@ -67,7 +67,7 @@ function IsHeaderMap(options?: ValidationOptions) {
 export class ServedModelDto {
   @ApiProperty({ example: 'default/llama-3-1-8b-instruct', description: 'The model entity, as workspace/name.' })
   @IsString()
-  @Matches(/^[\w\-.]+\/[^\s]+$/, { message: 'model_entity_id must be workspace/name' })
+  @Matches(/^[\w\-.@+]+\/[^\s]+$/, { message: 'model_entity_id must be workspace/name' })
   @MaxLength(600)
   model_entity_id!: string;
 

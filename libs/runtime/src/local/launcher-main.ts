@@ -40,7 +40,7 @@ function send(message: LauncherMessage): void {
 }
 
 function launch(request: SpawnRequest): void {
-  const { ref, argv, env, logPath, nice } = request;
+  const { ref, argv, env, logPath, nice, uid, gid } = request;
   // The program must exist before a wrapper runs it: a missing program is ENOENT here, not an exit of the wrapper.
   const program = findProgram(argv[0], env.PATH ?? '');
   if (program === null) {
@@ -61,7 +61,8 @@ function launch(request: SpawnRequest): void {
     return;
   }
   try {
-    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', fd, fd], env });
+    // With uid and gid, libuv also drops the launcher's supplementary groups (setgroups) before exec.
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', fd, fd], env, uid, gid });
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) =>
         send({ op: 'failed', ref, code: error.code ?? null, message: error.message }),

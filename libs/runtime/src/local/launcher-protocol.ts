@@ -10,6 +10,9 @@ export interface SpawnRequest {
   logPath: string;
   /** Niceness of the process (0: as the launcher). */
   nice: number;
+  /** The user and group it runs as; absent: the launcher's. */
+  uid?: number;
+  gid?: number;
 }
 
 export type LauncherMessage =

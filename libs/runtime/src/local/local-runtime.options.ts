@@ -65,12 +65,18 @@ export interface LocalRuntimeOptions {
   terminationGraceMs?: number;
   /**
    * The environment every instance starts from, before the spec's env. The
-   * default is minimal on purpose (PATH with Node's directory first, HOME);
+   * default is minimal on purpose (PATH with Node's directory first, HOME, LANG);
    * nothing of the worker's own environment leaks in. A workstation running
    * a real server passes what it needs (a virtualenv's PATH, HF_HOME, …)
    * from its validated config.
    */
   baseEnv?: Record<string, string>;
+  /**
+   * When the runtime runs as root, the unprivileged user its instances run
+   * as, created when missing (default `modelplane-instance`); null keeps
+   * them root's. Not root: they run as its own user, whatever this says.
+   */
+  user?: string | null;
   logger?: RuntimeLogger;
 }
 
@@ -89,6 +95,7 @@ export interface ResolvedLocalRuntimeOptions {
   logLines: number;
   terminationGraceMs: number;
   baseEnv: Record<string, string>;
+  user: string | null;
 }
 
 export function resolveLocalRuntimeOptions(options: LocalRuntimeOptions): ResolvedLocalRuntimeOptions {
@@ -111,6 +118,7 @@ export function resolveLocalRuntimeOptions(options: LocalRuntimeOptions): Resolv
     logLines: options.logLines ?? 50,
     terminationGraceMs: options.terminationGraceMs ?? 5000,
     baseEnv: options.baseEnv ?? defaultBaseEnv(),
+    user: options.user === undefined ? 'modelplane-instance' : options.user,
   };
   const counts: [string, number, number][] = [
     ['gpus', resolved.gpus, 0],
@@ -151,6 +159,8 @@ function defaultBaseEnv(): Record<string, string> {
       '/bin',
     ].join(':'),
     HOME: homedir(),
+    // A UTF-8 locale every glibc has, so Python and friends do not fall back to ASCII.
+    LANG: 'C.UTF-8',
   };
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalRuntime } from './local.runtime.js';
+import { resolveInstanceUser } from './instance-user.js';
 import {
   cleanUp,
   FAKE_SERVER,
@@ -100,6 +101,7 @@ describe('LocalRuntime: lifecycle', () => {
       expect(body.env).toEqual({
         PATH: expect.any(String),
         HOME: expect.any(String),
+        LANG: 'C.UTF-8',
         NIM_SERVED_MODEL_NAME: 'meta/llama-3.1-8b-instruct',
         CUSTOM_FLAG: 'on',
         PORT: port,
@@ -109,6 +111,30 @@ describe('LocalRuntime: lifecycle', () => {
       });
       // The fake server hides secret-looking names from /env; the process did get it.
       expect(readFileSync(`/proc/${body.pid}/environ`, 'utf8').split('\0')).toContain('NGC_API_KEY=nvapi-secret');
+    },
+    SLOW,
+  );
+
+  it(
+    "runs the server as an unprivileged user when it runs as root, with that user's home and no supplementary groups",
+    async () => {
+      const info = runtime.describe('ws.env.v1')!;
+      const status = readFileSync(`/proc/${info.pid}/status`, 'utf8');
+      const ids = (field: string) =>
+        status
+          .match(new RegExp(`^${field}:\\s*(.*)$`, 'm'))![1]
+          .trim()
+          .split(/\s+/);
+      if (process.getuid!() !== 0) {
+        expect(ids('Uid')[0]).toBe(String(process.getuid!()));
+        return;
+      }
+      const user = (await resolveInstanceUser('modelplane-instance'))!;
+      expect(ids('Uid')).toEqual(Array(4).fill(String(user.uid)));
+      expect(ids('Gid')).toEqual(Array(4).fill(String(user.gid)));
+      expect(status).toMatch(/^Groups:\s*$/m);
+      const env = readFileSync(`/proc/${info.pid}/environ`, 'utf8').split('\0');
+      expect(env).toContain(`HOME=${user.home}`);
     },
     SLOW,
   );

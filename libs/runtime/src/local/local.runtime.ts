@@ -12,6 +12,7 @@ import { InstanceChanges } from '../instance-changes.js';
 import { CommandTemplate } from './command-template.js';
 import { GpuPool } from './gpu-pool.js';
 import { InstanceStore } from './instance-store.js';
+import { resolveInstanceUser } from './instance-user.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import {
   resolveLocalRuntimeOptions,
@@ -22,10 +23,10 @@ import {
 import { PortBook } from './ports.js';
 import { ProcessLauncher } from './process-launcher.js';
 import { InstanceSupervisor, type LocalInstanceInfo, type SupervisorContext } from './process-supervisor.js';
-import { stopInstance } from './process-table.js';
+import { runningInstanceIds, stopInstance } from './process-table.js';
 
-/** File-name safe, and what instanceIdOf produces from DNS-safe names. */
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+/** A file name (no `/`, not `.` or `..`), and every id instanceIdOf makes from valid names. */
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._@+~-]{0,252}$/;
 
 /**
  * Runs model servers as local child processes, with a kubelet's semantics so
@@ -40,7 +41,13 @@ const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
  * to `<stateDir>/logs/<id>.log`, and each has a record in
  * `<stateDir>/instances/<id>.json`. A new LocalRuntime on the same state
  * directory adopts the ones still running and restarts the ones that died.
- * One LocalRuntime at a time may supervise a state directory.
+ * One LocalRuntime at a time may supervise a state directory: a process
+ * marked with it whose instance has no record is stopped as an orphan.
+ *
+ * An instance's environment is built from nothing: PATH, HOME, LANG, the
+ * spec's env, the port and the ownership variables. When the runtime runs as
+ * root, instances run as an unprivileged user (`options.user`), so they can
+ * read neither the worker's environment nor its memory.
  *
  * Deleting an instance keeps its last log as `<stateDir>/logs/<id>.log.old`
  * (one generation, for a post-mortem); nothing prunes those files.
@@ -71,6 +78,7 @@ export class LocalRuntime implements Runtime {
       ports: new PortBook(this.options.host),
       logger: this.logger,
       launcher: new ProcessLauncher({ nice: this.options.nice, env: launcherEnv(this.options.baseEnv) }),
+      runAs: null,
       changed: (record, change) => {
         const { workspace, deployment, version } = record.labels;
         this.events.emit({ instanceId: record.instanceId, change, workspace, deployment, version });
@@ -128,6 +136,7 @@ export class LocalRuntime implements Runtime {
 
   async list(): Promise<InstanceObservation[]> {
     await this.init();
+    await this.stopOrphans();
     const supervisors = [...this.supervisors.values()];
     await Promise.all(supervisors.map((supervisor) => supervisor.pollLog()));
     return supervisors.map((supervisor) => supervisor.observe(this.pendingMessage(supervisor)));
@@ -159,6 +168,11 @@ export class LocalRuntime implements Runtime {
 
   private async load(): Promise<void> {
     const { store, ports } = this.ctx;
+    if (this.options.user !== null) {
+      this.ctx.runAs = await resolveInstanceUser(this.options.user);
+      if (this.ctx.runAs !== null)
+        this.logger.log(`Instances run as ${this.ctx.runAs.name} (uid ${this.ctx.runAs.uid})`);
+    }
     await store.prepare();
     const { records, unreadable } = await store.loadAll();
     for (const name of unreadable)
@@ -171,6 +185,7 @@ export class LocalRuntime implements Runtime {
     for (const supervisor of this.supervisors.values()) supervisor.resume();
     await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.pollLog()));
     if (this.closed) return;
+    await this.stopOrphans();
     this.schedulePending();
     this.timer = setInterval(() => void this.tick(), this.options.probeIntervalMs);
     this.timer.unref();
@@ -204,6 +219,25 @@ export class LocalRuntime implements Runtime {
 
   private pendingMessage(supervisor: InstanceSupervisor): string {
     return this.gpus.shortfall(supervisor.gpuCount);
+  }
+
+  /**
+   * Stops every process of this state directory whose instance has no
+   * record: none of them is an instance this runtime runs (a record is
+   * written before its process starts, and removed after it stopped), so
+   * each is left over from a stop that missed it, or from a crash. Found
+   * from /proc afresh. Runs at start and on every list (the resync's).
+   */
+  private async stopOrphans(): Promise<void> {
+    for (const instanceId of runningInstanceIds(this.options.stateDir)) {
+      if (this.supervisors.has(instanceId)) continue;
+      await this.locks.run(instanceId, async () => {
+        // Created (and recorded) while this waited for the lock: its process is the record's.
+        if (this.supervisors.has(instanceId)) return;
+        this.logger.warn(`${instanceId}: stopping processes that run without an instance record (orphaned)`);
+        await stopInstance({ instanceId, stateDir: this.options.stateDir }, null, this.options.terminationGraceMs);
+      });
+    }
   }
 
   /** Stops the instance and forgets it: record removed, log kept as `.log.old`, GPUs and port freed. */

@@ -55,8 +55,13 @@ export class ProcessLauncher {
     },
   ) {}
 
-  /** Starts `argv` with `env`, stdout and stderr appended to `logPath`. */
-  launch(argv: string[], env: Record<string, string>, logPath: string): Promise<Launched> {
+  /** Starts `argv` with `env` as `runAs` (default: the launcher's user), stdout and stderr appended to `logPath`. */
+  launch(
+    argv: string[],
+    env: Record<string, string>,
+    logPath: string,
+    runAs: { uid: number; gid: number } | null = null,
+  ): Promise<Launched> {
     if (this.closed) return Promise.resolve({ error: new Error('the process launcher is closed') });
     let child: ChildProcess;
     try {
@@ -65,7 +70,15 @@ export class ProcessLauncher {
       return Promise.resolve({ error: new Error(`the process launcher could not start: ${(error as Error).message}`) });
     }
     const ref = this.nextRef++;
-    const request: SpawnRequest = { op: 'spawn', ref, argv, env, logPath, nice: this.options.nice };
+    const request: SpawnRequest = {
+      op: 'spawn',
+      ref,
+      argv,
+      env,
+      logPath,
+      nice: this.options.nice,
+      ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
+    };
     return new Promise<Launched>((resolve) => {
       this.waiting.set(ref, resolve);
       this.holdOpen(true);
@@ -154,25 +167,30 @@ function launcherScript(): string {
 }
 
 /**
- * The whole environment of an instance: the base (never the worker's
- * NODE_OPTIONS), the spec's env, the GPUs it was given, then what the
- * runtime owns and the spec cannot override: the port and the ownership
- * variables.
+ * The whole environment of an instance, built from nothing (never the
+ * worker's): the base (PATH, HOME, LANG by default; never NODE_OPTIONS), the
+ * home of the user it runs as, the spec's env, the GPUs it was given, then
+ * what the runtime owns and the spec cannot override: the port and the
+ * ownership variables.
  */
 export function instanceEnvironment({
   baseEnv,
+  home,
   specEnv,
   gpuIds,
   port,
   owner,
 }: {
   baseEnv: Record<string, string>;
+  /** HOME of the user it runs as, when not the worker's. */
+  home: string | null;
   specEnv: Record<string, string>;
   gpuIds: readonly number[];
   port: number;
   owner: Ownership;
 }): Record<string, string> {
   const { NODE_OPTIONS: _, ...base } = baseEnv;
+  if (home !== null) base.HOME = home;
   const env: Record<string, string> = { ...base, ...specEnv };
   if (gpuIds.length > 0) env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
   return { ...env, PORT: String(port), NIM_SERVER_PORT: String(port), ...ownershipEnv(owner) };

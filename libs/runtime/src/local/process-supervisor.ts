@@ -8,6 +8,7 @@ import type { PortBook } from './ports.js';
 import { instanceEnvironment, type LaunchedProcess, type ProcessLauncher } from './process-launcher.js';
 import { isOwnedAlive, signalInstance, stopInstance, type Ownership } from './process-table.js';
 import { ReadinessTracker, type ReadinessChange } from './readiness-probe.js';
+import type { InstanceUser } from './instance-user.js';
 import { describeExit, formatMs, observeInstance } from './instance-observation.js';
 
 export interface SupervisorContext {
@@ -17,6 +18,8 @@ export interface SupervisorContext {
   ports: PortBook;
   logger: RuntimeLogger;
   launcher: ProcessLauncher;
+  /** The user instances run as (set once the runtime has loaded), or null for the worker's own. */
+  runAs: InstanceUser | null;
   /** Told of every change of an instance (see Runtime.watch). */
   changed(record: InstanceRecord, change: InstanceChange): void;
 }
@@ -280,12 +283,13 @@ export class InstanceSupervisor {
     const startedAt = new Date();
     const env = instanceEnvironment({
       baseEnv: this.ctx.options.baseEnv,
+      home: this.ctx.runAs?.home ?? null,
       specEnv: r.spec.env,
       gpuIds: r.gpuIds,
       port,
       owner: this.owner,
     });
-    const launched = await this.ctx.launcher.launch(argv, env, this.ctx.store.logPath(r.instanceId));
+    const launched = await this.ctx.launcher.launch(argv, env, this.ctx.store.logPath(r.instanceId), this.ctx.runAs);
     if ('error' in launched) {
       if (this.terminating || this.detached) return;
       r.startedAt = startedAt.toISOString();

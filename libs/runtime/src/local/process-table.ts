@@ -29,6 +29,12 @@ interface ProcStat {
   pgrp: number;
   /** Clock ticks since boot: with the pid, names one process (pids are recycled, this pair is not). */
   start: string;
+  /**
+   * Where the process's environment lies in its memory (env_start-env_end): new at every execve,
+   * which pid and start time are not. `0-0` when /proc does not tell (then the environment is
+   * unreadable too).
+   */
+  envArea: string;
 }
 
 function readStat(pid: number): ProcStat | null {
@@ -36,7 +42,13 @@ function readStat(pid: number): ProcStat | null {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses; the fields after the last ')' do not.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: fields[0], pgrp: Number(fields[2]), start: fields[19] };
+    return {
+      pid,
+      state: fields[0],
+      pgrp: Number(fields[2]),
+      start: fields[19],
+      envArea: `${fields[47]}-${fields[48]}`,
+    };
   } catch {
     return null;
   }
@@ -53,32 +65,43 @@ function signalZero(target: number): boolean {
 
 /**
  * The ownership variables of one process, read from /proc once per process
- * (pid and start time): a stop scans every process on the machine, several
- * times, and hundreds of instances stopping at once would otherwise read
- * every environment again on each scan. `unreadable` when /proc refuses.
+ * image: a stop scans every process on the machine, several times, and
+ * hundreds of instances stopping at once would otherwise read every
+ * environment again on each scan. `unreadable` when /proc refuses.
+ *
+ * The key must change when the environment does, at execve. Pid and start
+ * time do not: a process the launcher has forked but not yet exec'd carries
+ * the launcher's environment, and cached as "not ours" under pid and start
+ * time it stayed invisible to every stop for the rest of its life (seen: 10
+ * of 80 superseded versions, and READY instances, running on after DELETED).
+ * Its environment's place in memory does change.
  */
 const ownershipCache = new Map<string, Ownership | null | 'unreadable'>();
 
+const cacheKey = (stat: ProcStat) => `${stat.pid}:${stat.start}:${stat.envArea}`;
+
 function ownershipOf(stat: ProcStat): Ownership | null | 'unreadable' {
-  const key = `${stat.pid}:${stat.start}`;
+  const key = cacheKey(stat);
   const cached = ownershipCache.get(key);
   if (cached !== undefined) return cached;
-  let found: Ownership | null | 'unreadable';
+  const found = readOwnership(stat.pid);
+  // Gone meanwhile: not ours, and not worth remembering.
+  if (found !== 'gone') ownershipCache.set(key, found);
+  return found === 'gone' ? null : found;
+}
+
+function readOwnership(pid: number): Ownership | null | 'unreadable' | 'gone' {
   try {
     let instanceId: string | null = null;
     let stateDir: string | null = null;
-    for (const entry of readFileSync(`/proc/${stat.pid}/environ`, 'utf8').split('\0')) {
+    for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
       if (entry.startsWith(`${INSTANCE_ID_VAR}=`)) instanceId = entry.slice(INSTANCE_ID_VAR.length + 1);
       else if (entry.startsWith(`${STATE_DIR_VAR}=`)) stateDir = entry.slice(STATE_DIR_VAR.length + 1);
     }
-    found = instanceId !== null && stateDir !== null ? { instanceId, stateDir } : null;
+    return instanceId !== null && stateDir !== null ? { instanceId, stateDir } : null;
   } catch (error) {
-    // Gone meanwhile: not ours, and not worth remembering.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    found = 'unreadable';
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
   }
-  ownershipCache.set(key, found);
-  return found;
 }
 
 /** True or false when /proc answers, null when the environment cannot be read. */
@@ -115,7 +138,7 @@ function processTable(maxAgeMs: number): ProcStat[] {
     const stat = readStat(Number(name));
     if (stat !== null && stat.state !== 'Z' && stat.state !== 'X') stats.push(stat);
   }
-  const live = new Set(stats.map((stat) => `${stat.pid}:${stat.start}`));
+  const live = new Set(stats.map(cacheKey));
   for (const key of ownershipCache.keys()) if (!live.has(key)) ownershipCache.delete(key);
   scan = { at: now, stats };
   return stats;
@@ -141,6 +164,21 @@ export function instanceProcesses(owner: Ownership, pgid: number | null, maxAgeM
   const group = grouped.some((pid) => marked.includes(pid));
   const strays = group ? marked.filter((pid) => !grouped.includes(pid)) : marked;
   return { group, pids: group ? [...grouped, ...strays] : strays, strays };
+}
+
+/**
+ * The ids of the instances of `stateDir` that have a live process, from a
+ * fresh scan that reads every environment again (no cache), so whatever a
+ * cache got wrong, what runs is found.
+ */
+export function runningInstanceIds(stateDir: string): Set<string> {
+  const ids = new Set<string>();
+  if (!HAS_PROC) return ids;
+  for (const stat of processTable(0)) {
+    const found = readOwnership(stat.pid);
+    if (typeof found === 'object' && found !== null && found.stateDir === stateDir) ids.add(found.instanceId);
+  }
+  return ids;
 }
 
 export interface InstanceProcesses {
