@@ -4,3 +4,4 @@ export * from './ids.js';
 export * from './names.js';
 export * from './auth-header.js';
 export * from './json-limits.js';
+export * from './json-text.js';

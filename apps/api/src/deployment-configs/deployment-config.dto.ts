@@ -22,6 +22,9 @@ import { IsEntityName, IsProject } from '../common/names.js';
 export const ENGINES = ['nim', 'vllm', 'generic'] as const;
 export const MODEL_TYPES = ['llm', 'embed', 'other'] as const;
 
+/** The largest user or group id Kubernetes accepts (int32). */
+const MAX_POSIX_ID = 2_147_483_647;
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Kubernetes resource quantities such as 50Gi or 500M. */
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
@@ -211,12 +214,14 @@ export class ExecutorConfigDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_POSIX_ID)
   run_as_user?: number | null;
 
   @ApiPropertyOptional({ minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_POSIX_ID)
   run_as_group?: number | null;
 
   @ApiPropertyOptional({
