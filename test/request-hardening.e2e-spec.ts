@@ -205,6 +205,30 @@ describe('request hardening', () => {
     expect((await api.request('POST', `/v2/workspaces/${ws}/deployment-configs`, max)).status).toBe(201);
   });
 
+  it('bounds quantities (disk_size, shm_size) to what Kubernetes keeps: at most 2^63-1, 3 decimals', async () => {
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ gpu: 1, disk_size: '9Ei' }, ['body', 'executor_config', 'disk_size']],
+      [{ gpu: 1, disk_size: '99999999999999999999' }, ['body', 'executor_config', 'disk_size']],
+      [
+        { gpu: 1, k8s_nim_operator_config: { shm_size: '1.2345Gi' } },
+        ['body', 'executor_config', 'k8s_nim_operator_config', 'shm_size'],
+      ],
+    ];
+    for (const [executor, loc] of cases) {
+      const res = await api.request(
+        'POST',
+        `/v2/workspaces/${ws}/deployment-configs`,
+        nimConfig(uniqueName('qty'), { executor_config: executor }),
+      );
+      expect(res.status).toBe(422);
+      expect(res.body.detail.map((i: { loc: unknown }) => i.loc)).toContainEqual(loc);
+    }
+    const fine = nimConfig(uniqueName('qty'), {
+      executor_config: { gpu: 1, disk_size: '7Ei', k8s_nim_operator_config: { shm_size: '1.5Gi' } },
+    });
+    expect((await api.request('POST', `/v2/workspaces/${ws}/deployment-configs`, fine)).status).toBe(201);
+  });
+
   describe('errors raised before a route', () => {
     const onSocket = (payload: string) =>
       new Promise<{ status: number; body: unknown }>((resolve, reject) => {

@@ -26,8 +26,39 @@ export const MODEL_TYPES = ['llm', 'embed', 'other'] as const;
 const MAX_POSIX_ID = 2_147_483_647;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Kubernetes resource quantities such as 50Gi or 500M. */
-const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** Kubernetes resource quantities such as 50Gi or 500M: at most 3 decimals, as Kubernetes keeps. */
+const QUANTITY = /^(\d{1,19}(?:\.\d{1,3})?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const QUANTITY_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+/** Kubernetes caps every quantity at 2^63-1; a larger one would be silently changed, so it is refused. */
+const MAX_QUANTITY = 2 ** 63 - 1;
+
+function IsQuantity(example: string) {
+  return ValidateBy({
+    name: 'isQuantity',
+    validator: {
+      validate: (value) => {
+        const m = typeof value === 'string' ? QUANTITY.exec(value) : null;
+        return m !== null && Number(m[1]) * QUANTITY_UNITS[m[2] ?? ''] <= MAX_QUANTITY;
+      },
+      defaultMessage: (args) =>
+        `${args?.property} must be a Kubernetes quantity such as ${example} (at most 3 decimals, at most 8Ei)`,
+    },
+  });
+}
 
 function IsEnvMap() {
   return ValidateBy({
@@ -160,7 +191,7 @@ export class K8sNimOperatorConfigDto {
 
   @ApiPropertyOptional({ example: '16Gi', default: '16Gi', description: 'Size of the memory-backed /dev/shm.' })
   @IsOptional()
-  @Matches(QUANTITY, { message: 'shm_size must be a Kubernetes quantity such as 16Gi' })
+  @IsQuantity('16Gi')
   shm_size?: string | null;
 
   @ApiPropertyOptional({
@@ -189,7 +220,7 @@ export class ExecutorConfigDto {
 
   @ApiPropertyOptional({ default: '50Gi', example: '50Gi' })
   @IsOptional()
-  @Matches(QUANTITY, { message: 'disk_size must be a Kubernetes quantity such as 50Gi' })
+  @IsQuantity('50Gi')
   disk_size?: string | null;
 
   @ApiPropertyOptional({ example: 'nvcr.io/nim/meta/llama-3.1-8b-instruct' })
