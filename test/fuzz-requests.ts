@@ -95,7 +95,15 @@ const queryValues = (p: string): [string, string][] => [
   ['constructor key', `${p}[constructor][prototype][x]=1`],
 ];
 
-const FIELD_VALUES: [string, unknown][] = [
+/** An object nested `depth` levels, built without recursion. */
+function deepObject(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+
+/** [label, value, the status the API must answer]. Null, wrong types and deep nesting go to every field. */
+const FIELD_VALUES: [string, unknown, number?][] = [
   ['number', 123],
   ['string', 'str'],
   ['boolean', true],
@@ -106,13 +114,16 @@ const FIELD_VALUES: [string, unknown][] = [
   ['negative', -1],
   ['2^53+1', 2 ** 53 + 1],
   ['fraction', 1.5],
-  ['NUL string', 'a\u0000b'],
-  ['lone surrogate', '\ud800x'],
+  ['NUL string', 'a\u0000b', 422],
+  ['lone surrogate', '\ud800x', 422],
+  ['nested 3,000 deep', deepObject(3000), 400],
   ['nested objects', { a: { b: { c: { d: {} } } } }],
   ['mixed array', ['a', 1, null, {}]],
   ['long string', 'x'.repeat(70_000)],
   ['unicode', 'ünï-😀-名前'],
 ];
+
+const ALWAYS = new Set(['null', 'number', 'string', 'nested 3,000 deep']);
 
 const nest = (depth: number, open: string, close: string, inner = '1') =>
   open.repeat(depth) + inner + close.repeat(depth);
@@ -183,8 +194,8 @@ export class FuzzGenerator {
       });
     }
     if (body === undefined) return;
-    for (const [path, label, value] of this.fieldMutations(this.resolve(schemaRef), fieldShare)) {
-      add(`body ${path.join('.')}: ${label}`, { body: json(setAt(body, path, value)), validJson: true });
+    for (const [path, label, value, expectStatus] of this.fieldMutations(this.resolve(schemaRef), fieldShare)) {
+      add(`body ${path.join('.')}: ${label}`, { body: json(setAt(body, path, value)), validJson: true, expectStatus });
     }
     for (const [label, text, headers, validJson, expectStatus] of hostileBodies(body, this.targets)) {
       add(`body: ${label}`, { body: text, headers, validJson, expectStatus });
@@ -204,13 +215,12 @@ export class FuzzGenerator {
    * Every property the schema declares (whether or not the valid body has it), and those of objects down to
    * two levels, set to each hostile value: null and wrong types always, the rest a share of the time.
    */
-  private fieldMutations(schema: Schema, share: number): [string[], string, unknown][] {
-    const out: [string[], string, unknown][] = [];
+  private fieldMutations(schema: Schema, share: number): [string[], string, unknown, number?][] {
+    const out: [string[], string, unknown, number?][] = [];
     const visit = (s: Schema, path: string[], depth: number) => {
       for (const [key, prop] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
-        for (const [label, hostile] of FIELD_VALUES) {
-          if (label === 'null' || label === 'number' || label === 'string' || this.random() < share)
-            out.push([[...path, key], label, hostile]);
+        for (const [label, hostile, expected] of FIELD_VALUES) {
+          if (ALWAYS.has(label) || this.random() < share) out.push([[...path, key], label, hostile, expected]);
         }
         const inner = this.resolve(prop);
         if (depth < 2 && inner.properties) visit(inner, [...path, key], depth + 1);

@@ -1,16 +1,10 @@
 import { requestErrorCode } from '#domain';
-import { maxHeaderSize } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** The longest path parameter the router matches (names are at most 600 characters). */
 export const MAX_PATH_SEGMENT = 600;
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
-};
 
 /**
  * Fastify's `clientErrorHandler`: answers what Node's HTTP parser refuses
@@ -20,7 +14,9 @@ const REASONS: Record<number, string> = {
  */
 export function answerClientError(error: Error & { code?: string; reason?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (!socket.writable) {
+  // As Node does: nothing can be written where the socket is closing or a response is already under way.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy(error);
     return;
   }
@@ -33,7 +29,7 @@ export function answerClientError(error: Error & { code?: string; reason?: strin
         : `Malformed HTTP request${error.reason ? `: ${error.reason}` : ''}`;
   const body = JSON.stringify({ detail, code: requestErrorCode(status) });
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
