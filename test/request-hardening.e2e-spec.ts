@@ -120,6 +120,21 @@ describe('request hardening', () => {
       expect(res.body.detail).toEqual([{ type, loc, msg: expect.any(String) }]);
     });
 
+    it('finds NUL at any depth the limit allows (the old check stopped at 64 levels)', async () => {
+      const deeper = await startApi({ MAX_JSON_DEPTH: '128' });
+      try {
+        const depth = 100;
+        const body = `{"name":"m-deepnul","custom_fields":${'{"a":'.repeat(depth)}"x\\u0000"${'}'.repeat(depth)}}`;
+        const res = await deeper.request('POST', `/v2/workspaces/${ws}/models`, body);
+        expect(res.status).toBe(422);
+        expect(res.body.detail).toEqual([
+          { type: 'string_nul', loc: ['body', 'custom_fields', ...Array(depth).fill('a')], msg: expect.any(String) },
+        ]);
+      } finally {
+        await deeper.close();
+      }
+    });
+
     it.each([
       ['an array', '[{"name":"x"}]'],
       ['a string', '"x"'],
