@@ -2,7 +2,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../apps/api/src/app.factory.js';
-import { ApiConfig, loadEnv } from '#config';
+import { ApiConfig, GatewayConfig, loadEnv } from '#config';
 import { RECONCILE_QUEUE } from '#queue';
 import { Queue } from 'bullmq';
 
@@ -35,8 +35,11 @@ export interface ApiResponse {
   headers: Headers;
 }
 
-/** Starts the real API on a free port against the run's test database. */
-export async function startApi(env: Record<string, string> = {}): Promise<Api> {
+/**
+ * Starts the real API on a free port against the run's test database; with `gateway`, serving the inference
+ * gateway's routes too, as main.ts does under API_SERVES_GATEWAY.
+ */
+export async function startApi(env: Record<string, string> = {}, options: { gateway?: boolean } = {}): Promise<Api> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the e2e tests through jest (global setup).');
   // Each API gets its own queues unless told otherwise, so tests never feed another process's worker.
@@ -52,7 +55,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   });
   const logger = new CapturingLogger();
   logger.setLogLevels(['error', 'warn', 'log', 'debug', 'verbose']);
-  const app = await createApp(config, { logger });
+  const gateway = options.gateway ? loadEnv(GatewayConfig, { DATABASE_URL: databaseUrl, ...env }) : undefined;
+  const app = await createApp(config, { logger, gateway });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

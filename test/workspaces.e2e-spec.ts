@@ -297,10 +297,10 @@ describe('workspaces', () => {
       expect(res.body.detail).toMatch(/larger than the limit of \d+ bytes/);
     });
 
-    it('answers an unknown route with 404 {detail}', async () => {
+    it('answers an unknown route with 404 {detail, code}', async () => {
       const res = await api.request('GET', '/v2/nothing-here');
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ detail: 'Not found: GET /v2/nothing-here' });
+      expect(res.body).toEqual({ detail: 'Not found: GET /v2/nothing-here', code: 'route/not_found' });
     });
 
     it('serves the OpenAPI document with the workspace paths', async () => {

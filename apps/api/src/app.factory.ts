@@ -6,8 +6,10 @@ import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import qs from 'qs';
 import { AppModule } from './app.module.js';
+import { answerClientError, answerFrameworkError, MAX_PATH_SEGMENT } from './common/client-errors.js';
 import { HttpExceptionFilter } from './common/exception.filter.js';
 import { addErrorExamples } from './common/openapi.errors.js';
+import { useJsonBodies } from './common/json-body.js';
 import { createValidationPipe } from './common/validation.js';
 
 export interface CreateAppOptions {
@@ -24,21 +26,35 @@ export interface CreateAppOptions {
 export async function createApp(config: ApiConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.MAX_BODY_BYTES,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     routerOptions: {
       // Brackets (filter[name][$like]=x) need a parser that nests; depth and list sizes are bounded.
       querystringParser: (str: string) =>
         qs.parse(str, { depth: 5, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }),
-      maxParamLength: 600,
+      maxParamLength: MAX_PATH_SEGMENT,
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.gateway), adapter, {
     logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
     bufferLogs: false,
+    // Nest's parsers would accept forms; the API reads JSON only (see useJsonBodies).
+    bodyParser: false,
   });
-  app.useGlobalFilters(new HttpExceptionFilter(config.MAX_BODY_BYTES));
+  useJsonBodies(app.getHttpAdapter().getInstance(), config.MAX_JSON_DEPTH);
+  const filter = new HttpExceptionFilter(config.MAX_BODY_BYTES);
+  app.useGlobalFilters(filter);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  if (options.gateway) await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
+  if (options.gateway) {
+    // The plugin's scope copies the error handler in place now, before Nest installs its own at init: without
+    // this, what Fastify refuses on the gateway's routes (a malformed Content-Type) would not be in our shape.
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .setErrorHandler((error, _request, reply) => filter.reply(error, reply));
+    await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
+  }
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_MAX_JSON_DEPTH } from '#domain';
 import { toBool } from './env.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -87,6 +88,15 @@ export class ApiConfig extends PlatformConfig {
   @Min(1024)
   @Max(64 * 1024 * 1024)
   MAX_BODY_BYTES: number = 1024 * 1024;
+
+  /**
+   * Deepest nesting of arrays and objects accepted in a JSON body, checked on the raw text before parsing:
+   * recursive parsers, validators and serialisers overflow their stacks a few thousand levels down.
+   */
+  @IsInt()
+  @Min(8)
+  @Max(512)
+  MAX_JSON_DEPTH: number = DEFAULT_MAX_JSON_DEPTH;
 
   /**
    * Serve the inference gateway's routes on the API's port too, so a client with one base URL (as NeMo's

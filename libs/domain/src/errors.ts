@@ -3,7 +3,8 @@
  * knowledge: the API maps `kind` to a status in one filter, and workers reuse
  * the same classes.
  */
-export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid' | 'bad_request' | 'dependency_failed' | 'too_large';
+export type DomainErrorKind =
+  'not_found' | 'conflict' | 'invalid' | 'bad_request' | 'dependency_failed' | 'too_large' | 'unsupported_media_type';
 
 export class DomainError extends Error {
   constructor(
@@ -148,5 +149,60 @@ export class DeploymentsDisabledError extends DomainError {
 export class EnvNotAllowedError extends InvalidFieldError {
   constructor(loc: (string | number)[], message: string) {
     super(loc, message, 'deployment_config/env_not_allowed');
+  }
+}
+
+/**
+ * Codes of errors in the request itself (framing, headers, content type, route), raised by the HTTP server or
+ * the framework before any resource is involved: the exception filter and the server's client-error handler
+ * (apps/api/src/common) answer with these.
+ */
+export const REQUEST_ERROR_CODES: Readonly<Record<number, string>> = {
+  400: 'request/malformed',
+  404: 'route/not_found',
+  405: 'request/method_not_allowed',
+  408: 'request/timeout',
+  413: 'request/too_large',
+  414: 'request/uri_too_long',
+  415: 'request/unsupported_media_type',
+  431: 'request/headers_too_large',
+};
+
+/** The code of a request-level error with this HTTP status (`request/invalid` for one not listed). */
+export function requestErrorCode(status: number): string {
+  return REQUEST_ERROR_CODES[status] ?? 'request/invalid';
+}
+
+/** A body that is not JSON (the API reads nothing else: a browser cannot send JSON across origins without asking). */
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor() {
+    super(
+      'unsupported_media_type',
+      REQUEST_ERROR_CODES[415],
+      'Unsupported Content-Type: request bodies must be application/json (charset utf-8, if given)',
+    );
+  }
+}
+
+export class BodyTooLargeError extends DomainError {
+  constructor(limitBytes: number) {
+    super('too_large', REQUEST_ERROR_CODES[413], `Request body is larger than the limit of ${limitBytes} bytes`);
+  }
+}
+
+export class InvalidJsonError extends DomainError {
+  constructor(reason: string) {
+    super('bad_request', 'request/invalid_json', `Request body is not valid JSON: ${reason}`);
+  }
+}
+
+/** Refused before parsing: recursive code (JSON.parse, validators, serialisers) would overflow its stack. */
+export class JsonTooDeepError extends DomainError {
+  constructor(maxDepth: number) {
+    super(
+      'bad_request',
+      'request/too_deep',
+      `Request body nests arrays and objects more than ${maxDepth} levels deep (the limit)`,
+    );
   }
 }

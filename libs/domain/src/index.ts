@@ -6,3 +6,4 @@ export * from './auth-header.js';
 export * from './json-limits.js';
 export * from './gateway-codes.js';
 export * from './env-names.js';
+export * from './json-text.js';

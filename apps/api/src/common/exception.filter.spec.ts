@@ -26,13 +26,19 @@ describe('HttpExceptionFilter.toResponse', () => {
   });
 
   it('keeps 4xx statuses of Nest and Fastify errors and names the body limit on 413', () => {
-    expect(filter.toResponse(new NotFoundException('Cannot GET /x'))).toEqual([404, { detail: 'Not found: GET /x' }]);
+    expect(filter.toResponse(new NotFoundException('Cannot GET /x'))).toEqual([
+      404,
+      { detail: 'Not found: GET /x', code: 'route/not_found' },
+    ]);
     expect(filter.toResponse(new HttpException('too big', 413))[0]).toBe(413);
     expect(filter.toResponse(new HttpException('too big', 413))[1].detail).toContain('1024 bytes');
     const unsupported = Object.assign(new Error('x'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
     expect(filter.toResponse(unsupported)).toEqual([
       415,
-      { detail: 'Unsupported content type; send application/json' },
+      {
+        detail: 'Unsupported Content-Type: request bodies must be application/json (charset utf-8, if given)',
+        code: 'request/unsupported_media_type',
+      },
     ]);
   });
 

@@ -1,13 +1,21 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { isTransactionConflict } from '#db';
-import { ConcurrentModificationError, DomainError } from '#domain';
+import {
+  BodyTooLargeError,
+  ConcurrentModificationError,
+  DomainError,
+  requestErrorCode,
+  UnsupportedMediaTypeError,
+} from '#domain';
 import type { FastifyReply } from 'fastify';
 import { bodyOf, RequestValidationError, statusOf, type ErrorBody } from './http-errors.js';
 
 /**
- * The one place errors become HTTP responses, always `{"detail": …}`.
- * Domain errors map by kind; Nest and Fastify errors keep their 4xx status;
- * anything else is a 500 whose body says nothing about internals.
+ * The one place errors become HTTP responses, always `{"detail": …}` with a
+ * stable `code`. Domain errors map by kind; Nest and Fastify errors keep their
+ * 4xx status; anything else is a 500 whose body says nothing about internals.
+ * (What Node's HTTP parser refuses before Fastify sees a request is answered
+ * by client-errors.ts, in the same shape.)
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -16,7 +24,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   constructor(private readonly maxBodyBytes: number) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    this.reply(exception, host.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  /** Answers `exception` on `reply`; also Fastify's error handler where Nest's is not installed (see createApp). */
+  reply(exception: unknown, reply: FastifyReply): void {
     const [status, body] = this.toResponse(exception);
     if (status >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
@@ -34,29 +46,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (isTransactionConflict(exception)) return this.toResponse(new ConcurrentModificationError());
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 413)
-        return [
-          413,
-          { detail: `Request body is larger than the limit of ${this.maxBodyBytes} bytes`, code: 'request/too_large' },
-        ];
+      if (status === 413) return this.toResponse(new BodyTooLargeError(this.maxBodyBytes));
+      if (status === 415) return this.toResponse(new UnsupportedMediaTypeError());
       const response = exception.getResponse();
       const message =
         typeof response === 'string'
           ? response
           : String((response as { message?: unknown }).message ?? exception.message);
-      return [
-        status,
-        { detail: status === 404 && message.startsWith('Cannot ') ? `Not found: ${message.slice(7)}` : message },
-      ];
+      const detail = status === 404 && message.startsWith('Cannot ') ? `Not found: ${message.slice(7)}` : message;
+      return [status, { detail, code: requestErrorCode(status) }];
     }
     const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      if (fastifyStatus === 413)
-        return [
-          413,
-          { detail: `Request body is larger than the limit of ${this.maxBodyBytes} bytes`, code: 'request/too_large' },
-        ];
-      return [fastifyStatus, { detail: fastifyMessage(exception as Error & { code?: string }) }];
+      const error = exception as Error & { code?: string };
+      if (fastifyStatus === 413) return this.toResponse(new BodyTooLargeError(this.maxBodyBytes));
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return this.toResponse(new UnsupportedMediaTypeError());
+      return [fastifyStatus, { detail: fastifyMessage(error), code: requestErrorCode(fastifyStatus) }];
     }
     return [500, { detail: 'Internal server error', code: 'internal' }];
   }
@@ -64,14 +69,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
 function fastifyMessage(error: Error & { code?: string }): string {
   switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported content type; send application/json';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'Request body is empty; send a JSON object';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'Request body length does not match the Content-Length header';
     default:
-      // JSON syntax errors carry the parser's message ("Unexpected token …"), which names no stored data.
-      return error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-        ? `Invalid JSON body: ${error.message}`
-        : error.message;
+      return error.message;
   }
 }

@@ -20,6 +20,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   bad_request: 400,
   dependency_failed: 424,
   too_large: 413,
+  unsupported_media_type: 415,
 };
 
 export function statusOf(error: DomainError): number {

@@ -11,6 +11,7 @@ import {
   IllegalTransitionError,
   NotFoundError,
   SecretInUseError,
+  UnsupportedMediaTypeError,
   WorkspaceHasDeploymentsError,
   type ConflictError,
   type ResourceKind,
@@ -19,6 +20,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { parseStatuses } from '../deployments/deployment.controller.js';
 import { HttpExceptionFilter } from './exception.filter.js';
+import { parseJsonBody } from './json-body.js';
 import { RequestValidationError } from './http-errors.js';
 import { ListQueryDto } from './list.js';
 import { ERROR_TEXT } from './openapi.decorators.js';
@@ -154,9 +156,7 @@ function errorsFor(status: number, op: Op): Example[] {
     case 413:
       return [['too_large', new PayloadTooLargeException()]];
     case 415:
-      return [
-        ['unsupported_media_type', fastifyError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Unsupported Media Type')],
-      ];
+      return [['unsupported_media_type', new UnsupportedMediaTypeError()]];
     case 422:
       return invalid(op);
     default:
@@ -175,11 +175,9 @@ function badRequests(op: Op): Example[] {
     ]);
   }
   if (op.bodySchema) {
-    // The parser's own error (a truncated body: a message every Node version words alike), with Fastify's status.
-    const syntax = Object.assign(thrownBy(() => JSON.parse('{"name": ')) as Error, {
-      statusCode: 400,
-    });
-    examples.push(['invalid_json', syntax]);
+    // The API's own body parser, on a truncated body and on one nested too deep.
+    examples.push(['invalid_json', thrownBy(() => parseJsonBody('application/json', '{"name": ', 64))]);
+    examples.push(['too_deep', thrownBy(() => parseJsonBody('application/json', '['.repeat(65) + ']'.repeat(65), 64))]);
   }
   return examples;
 }
@@ -244,8 +242,4 @@ function thrownBy(fn: () => unknown): unknown {
     return error;
   }
   throw new Error('expected an error');
-}
-
-function fastifyError(statusCode: number, code: string, message: string): Error {
-  return Object.assign(new Error(message), { statusCode, code });
 }

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { findUnstorableText, TEXT_PROBLEM_MESSAGES } from '#domain';
 import { RequestValidationError, type ValidationIssue } from './http-errors.js';
 
 /**
@@ -25,13 +26,26 @@ class LocatingValidationPipe extends ValidationPipe {
         { type: 'model_attributes_type', loc: ['body'], msg: 'body must be a JSON object' },
       ]);
     }
-    // PostgreSQL text and jsonb cannot hold NUL; refuse it here rather than fail in the database with a 500.
     const where = metadata.type === 'param' ? 'path' : metadata.type;
-    const nul = findNul(value, metadata.data ? [metadata.data] : []);
-    if (nul)
+    const named = metadata.data ? [metadata.data] : [];
+    // A parameter read by name is one value: `?wait_for[]=READY` or `?timeout[a]=1` arrive as an array or object.
+    if (metadata.type === 'query' && metadata.data && value !== undefined && typeof value !== 'string') {
       throw new RequestValidationError([
-        { type: 'string_nul', loc: [where, ...nul], msg: 'text must not contain NUL (\\u0000) characters' },
+        { type: 'string_type', loc: [where, ...named], msg: `${metadata.data} must be given once, as a single value` },
       ]);
+    }
+    // Bodies were checked as they were parsed (json-body.ts); path and query text is checked here.
+    if (metadata.type !== 'body') {
+      const issue = findUnstorableText(value);
+      if (issue)
+        throw new RequestValidationError([
+          {
+            type: `string_${issue.problem}`,
+            loc: [where, ...named, ...issue.path],
+            msg: TEXT_PROBLEM_MESSAGES[issue.problem],
+          },
+        ]);
+    }
     // Scalar path and query values are left as text: the pipes named on the parameter parse them strictly.
     if (metadata.metatype === Number || metadata.metatype === String || metadata.metatype === Boolean) return value;
     try {
@@ -41,19 +55,6 @@ class LocatingValidationPipe extends ValidationPipe {
       throw new RequestValidationError(error.issues.map((i) => ({ ...i, loc: [where, ...i.loc] })));
     }
   }
-}
-
-/** The path to the first string (or key) containing U+0000, if any. */
-function findNul(value: unknown, path: (string | number)[], depth = 0): (string | number)[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (typeof value !== 'object' || value === null || depth > 64) return null;
-  for (const [key, child] of Object.entries(value)) {
-    const at = [...path, Array.isArray(value) ? Number(key) : key];
-    if (key.includes('\u0000')) return path;
-    const found = findNul(child, at, depth + 1);
-    if (found) return found;
-  }
-  return null;
 }
 
 export function flatten(errors: ValidationError[], parent: (string | number)[]): ValidationIssue[] {

@@ -23,8 +23,42 @@ import { IsEntityName, IsProject } from '../common/names.js';
 export const ENGINES = ['nim', 'vllm', 'generic'] as const;
 export const MODEL_TYPES = ['llm', 'embed', 'other'] as const;
 
-/** Kubernetes resource quantities such as 50Gi or 500M. */
-const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** The largest user or group id Kubernetes accepts (int32). */
+const MAX_POSIX_ID = 2_147_483_647;
+
+/** Kubernetes resource quantities such as 50Gi or 500M: at most 3 decimals, as Kubernetes keeps. */
+const QUANTITY = /^(\d{1,19}(?:\.\d{1,3})?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const QUANTITY_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+/** Kubernetes caps every quantity at 2^63-1; a larger one would be silently changed, so it is refused. */
+const MAX_QUANTITY = 2 ** 63 - 1;
+
+function IsQuantity(example: string) {
+  return ValidateBy({
+    name: 'isQuantity',
+    validator: {
+      validate: (value) => {
+        const m = typeof value === 'string' ? QUANTITY.exec(value) : null;
+        return m !== null && Number(m[1]) * QUANTITY_UNITS[m[2] ?? ''] <= MAX_QUANTITY;
+      },
+      defaultMessage: (args) =>
+        `${args?.property} must be a Kubernetes quantity such as ${example} (at most 3 decimals, at most 8Ei)`,
+    },
+  });
+}
 
 /**
  * The first entry of an env map that is not a name with a string value, described (its value is not
@@ -222,7 +256,7 @@ export class K8sNimOperatorConfigDto {
     description: 'Size of the memory-backed /dev/shm.',
   })
   @IsOptional()
-  @Matches(QUANTITY, { message: 'shm_size must be a Kubernetes quantity such as 16Gi' })
+  @IsQuantity('16Gi')
   shm_size?: string | null;
 
   @ApiPropertyOptional({
@@ -257,7 +291,7 @@ export class ExecutorConfigDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, default: '50Gi', example: '50Gi' })
   @IsOptional()
-  @Matches(QUANTITY, { message: 'disk_size must be a Kubernetes quantity such as 50Gi' })
+  @IsQuantity('50Gi')
   disk_size?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'nvcr.io/nim/meta/llama-3.1-8b-instruct' })
@@ -283,16 +317,18 @@ export class ExecutorConfigDto {
   @MaxLength(1024)
   health_check_path?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, example: 1000 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_POSIX_ID, example: 1000 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_POSIX_ID)
   run_as_user?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, example: 1000 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_POSIX_ID, example: 1000 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_POSIX_ID)
   run_as_group?: number | null;
 
   @ApiPropertyOptional({

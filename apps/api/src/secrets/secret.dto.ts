@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsDescription } from '../common/fields.js';
 import { IsSecretName } from '../common/names.js';
 
@@ -34,7 +34,8 @@ export class UpdateSecretDto {
     maxLength: MAX_SECRET_BYTES,
     description: 'A new value. Stored encrypted; never returned.',
   })
-  @IsOptional()
+  // Absent keeps the value; null is not a value to seal (a secret cannot be emptied), so it is refused.
+  @ValidateIf((dto: UpdateSecretDto) => dto.value !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_SECRET_BYTES)
