@@ -295,6 +295,8 @@ export class GatewayProxy {
     }
     if (type.includes('json')) {
       const text = scrubSecret(await body.text().finally(done), secret);
+      // No body to rewrite: the answer to a HEAD, a 204, an upstream that sent the headers only.
+      if (text.trim() === '') return sendJson(res, statusCode, '', requestId);
       const parsed = exceedsJsonDepth(text, this.options.maxJsonDepth) ? null : parseJsonObject(text);
       if (!parsed) {
         throw new GatewayError(
