@@ -198,10 +198,11 @@ describe('compileNimWorkload (properties)', () => {
     });
   });
 
-  it('names objects DNS-1123 within 63 characters, uniquely, whatever the deployment name', () => {
-    expect(workloadName('team-a', 'llama', 3)).toBe('team-a-llama-v3');
+  it('names objects DNS-1035 within 63 characters, uniquely, whatever the deployment name', () => {
+    expect(workloadName('team-a', 'llama', 3)).toBe('team-a--llama-v3');
+    expect(workloadName('team', 'a-llama', 3)).toBe('team--a-llama-v3');
     const odd = workloadName('default', 'meta-llama-3.1-8b-instruct@support+bot', 12);
-    expect(odd).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    expect(odd).toMatch(/^default--meta-llama-3-1-8b-instruct-support-bo-[0-9a-f]{16}$/);
     expect(odd).not.toBe(workloadName('default', 'meta-llama-3.1-8b-instruct-support-bot', 12));
     const long = workloadName('a-very-long-workspace-name-for-testing', 'and-a-very-long-deployment-name-too', 1);
     expect(long.length).toBeLessThanOrEqual(63);

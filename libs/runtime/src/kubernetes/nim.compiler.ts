@@ -64,6 +64,11 @@ export interface CompileOptions {
    * or an emptyDir of that size (for clusters without a storage class: the model is downloaded at each start).
    */
   modelCache?: 'pvc' | 'empty-dir';
+  /**
+   * The objects' name when they exist already (made under an earlier naming scheme): kept, since
+   * a Deployment's selector cannot change and a second copy would need the GPUs twice. Default: workloadName.
+   */
+  name?: string;
 }
 
 export interface NimWorkload {
@@ -81,23 +86,46 @@ export class OverrideError extends Error {
   }
 }
 
+/** A DNS-1035 label (what a Service name must be): what every workload name is. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NAME_HASH_LENGTH = 16;
+
 /**
- * The objects' name: DNS-1123, at most 63 characters, unique per deployment
- * version. Names that are not valid as they are (`@`, `+`, `_`, `.`, length)
- * are slugged and keep a hash of the exact identity.
+ * The objects' name: a DNS-1035 label (Services need one), one per
+ * (workspace, deployment, version), so no version ever applies over
+ * another's objects, across workspaces included.
+ *
+ * Plain form `{workspace}--{deployment}-v{version}`, when both names are
+ * `[a-z0-9-]` and it fits in 63. It splits back one way only, since a name
+ * holds no `--` and does not end in `-`: the workspace is everything before
+ * the first `--` (an earlier `--` would lie inside the workspace; one starting
+ * a character earlier would need the workspace to end in `-`); the version is
+ * the digits after the last `-v` (digits hold no `-v`); the deployment is
+ * what lies between. So `team-a`/`llama` is `team-a--llama-v1` and
+ * `team`/`a-llama` is `team--a-llama-v1`.
+ *
+ * Hashed form otherwise (`@ + _ .`, or too long): a readable slug, then `-`
+ * and 16 hex digits of SHA-256 over `{workspace}/{deployment}/{version}`
+ * (`/` is in no name, so that string is one-to-one too). Its last segment is
+ * hex, never `v{digits}`, so it is never a plain-form name; two hashed names
+ * are equal only if 64 bits of SHA-256 collide. Names of the earlier scheme
+ * (`{workspace}-{deployment}-v{version}`, or a slug and 8 hex digits) hold no
+ * `--` and end in `v{digits}` or 8 hex digits: none is a name of this one.
+ * Objects created under them are adopted by the runtime, not renamed.
  */
 export function workloadName(workspace: string, deployment: string, version: number): string {
-  const plain = `${workspace}-${deployment}-v${version}`;
-  if (/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(plain)) return plain;
-  const hash = createHash('sha256').update(`${workspace}/${deployment}/${version}`).digest('hex').slice(0, 8);
-  const slug = plain
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63 - hash.length - 1)
+  const plain = `${workspace}--${deployment}-v${version}`;
+  if (/^[a-z0-9-]+$/.test(workspace) && /^[a-z0-9-]+$/.test(deployment) && DNS_LABEL.test(plain)) return plain;
+  const hash = createHash('sha256')
+    .update(`${workspace}/${deployment}/${version}`)
+    .digest('hex')
+    .slice(0, NAME_HASH_LENGTH);
+  const slug = (name: string) => name.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+  // A workspace starts with a letter, so the slug does; cut, it may end in `-`, which the hash's `-` must not follow.
+  const readable = `${slug(workspace)}--${slug(deployment)}-v${version}`
+    .slice(0, 63 - NAME_HASH_LENGTH - 1)
     .replace(/-+$/, '');
-  return `${/^[a-z]/.test(slug) ? slug : `m${slug}`.slice(0, 54)}-${hash}`;
+  return `${readable}-${hash}`;
 }
 
 /** A label value: at most 63 of [A-Za-z0-9-_.], starting and ending alphanumeric; else a slug with a hash. */
@@ -114,7 +142,7 @@ export function labelValue(value: string): string {
 
 export function compileNimWorkload(spec: InstanceSpec, options: CompileOptions): NimWorkload {
   const k8s: KubernetesPlacement = spec.kubernetes ?? {};
-  const name = workloadName(spec.workspace, spec.deployment, spec.version);
+  const name = options.name ?? workloadName(spec.workspace, spec.deployment, spec.version);
   const labels: Record<string, string> = {
     [LABELS.managedBy]: MANAGED_BY,
     [LABELS.name]: spec.engine,
