@@ -6,13 +6,24 @@ import { jest } from '@jest/globals';
  * and serves container logs to the API server; scheduling and the
  * Deployment/ReplicaSet controllers are the real ones.
  */
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubernetesObject,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { eventually } from './worker-harness.js';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import {
+  ANNOTATIONS,
   compileInstanceSpec,
+  compileNimWorkload,
+  FIELD_MANAGER,
   KubernetesRuntime,
   LABELS,
+  SPEC_ANNOTATION,
   workloadName,
   type InstanceEvent,
   type InstanceObservation,
@@ -90,6 +101,7 @@ describeK8s('KubernetesRuntime (real API server)', () => {
     image?: string;
     args?: string[];
     memoryLimit?: string;
+    workspace?: string;
   }
 
   /** A GPU each on envtest's fake GPU nodes; on a real cluster MODELPLANE_TEST_GPU (default 0: kind has none). */
@@ -99,7 +111,7 @@ describeK8s('KubernetesRuntime (real API server)', () => {
     const image = options.image ?? 'nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8.4';
     const colon = image.lastIndexOf(':');
     return compileInstanceSpec(
-      { workspace: 'default', deployment, version: 1 },
+      { workspace: options.workspace ?? 'default', deployment, version: 1 },
       {
         engine: 'nim',
         modelEntityId: null,
@@ -352,5 +364,147 @@ describeK8s('KubernetesRuntime (real API server)', () => {
     const ready = await until(s.instanceId, (o) => o.phase === 'ready' && o.specHash === next.specHash);
     expect(ready.endpoint).toBeDefined();
     expect((await kubelet.pods(selector(s))).filter((p) => !p.metadata?.deletionTimestamp)).toHaveLength(1);
+  });
+
+  itScripted(
+    'team-a/llama and team/a-llama (one name under the earlier scheme) run side by side, each READY on its own objects',
+    async () => {
+      const a = spec('llama', { workspace: 'team-a' });
+      const b = spec('a-llama', { workspace: 'team' });
+      await runtime.apply(a);
+      await runtime.apply(b);
+      const owners = await Promise.all(
+        [a, b].map(async (s) => {
+          const name = workloadName(s.workspace, s.deployment, s.version);
+          const deployment = await apps.readNamespacedDeployment({ name, namespace: ns.namespace });
+          const service = await ns.core.readNamespacedService({ name, namespace: ns.namespace });
+          return [
+            name,
+            deployment.metadata?.annotations?.[ANNOTATIONS.instanceId],
+            service.metadata?.annotations?.[ANNOTATIONS.instanceId],
+          ];
+        }),
+      );
+      expect(owners).toEqual([
+        ['team-a--llama-v1', a.instanceId, a.instanceId],
+        ['team--a-llama-v1', b.instanceId, b.instanceId],
+      ]);
+      const ips = [await serve(await scheduledPod(a), 'model-a'), await serve(await scheduledPod(b), 'model-b')];
+      const ready = await Promise.all([a, b].map((s) => until(s.instanceId, (o) => o.phase === 'ready')));
+      expect(ready.map((o) => o.endpoint)).toEqual(ips.map((ip) => `http://${ip}:${simPort}`));
+      expect(ready.map((o) => [o.workspace, o.deployment])).toEqual([
+        ['team-a', 'llama'],
+        ['team', 'a-llama'],
+      ]);
+    },
+  );
+
+  it('objects made under the earlier naming scheme are adopted, not duplicated: apply, drift, resync and delete use them', async () => {
+    const s = spec('legacy');
+    const legacy = 'default-legacy-v1';
+    // What the worker before this naming scheme applied: the same compiler and annotations, under the old name.
+    const old = compileNimWorkload(s, {
+      namespace: ns.namespace,
+      ngcSecretName: 'ngc-api',
+      imagePullSecrets: [],
+      surge: false,
+      modelCache: 'empty-dir',
+      name: legacy,
+    });
+    old.deployment.metadata!.annotations![SPEC_ANNOTATION] = JSON.stringify(s);
+    const objects = KubernetesObjectApi.makeApiClient(ns.kubeConfig);
+    for (const object of [old.service, old.deployment] as KubernetesObject[])
+      await objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    const ofInstance = async () =>
+      (
+        await apps.listNamespacedDeployment({
+          namespace: ns.namespace,
+          labelSelector: `${LABELS.managedBy}=modelplane`,
+        })
+      ).items
+        .filter((d) => d.metadata?.annotations?.[ANNOTATIONS.instanceId] === s.instanceId)
+        .map((d) => d.metadata?.name);
+
+    // The upgraded worker starts, and the reconciler applies the running version (and then a changed spec).
+    const upgraded = makeRuntime();
+    try {
+      await upgraded.init();
+      await upgraded.apply(s);
+      const next = { ...s, env: { ...s.env, NIM_LOG_LEVEL: 'DEBUG' }, specHash: `${s.specHash}x` };
+      await upgraded.apply(next);
+      expect(await ofInstance()).toEqual([legacy]);
+      const services = await ns.core.listNamespacedService({ namespace: ns.namespace });
+      expect(services.items.map((svc) => svc.metadata?.name).filter((n) => n?.includes('legacy'))).toEqual([legacy]);
+      const live = await apps.readNamespacedDeployment({ name: legacy, namespace: ns.namespace });
+      expect(live.spec?.template.spec?.containers[0].env).toEqual(
+        expect.arrayContaining([{ name: 'NIM_LOG_LEVEL', value: 'DEBUG' }]),
+      );
+
+      await ns.core.deleteNamespacedService({ name: legacy, namespace: ns.namespace });
+      await eventually(async () => {
+        const svc = await ns.core.readNamespacedService({ name: legacy, namespace: ns.namespace }).catch(() => null);
+        return svc !== null && svc.metadata?.deletionTimestamp === undefined;
+      });
+      await upgraded.resync();
+      expect((await upgraded.list()).map((o) => o.instanceId)).toContain(s.instanceId);
+      expect(await ofInstance()).toEqual([legacy]);
+
+      await upgraded.delete(s.instanceId);
+      await eventually(async () => (await upgraded.observe(s.instanceId)).phase === 'missing');
+      const left = await Promise.all([
+        apps.listNamespacedDeployment({ namespace: ns.namespace, labelSelector: `${LABELS.instance}=${legacy}` }),
+        ns.core.listNamespacedService({ namespace: ns.namespace, labelSelector: `${LABELS.instance}=${legacy}` }),
+      ]);
+      expect(left.map((l) => l.items.length)).toEqual([0, 0]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  it('never applies over an object of its name that is another instance’s or not Modelplane’s: the apply fails naming it', async () => {
+    const name = workloadName('default', 'taken', 1);
+    await apps.createNamespacedDeployment({
+      namespace: ns.namespace,
+      body: {
+        metadata: {
+          name,
+          labels: { [LABELS.managedBy]: 'modelplane' },
+          annotations: { [ANNOTATIONS.instanceId]: 'other.taken.v1' },
+        },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'taken' } },
+          template: { metadata: { labels: { app: 'taken' } }, spec: { containers: [{ name: 'x', image: 'x' }] } },
+        },
+      },
+    });
+    const taken = spec('taken');
+    await expect(runtime.apply(taken)).rejects.toMatchObject({
+      kind: 'invalid',
+      code: 'runtime/object_conflict',
+      message: expect.stringContaining(
+        `Deployment '${name}' in namespace '${ns.namespace}' already exists and belongs to another deployment version`,
+      ),
+    });
+    const kept = await apps.readNamespacedDeployment({ name, namespace: ns.namespace });
+    expect(kept.metadata?.annotations?.[ANNOTATIONS.instanceId]).toBe('other.taken.v1');
+    expect(kept.spec?.selector.matchLabels).toEqual({ app: 'taken' });
+    // Nothing of the refused version is left: its Service would have been applied first.
+    await expect(ns.core.readNamespacedService({ name, namespace: ns.namespace })).rejects.toMatchObject({ code: 404 });
+
+    const squatted = workloadName('default', 'squatted', 1);
+    await ns.core.createNamespacedService({
+      namespace: ns.namespace,
+      body: { metadata: { name: squatted }, spec: { ports: [{ port: 80 }], selector: { app: 'mine' } } },
+    });
+    await expect(runtime.apply(spec('squatted'))).rejects.toMatchObject({
+      code: 'runtime/object_conflict',
+      message: expect.stringContaining(
+        `Service '${squatted}' in namespace '${ns.namespace}' already exists and was not created by Modelplane`,
+      ),
+    });
+    const service = await ns.core.readNamespacedService({ name: squatted, namespace: ns.namespace });
+    expect(service.spec?.selector).toEqual({ app: 'mine' });
+    expect(service.metadata?.labels?.[LABELS.managedBy]).toBeUndefined();
   });
 });

@@ -153,6 +153,24 @@ export class EnvNotAllowedError extends InvalidFieldError {
 }
 
 /**
+ * The Kubernetes runtime will not apply over an object of the version's name that is not the version's
+ * (another version's, in any workspace, or not Modelplane's): a forced apply would take it over. Kind
+ * `invalid`, since retrying cannot help: the reconciler fails the version with this message. The owner
+ * is not named here (it may be another tenant); the worker logs it.
+ */
+export class KubernetesObjectConflictError extends DomainError {
+  constructor(kind: string, name: string, namespace: string, owner: 'instance' | 'foreign') {
+    super(
+      'invalid',
+      'runtime/object_conflict',
+      `Kubernetes ${kind} '${name}' in namespace '${namespace}' already exists and ${
+        owner === 'instance' ? 'belongs to another deployment version' : 'was not created by Modelplane'
+      }; Modelplane does not take over objects that are not this version's`,
+    );
+  }
+}
+
+/**
  * Codes of errors in the request itself (framing, headers, content type, route), raised by the HTTP server or
  * the framework before any resource is involved: the exception filter and the server's client-error handler
  * (apps/api/src/common) answer with these.

@@ -111,6 +111,12 @@ export class ClusterCache {
     };
   }
 
+  /** Every object of these kinds that the instance has, whatever its name. */
+  objectsOfKinds(instanceId: string, kinds: readonly Kind[]): KubernetesObject[] {
+    const entry = this.index.get(instanceId);
+    return entry ? kinds.flatMap((kind) => [...entry[kind].values()]) : [];
+  }
+
   instanceIds(): string[] {
     return [...this.index.keys()];
   }

@@ -3,12 +3,10 @@ import {
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
-  type KubeConfig,
   type KubernetesObject,
   type V1Deployment,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { DomainError } from '#domain';
 import {
   type InstanceChange,
   type InstanceListener,
@@ -21,51 +19,30 @@ import { KeyedMutex } from '../local/keyed-mutex.js';
 import type { RuntimeLogger } from '../local/local-runtime.options.js';
 import { ClusterCache, describe, type CacheChange } from './cluster-cache.js';
 import { instanceStatus, type InstanceObjects, type InstanceStatus } from './instance-status.js';
-import { ANNOTATIONS, compileNimWorkload, OverrideError, PORT, type NimWorkload } from './nim.compiler.js';
+import {
+  apiError,
+  assertOwnName,
+  contains,
+  header,
+  kindName,
+  recordedName,
+  reuseConnections,
+  statusOf,
+} from './kube-objects.js';
+import { compileWorkload, specFromAnnotation } from './instance-workload.js';
+import {
+  resolveOptions,
+  type KubernetesRuntimeOptions,
+  type ResolvedKubernetesOptions as Resolved,
+} from './kubernetes-runtime.options.js';
+import { PORT, type NimWorkload } from './nim.compiler.js';
+
+export { contains, reuseConnections } from './kube-objects.js';
+export { DEFAULT_ENDPOINT_TEMPLATE, type KubernetesRuntimeOptions } from './kubernetes-runtime.options.js';
+export { SPEC_ANNOTATION } from './instance-workload.js';
 
 export const FIELD_MANAGER = 'modelplane';
-/** The spec a Deployment was compiled from, so a restarted worker can restore what was changed behind its back. */
-export const SPEC_ANNOTATION = 'modelplane.io/instance-spec';
 const APPLIED_TTL_MS = 30_000;
-export const DEFAULT_ENDPOINT_TEMPLATE = 'http://{service}.{namespace}.svc.cluster.local:{port}';
-
-export interface KubernetesRuntimeOptions {
-  kubeConfig: KubeConfig;
-  /** Where the NIM objects live (one namespace; the worker's Role is namespaced). */
-  namespace: string;
-  /** The Secret holding NGC_API_KEY (referenced by name, never read). */
-  ngcSecretName?: string;
-  /** Image pull secrets for configs that name none. */
-  imagePullSecrets?: string[];
-  /**
-   * The URL of a ready instance. Placeholders: `{service}`, `{namespace}`,
-   * `{port}` (8000) and `{podIP}` (a ready pod's IP, for control planes
-   * outside the cluster on a network that routes pod IPs). Default: the
-   * Service's cluster DNS name.
-   */
-  endpointTemplate?: string;
-  /**
-   * Rolling updates within one version's Deployment: `auto` (default) lets a
-   * new pod start before the old one stops only when it needs no GPU (a
-   * second GPU copy may not fit, and the rollout would then wait forever);
-   * `always` or `never` decide for every instance.
-   */
-  surge?: 'auto' | 'always' | 'never';
-  /** The model cache: a PersistentVolumeClaim of `disk_size` (default), or an emptyDir (re-downloaded at each start). */
-  modelCache?: 'pvc' | 'empty-dir';
-  /** Restarts after which a container that keeps exiting is a crash loop. */
-  crashLoopRestarts?: number;
-  /** How long an image pull or container configuration error may last before the instance is FAILED (default 3 min). */
-  startErrorGraceMs?: number;
-  /** How often every cache is relisted and every instance checked for drift (default 5 min). */
-  resyncMs?: number;
-  /** Log lines read from a failing container (default 20). */
-  logTailLines?: number;
-  logger?: RuntimeLogger;
-}
-
-type Resolved = Required<Omit<KubernetesRuntimeOptions, 'logger'>>;
-
 /** Remembered while the informer has not seen our own write yet. */
 interface Applied {
   deployment: V1Deployment;
@@ -108,18 +85,7 @@ export class KubernetesRuntime implements Runtime {
   private closed = false;
 
   constructor(options: KubernetesRuntimeOptions) {
-    this.options = {
-      ngcSecretName: 'ngc-api',
-      imagePullSecrets: [],
-      endpointTemplate: DEFAULT_ENDPOINT_TEMPLATE,
-      surge: 'auto',
-      modelCache: 'pvc',
-      crashLoopRestarts: 3,
-      startErrorGraceMs: 180_000,
-      resyncMs: 300_000,
-      logTailLines: 20,
-      ...stripUndefined(options),
-    } as Resolved;
+    this.options = resolveOptions(options);
     this.logger = options.logger ?? new Logger(KubernetesRuntime.name);
     this.events = new InstanceChanges(this.logger);
     reuseConnections(options.kubeConfig);
@@ -141,8 +107,8 @@ export class KubernetesRuntime implements Runtime {
 
   async apply(spec: InstanceSpec): Promise<InstanceObservation> {
     await this.init();
-    const workload = this.compile(spec);
     await this.locks.run(spec.instanceId, async () => {
+      const workload = this.compile(spec, recordedName(this.cache.objectsOf(spec.instanceId)));
       this.deleting.delete(spec.instanceId);
       this.desired.set(spec.instanceId, structuredClone(spec));
       await this.write(spec.instanceId, workload, 'all');
@@ -166,17 +132,15 @@ export class KubernetesRuntime implements Runtime {
       this.deleting.add(instanceId);
       this.desired.delete(instanceId);
       this.applied.delete(instanceId);
-      const objects = this.cache.objectsOf(instanceId);
-      const targets: KubernetesObject[] = [];
+      // Every object of the instance, not one per kind: an instance seen under two names leaves neither behind.
+      const targets = this.cache
+        .objectsOfKinds(instanceId, ['deployment', 'service', 'persistentVolumeClaim'])
+        .filter((object) => !object.metadata?.deletionTimestamp);
       // Background propagation: the garbage collector removes the ReplicaSet, then the pods. The
       // instance stays `terminating` until its pods are gone too (the GPUs are free). Foreground
       // deletion said the same through the Deployment, but the collector re-checks a waiting owner
       // with a growing back-off: 20 deletions took 21 s that way, 100 took 109 s (bench:kubernetes).
       const propagation = (object: KubernetesObject) => (kindName(object) === 'Deployment' ? 'Background' : undefined);
-      if (objects.deployment && !objects.deployment.metadata?.deletionTimestamp) targets.push(objects.deployment);
-      if (objects.service && !objects.service.metadata?.deletionTimestamp) targets.push(objects.service);
-      if (objects.persistentVolumeClaim && !objects.persistentVolumeClaim.metadata?.deletionTimestamp)
-        targets.push(objects.persistentVolumeClaim);
       await Promise.all(
         targets.map((object) =>
           this.objects
@@ -236,43 +200,37 @@ export class KubernetesRuntime implements Runtime {
     this.resyncTimer.unref();
   }
 
-  private compile(spec: InstanceSpec): NimWorkload {
-    validateSpec(spec);
-    const cacheless = this.options.modelCache === 'empty-dir';
-    try {
-      const workload = compileNimWorkload(spec, {
-        namespace: this.options.namespace,
-        ngcSecretName: this.options.ngcSecretName,
-        imagePullSecrets: this.options.imagePullSecrets,
-        surge: this.options.surge === 'always' || (this.options.surge === 'auto' && spec.gpu === 0),
-        modelCache: cacheless ? 'empty-dir' : 'pvc',
-      });
-      const annotations = (workload.deployment.metadata!.annotations ??= {});
-      annotations[SPEC_ANNOTATION] = JSON.stringify(spec);
-      return workload;
-    } catch (error) {
-      if (error instanceof OverrideError) throw new DomainError('invalid', 'runtime/invalid_spec', error.message);
-      throw error;
-    }
+  /** `name`: what the instance's live objects are called (adopted), else the current scheme's name. */
+  private compile(spec: InstanceSpec, name: string | undefined): NimWorkload {
+    return compileWorkload(spec, name, this.options);
   }
 
   /**
    * Server-side apply, field manager `modelplane`, forced: our fields are
    * ours (another manager's change to them is reverted); fields we do not
    * set stay whoever's they are. The cache claim first, the Deployment last,
-   * so a pod never waits on objects that do not exist yet.
+   * so a pod never waits on objects that do not exist yet. A name the cache
+   * does not show as this instance's is checked first: never applied over
+   * when it is someone else's.
    */
   private async write(instanceId: string, workload: NimWorkload, which: 'all' | 'drifted'): Promise<void> {
     const live = this.cache.objectsOf(instanceId);
-    const plan: [KubernetesObject | null, KubernetesObject | undefined][] = [
+    const plan: [KubernetesObject, KubernetesObject | undefined][] = [];
+    for (const [object, current] of [
       [workload.persistentVolumeClaim, live.persistentVolumeClaim],
       [workload.service, live.service],
       [workload.deployment, live.deployment],
-    ];
+    ] as const) {
+      if (object === null || (which === 'drifted' && current && contains(current, object))) continue;
+      plan.push([object, current]);
+    }
+    // Every name first, so a refused version leaves no object of its own behind either.
     for (const [object, current] of plan) {
-      if (object === null) continue;
+      if (current?.metadata?.name !== object.metadata?.name)
+        await assertOwnName(this.objects, this.options.namespace, instanceId, object, (m) => this.logger.warn(m));
+    }
+    for (const [object, current] of plan) {
       if (which === 'drifted') {
-        if (current && contains(current, object)) continue;
         this.logger.warn(
           `${instanceId}: ${kindName(object)} ${object.metadata?.name} was ${current ? 'changed' : 'deleted'} outside Modelplane; restoring it`,
         );
@@ -422,7 +380,7 @@ export class KubernetesRuntime implements Runtime {
     const spec = this.desired.get(instanceId) ?? specFromAnnotation(live.deployment);
     if (!spec) return;
     this.desired.set(instanceId, spec);
-    await this.write(instanceId, this.compile(spec), 'drifted');
+    await this.write(instanceId, this.compile(spec, recordedName(live)), 'drifted');
   }
 
   private settleDeleting(instanceId: string): void {
@@ -439,107 +397,4 @@ export class KubernetesRuntime implements Runtime {
     for (const key of this.stuck.keys()) if (key.startsWith(`${uid}/`)) this.stuck.delete(key);
     for (const key of this.logs.keys()) if (key.startsWith(`${uid}/`)) this.logs.delete(key);
   }
-}
-
-/**
- * client-node 1.4.0 builds a new `https.Agent` for every request
- * (kubernetes-client/javascript#2893): each call pays a TCP and TLS
- * handshake on both sides, and every watch restart leaves an agent behind.
- * One keep-alive agent per KubeConfig instead (its TLS options do not change;
- * credentials travel in headers). Measured with `npm run bench:kubernetes`.
- */
-export function reuseConnections(kubeConfig: KubeConfig): void {
-  type CreateAgent = (cluster: unknown, options: Record<string, unknown>) => unknown;
-  const target = kubeConfig as unknown as { createAgent: CreateAgent; [REUSED]?: true };
-  if (target[REUSED]) return;
-  const create = target.createAgent.bind(kubeConfig);
-  let agent: unknown;
-  target.createAgent = (cluster, options) => (agent ??= create(cluster, { ...options, keepAlive: true }));
-  target[REUSED] = true;
-}
-const REUSED = Symbol('modelplane.reuseConnections');
-
-/**
- * True when every field `desired` sets has that value in `live` (which also
- * holds the server's defaults and other managers' fields). Lists are
- * compared item by item; an empty list or object matches an absent one.
- */
-export function contains(live: unknown, desired: unknown): boolean {
-  if (Array.isArray(desired)) {
-    if (desired.length === 0) return live === undefined || live === null || (Array.isArray(live) && live.length === 0);
-    return Array.isArray(live) && live.length === desired.length && desired.every((d, i) => contains(live[i], d));
-  }
-  if (desired && typeof desired === 'object') {
-    const entries = Object.entries(desired as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return true;
-    if (!live || typeof live !== 'object') return false;
-    return entries.every(([key, value]) => contains((live as Record<string, unknown>)[key], value));
-  }
-  if (typeof desired === 'number' || typeof live === 'number') return String(live) === String(desired);
-  return live === desired;
-}
-
-function specFromAnnotation(deployment: V1Deployment): InstanceSpec | undefined {
-  const raw = deployment.metadata?.annotations?.[SPEC_ANNOTATION];
-  if (!raw) return undefined;
-  try {
-    const spec = JSON.parse(raw) as InstanceSpec;
-    return spec.instanceId === deployment.metadata?.annotations?.[ANNOTATIONS.instanceId] ? spec : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function header(object: KubernetesObject, namespace: string): KubernetesObject {
-  return {
-    apiVersion: object.apiVersion ?? kindApiVersion(object),
-    kind: object.kind ?? kindName(object),
-    metadata: { name: object.metadata?.name, namespace },
-  };
-}
-
-/** Objects from typed lists carry no apiVersion/kind; from watches they do. */
-function kindName(object: KubernetesObject): string {
-  if (object.kind) return object.kind;
-  const spec = (object as { spec?: Record<string, unknown> }).spec ?? {};
-  if ('template' in spec) return 'Deployment';
-  if ('accessModes' in spec) return 'PersistentVolumeClaim';
-  return 'Service';
-}
-
-function kindApiVersion(object: KubernetesObject): string {
-  return kindName(object) === 'Deployment' ? 'apps/v1' : 'v1';
-}
-
-function statusOf(error: unknown): number | undefined {
-  const e = error as { code?: number; statusCode?: number };
-  return e?.code ?? e?.statusCode;
-}
-
-/** A refusal of the object itself (400, 422) is for good: a DomainError the reconciler fails the version on. */
-function apiError(action: string, error: unknown): Error {
-  const status = statusOf(error);
-  if (status === 400 || status === 422) {
-    return new DomainError(
-      'invalid',
-      'runtime/rejected',
-      `Kubernetes refused to ${action}: ${describe(error)} (check the config's k8s_nim_operator_config and override_config)`,
-    );
-  }
-  const hint = status === 403 ? " (the worker's ServiceAccount lacks the permission: see k8s/base/rbac.yaml)" : '';
-  return new Error(`Kubernetes: cannot ${action}: ${describe(error)}${hint}`);
-}
-
-function validateSpec(spec: InstanceSpec): void {
-  const problems: string[] = [];
-  if (!spec.image) problems.push('a container image is required on Kubernetes');
-  if (!Number.isInteger(spec.gpu) || spec.gpu < 0) problems.push(`gpu must be a whole number ≥ 0, got ${spec.gpu}`);
-  if (!spec.specHash) problems.push('specHash is empty');
-  if (problems.length > 0) {
-    throw new DomainError('invalid', 'runtime/invalid_spec', `Invalid instance spec: ${problems.join('; ')}`);
-  }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

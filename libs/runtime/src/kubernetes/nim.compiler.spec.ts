@@ -209,4 +209,29 @@ describe('compileNimWorkload (properties)', () => {
     expect(labelValue('ok_value.1')).toBe('ok_value.1');
     expect(labelValue('model@adapter+x')).toMatch(/^model-adapter-x-[0-9a-f]{8}$/);
   });
+
+  it('compiles under a given name (objects adopted from the earlier scheme): every object, label, selector and claim', () => {
+    const spec = compileInstanceSpec(
+      { workspace: 'team-a', deployment: 'llama', version: 1 },
+      {
+        engine: 'nim',
+        modelEntityId: null,
+        modelSpec: LLAMA,
+        executorConfig: { gpu: 1, disk_size: '20Gi' },
+      },
+    );
+    const workload = compileNimWorkload(spec, { ...OPTIONS, name: 'team-a-llama-v1' });
+    const { deployment, service, persistentVolumeClaim: claim } = workload;
+    expect(workload.name).toBe('team-a-llama-v1');
+    expect([deployment.metadata?.name, service.metadata?.name, claim?.metadata?.name]).toEqual([
+      'team-a-llama-v1',
+      'team-a-llama-v1',
+      'team-a-llama-v1-cache',
+    ]);
+    for (const labels of [deployment.metadata?.labels, deployment.spec?.selector.matchLabels, service.spec?.selector])
+      expect(labels?.['app.kubernetes.io/instance']).toBe('team-a-llama-v1');
+    const volume = deployment.spec?.template.spec?.volumes?.find((v) => v.name === 'model-cache');
+    expect(volume?.persistentVolumeClaim?.claimName).toBe('team-a-llama-v1-cache');
+    expect(compileNimWorkload(spec, OPTIONS).name).toBe('team-a--llama-v1');
+  });
 });
