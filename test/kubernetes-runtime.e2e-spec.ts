@@ -25,6 +25,7 @@ import {
   LABELS,
   SPEC_ANNOTATION,
   workloadName,
+  type CompileOptions,
   type InstanceEvent,
   type InstanceObservation,
   type InstanceSpec,
@@ -402,63 +403,72 @@ describeK8s('KubernetesRuntime (real API server)', () => {
   it('objects made under the earlier naming scheme are adopted, not duplicated: apply, drift, resync and delete use them', async () => {
     const s = spec('legacy');
     const legacy = 'default-legacy-v1';
-    // What the worker before this naming scheme applied: the same compiler and annotations, under the old name.
-    const old = compileNimWorkload(s, {
+    // The worker of the earlier naming scheme stops, having applied this: its compiler's objects and annotations, the old name.
+    await runtime.close();
+    const oldOptions: CompileOptions = {
       namespace: ns.namespace,
       ngcSecretName: 'ngc-api',
       imagePullSecrets: [],
       surge: false,
       modelCache: 'empty-dir',
       name: legacy,
-    });
+    };
+    const old = compileNimWorkload(s, oldOptions);
     old.deployment.metadata!.annotations![SPEC_ANNOTATION] = JSON.stringify(s);
     const objects = KubernetesObjectApi.makeApiClient(ns.kubeConfig);
     for (const object of [old.service, old.deployment] as KubernetesObject[])
       await objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    const ofInstance = async () =>
-      (
-        await apps.listNamespacedDeployment({
-          namespace: ns.namespace,
-          labelSelector: `${LABELS.managedBy}=modelplane`,
-        })
-      ).items
-        .filter((d) => d.metadata?.annotations?.[ANNOTATIONS.instanceId] === s.instanceId)
-        .map((d) => d.metadata?.name);
+    const ofInstance = async (kind: 'deployments' | 'services' = 'deployments') => {
+      const labelSelector = `${LABELS.managedBy}=modelplane`;
+      const list =
+        kind === 'deployments'
+          ? await apps.listNamespacedDeployment({ namespace: ns.namespace, labelSelector })
+          : await ns.core.listNamespacedService({ namespace: ns.namespace, labelSelector });
+      return (list.items as KubernetesObject[])
+        .filter(
+          (o) => o.metadata?.annotations?.[ANNOTATIONS.instanceId] === s.instanceId && !o.metadata?.deletionTimestamp,
+        )
+        .map((o) => o.metadata?.name);
+    };
 
     // The upgraded worker starts, and the reconciler applies the running version (and then a changed spec).
-    const upgraded = makeRuntime();
-    try {
-      await upgraded.init();
-      await upgraded.apply(s);
-      const next = { ...s, env: { ...s.env, NIM_LOG_LEVEL: 'DEBUG' }, specHash: `${s.specHash}x` };
-      await upgraded.apply(next);
-      expect(await ofInstance()).toEqual([legacy]);
-      const services = await ns.core.listNamespacedService({ namespace: ns.namespace });
-      expect(services.items.map((svc) => svc.metadata?.name).filter((n) => n?.includes('legacy'))).toEqual([legacy]);
-      const live = await apps.readNamespacedDeployment({ name: legacy, namespace: ns.namespace });
-      expect(live.spec?.template.spec?.containers[0].env).toEqual(
-        expect.arrayContaining([{ name: 'NIM_LOG_LEVEL', value: 'DEBUG' }]),
-      );
+    runtime = makeRuntime();
+    await runtime.init();
+    runtime.watch((event) => events.push(event));
+    await runtime.apply(s);
+    const next = { ...s, env: { ...s.env, NIM_LOG_LEVEL: 'DEBUG' }, specHash: `${s.specHash}x` };
+    await runtime.apply(next);
+    expect(await ofInstance()).toEqual([legacy]);
+    expect(await ofInstance('services')).toEqual([legacy]);
+    const live = await apps.readNamespacedDeployment({ name: legacy, namespace: ns.namespace });
+    expect(live.spec?.template.spec?.containers[0].env).toEqual(
+      expect.arrayContaining([{ name: 'NIM_LOG_LEVEL', value: 'DEBUG' }]),
+    );
 
-      await ns.core.deleteNamespacedService({ name: legacy, namespace: ns.namespace });
-      await eventually(async () => {
-        const svc = await ns.core.readNamespacedService({ name: legacy, namespace: ns.namespace }).catch(() => null);
-        return svc !== null && svc.metadata?.deletionTimestamp === undefined;
-      });
-      await upgraded.resync();
-      expect((await upgraded.list()).map((o) => o.instanceId)).toContain(s.instanceId);
-      expect(await ofInstance()).toEqual([legacy]);
+    await ns.core.deleteNamespacedService({ name: legacy, namespace: ns.namespace });
+    await eventually(async () => {
+      const svc = await ns.core.readNamespacedService({ name: legacy, namespace: ns.namespace }).catch(() => null);
+      return svc !== null && svc.metadata?.deletionTimestamp === undefined;
+    });
+    await runtime.resync();
+    expect((await runtime.list()).map((o) => o.instanceId)).toContain(s.instanceId);
+    expect(await ofInstance()).toEqual([legacy]);
 
-      await upgraded.delete(s.instanceId);
-      await eventually(async () => (await upgraded.observe(s.instanceId)).phase === 'missing');
-      const left = await Promise.all([
-        apps.listNamespacedDeployment({ namespace: ns.namespace, labelSelector: `${LABELS.instance}=${legacy}` }),
-        ns.core.listNamespacedService({ namespace: ns.namespace, labelSelector: `${LABELS.instance}=${legacy}` }),
-      ]);
-      expect(left.map((l) => l.items.length)).toEqual([0, 0]);
-    } finally {
-      await upgraded.close();
-    }
+    // A second Service of the instance under the new name (as a worker of either scheme racing the other
+    // could leave): deleting the instance removes every object it has, whatever the name.
+    const { service: twin } = compileNimWorkload(s, { ...oldOptions, name: undefined });
+    await objects.patch(
+      twin as KubernetesObject,
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    await eventually(async () => (await ofInstance('services')).length === 2);
+    await runtime.delete(s.instanceId);
+    await eventually(async () => (await runtime.observe(s.instanceId)).phase === 'missing');
+    expect([await ofInstance('deployments'), await ofInstance('services')]).toEqual([[], []]);
   });
 
   it('never applies over an object of its name that is another instance’s or not Modelplane’s: the apply fails naming it', async () => {
