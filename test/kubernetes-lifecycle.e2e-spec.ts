@@ -12,7 +12,7 @@ import {
   testKubeconfigPath,
   type TestNamespace,
 } from '#testing';
-import { newWorkspace } from './api-harness.js';
+import { newWorkspace, uniqueName } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(120_000);
@@ -315,6 +315,60 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
       ),
     ]);
     expect(left.map((l) => l.items.length)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('team-x-a/llama and team-x/a-llama (one object name under the earlier scheme) both go READY on Deployments of their own', async () => {
+    const team = uniqueName('team');
+    const pairs = [
+      { workspace: `${team}-a`, deployment: 'llama' },
+      { workspace: team, deployment: 'a-llama' },
+    ];
+    for (const { workspace, deployment } of pairs) {
+      expect((await plane.api.request('POST', '/v2/workspaces', { name: workspace })).status).toBe(201);
+      const created = await plane.api.request('POST', `/v2/workspaces/${workspace}/deployment-configs`, {
+        name: deployment,
+        engine: 'nim',
+        model_spec: { model_namespace: 'meta', model_name: 'llama-3.1-8b-instruct' },
+        executor_config: { gpu: 1, k8s_nim_operator_config: { storage_class: storageClass } },
+      });
+      expect(created.status).toBe(201);
+      const res = await plane.api.request('POST', `/v2/workspaces/${workspace}/deployments`, {
+        name: deployment,
+        config: deployment,
+      });
+      expect(res.status).toBe(201);
+    }
+    const ready = await Promise.all(
+      pairs.map(async ({ workspace, deployment }) => {
+        const res = await plane.api.request(
+          'GET',
+          `/v2/workspaces/${workspace}/deployments/${deployment}?wait_for=READY,FAILED&timeout=40`,
+        );
+        return res.body as { status: string; status_message: string };
+      }),
+    );
+    expect(ready.map((d) => [d.status, d.status_message])).toEqual([
+      ['READY', expect.any(String)],
+      ['READY', expect.any(String)],
+    ]);
+    const owned = await Promise.all(
+      pairs.map(async ({ workspace, deployment }) => {
+        const selector = `${LABELS.workspace}=${workspace},${LABELS.deployment}=${deployment}`;
+        const list = await apps.listNamespacedDeployment({ namespace: ns.namespace, labelSelector: selector });
+        return list.items.map((d) => [d.metadata?.name, d.metadata?.annotations?.['modelplane.io/instance-id']]);
+      }),
+    );
+    expect(owned).toEqual([
+      [[`${team}-a--llama-v1`, `${team}-a.llama.v1`]],
+      [[`${team}--a-llama-v1`, `${team}.a-llama.v1`]],
+    ]);
+    const hosts = await Promise.all(
+      pairs.map(
+        async ({ workspace, deployment }) =>
+          (await plane.api.request('GET', `/v2/workspaces/${workspace}/providers/${deployment}`)).body.host_url,
+      ),
+    );
+    expect(new Set(hosts).size).toBe(2);
   });
 
   it('objects labelled as ours that no deployment owns are removed by the resync', async () => {
