@@ -371,6 +371,26 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     expect(new Set(hosts).size).toBe(2);
   });
 
+  it('a version whose object name is taken by an object Modelplane did not make FAILS naming it; the object is left alone', async () => {
+    const name = `${ws}--squat-v1`;
+    await ns.core.createNamespacedService({
+      namespace: ns.namespace,
+      body: { metadata: { name }, spec: { ports: [{ port: 80 }], selector: { app: 'someone-else' } } },
+    });
+    await config('squat');
+    await deploy('squat');
+    const failed = await waitFor('squat', 'FAILED');
+    expect(failed.status).toBe('FAILED');
+    expect(failed.status_message).toContain(
+      `Kubernetes Service '${name}' in namespace '${ns.namespace}' already exists and was not created by Modelplane`,
+    );
+    const service = await ns.core.readNamespacedService({ name, namespace: ns.namespace });
+    expect(service.spec?.selector).toEqual({ app: 'someone-else' });
+    expect(service.metadata?.labels).toBeUndefined();
+    const left = await apps.listNamespacedDeployment({ namespace: ns.namespace, labelSelector: selectorOf('squat') });
+    expect(left.items).toHaveLength(0);
+  });
+
   it('objects labelled as ours that no deployment owns are removed by the resync', async () => {
     await apps.createNamespacedDeployment({
       namespace: ns.namespace,
