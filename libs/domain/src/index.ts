@@ -4,3 +4,5 @@ export * from './ids.js';
 export * from './names.js';
 export * from './auth-header.js';
 export * from './json-limits.js';
+export * from './health.js';
+export * from './within.js';

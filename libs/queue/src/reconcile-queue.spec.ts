@@ -1,6 +1,8 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
 import { RECONCILE_QUEUE, type ReconcileJob } from './queues.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 
@@ -50,5 +52,76 @@ describe('ReconcileQueue (against the local Redis)', () => {
     const started = Date.now();
     expect(await closed.enqueue('ws', 'late')).toBe(false);
     expect(Date.now() - started).toBeLessThan(100);
+  });
+});
+
+/** A TCP server that accepts connections and never answers: Redis stopped, or packets lost. */
+async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
+}
+
+/** A port nothing listens on (bound, then released). */
+async function refusingUrl(): Promise<string> {
+  const { url, close } = await silentServer();
+  await close();
+  return url;
+}
+
+describe('ReconcileQueue without Redis', () => {
+  const warnings: string[] = [];
+  const capture: LoggerService = {
+    log: () => undefined,
+    error: () => undefined,
+    warn: (message: string) => warnings.push(message),
+  };
+
+  beforeAll(() => Logger.overrideLogger(capture));
+  afterAll(() => Logger.overrideLogger(false));
+  beforeEach(() => (warnings.length = 0));
+
+  it('answers false within its timeout when Redis accepts the connection but never answers', async () => {
+    const server = await silentServer();
+    const queue = new ReconcileQueue(server.url, 'unused', { timeoutMs: 300 });
+    try {
+      const started = Date.now();
+      expect(await queue.enqueue('ws', 'hung')).toBe(false);
+      expect(Date.now() - started).toBeLessThan(1500);
+      await expect(queue.ping()).rejects.toThrow();
+    } finally {
+      await queue.close();
+      await server.close();
+    }
+  });
+
+  it('answers false within its timeout when Redis refuses, and says so in one line however often it fails', async () => {
+    const url = await refusingUrl();
+    const queue = new ReconcileQueue(url, 'unused', { timeoutMs: 300 });
+    try {
+      await new Promise((r) => setTimeout(r, 800)); // a few reconnect attempts (100, 200, 400 ms)
+      for (const name of ['a', 'b', 'c']) {
+        const started = Date.now();
+        expect(await queue.enqueue('ws', name)).toBe(false);
+        expect(Date.now() - started).toBeLessThan(1500);
+      }
+      const port = new URL(url).port;
+      expect(warnings).toEqual([expect.stringContaining(`Redis at 127.0.0.1:${port} is unreachable`)]);
+    } finally {
+      await queue.close();
+    }
   });
 });

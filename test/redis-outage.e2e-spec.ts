@@ -1,0 +1,159 @@
+import { jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { migrationPaths } from '#db';
+import { applyMigrations } from '#db/migrations';
+import { LocalRuntime } from '#runtime';
+import { createTestDatabase, dropTestDatabase } from '#testing';
+import { newWorkspace, startApi, type Api } from './api-harness.js';
+import {
+  eventually,
+  FAST_LIFECYCLE,
+  spawnWorkerProcess,
+  startRedisServer,
+  type ChildHandle,
+  type RedisServer,
+} from './worker-harness.js';
+
+jest.setTimeout(120_000);
+
+/** The bound under test: an enqueue gives up after this long. */
+const ENQUEUE_TIMEOUT_MS = 1000;
+/** What a write may take on top of it on a busy test machine. */
+const SLACK_MS = 1500;
+const QUIET = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const STACK_LINE = /^\s+at /;
+
+/**
+ * Redis hanging (SIGSTOP) and refusing connections (killed) under a real API and a real worker
+ * process, on a private `redis-server`: writes still answer in bounded time and are picked up once
+ * Redis is back, readiness names the queue, and the worker says one line per change of state.
+ */
+describe('Redis unreachable', () => {
+  let redis: RedisServer;
+  let api: Api;
+  let worker: ChildHandle | undefined;
+  let databaseUrl: string;
+  let stateDir: string;
+  let base: string;
+
+  const post = async (path: string, body: unknown) => {
+    const started = Date.now();
+    const res = await api.request('POST', base + path, body);
+    return { ...res, ms: Date.now() - started };
+  };
+  const ready = () => api.request('GET', '/health/ready');
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    databaseUrl = await createTestDatabase('modelplane_outage');
+    await applyMigrations({ databaseUrl, ...migrationPaths() });
+    stateDir = mkdtempSync(join(tmpdir(), 'modelplane-outage-'));
+    const shared = {
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      REDIS_URL: redis.url,
+      QUEUE_ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
+    };
+    api = await startApi(shared);
+    base = `/v2/workspaces/${await newWorkspace(api, 'outage')}`;
+    const config = await api.request('POST', `${base}/deployment-configs`, {
+      name: 'sim',
+      engine: 'nim',
+      model_spec: { model_namespace: 'meta', model_name: 'llama-3.1-8b-instruct' },
+      executor_config: { gpu: 1 },
+    });
+    expect(config.status).toBe(201);
+    worker = await spawnWorkerProcess({
+      ...shared,
+      ...FAST_LIFECYCLE,
+      LOCAL_RUNTIME_STATE_DIR: stateDir,
+      LOG_LEVEL: 'log',
+      HEALTH_TIMEOUT_MS: '60000',
+    });
+    await eventually(async () => (await ready()).status === 200);
+  });
+
+  afterAll(async () => {
+    await worker?.kill('SIGKILL');
+    if (existsSync(join(stateDir, 'instances'))) {
+      const runtime = new LocalRuntime({ stateDir, logger: QUIET });
+      await runtime.init();
+      for (const instance of await runtime.list()) await runtime.delete(instance.instanceId);
+      await runtime.close();
+    }
+    await api?.close();
+    await redis?.kill();
+    await dropTestDatabase(databaseUrl);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('answers writes within the bound while Redis hangs, is not ready meanwhile, and catches up after', async () => {
+    redis.child.kill('SIGSTOP');
+    try {
+      const created = await post('/deployments', { name: 'during-hang', config: 'sim' });
+      expect(created).toMatchObject({ status: 201, body: { name: 'during-hang', status: 'CREATED' } });
+      expect(created.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
+      expect((await api.request('GET', `${base}/deployments/during-hang`)).body.status).toBe('CREATED');
+
+      const started = Date.now();
+      expect(await ready()).toMatchObject({
+        status: 503,
+        body: { status: 'unavailable', checks: { database: 'ok', redis: 'timeout' } },
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      redis.child.kill('SIGCONT');
+    }
+    await eventually(async () => (await ready()).status === 200);
+    // Nothing enqueued it: the worker's resync does.
+    const res = await api.request('GET', `${base}/deployments/during-hang?wait_for=READY,FAILED&timeout=60`);
+    expect(res.body.status).toBe('READY');
+  });
+
+  it('answers every write at once while Redis refuses connections; the worker says so in one line, no stacks', async () => {
+    expect((await post('/deployments', { name: 'before-outage', config: 'sim' })).status).toBe(201);
+    const apiMark = api.logs.length;
+    const workerMark = worker!.output.length;
+    await redis.kill();
+
+    const created = await post('/deployments', { name: 'during-outage', config: 'sim' });
+    expect(created).toMatchObject({ status: 201, body: { name: 'during-outage', status: 'CREATED' } });
+    expect(created.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
+    const version = await post('/deployments/before-outage', { config: 'sim' });
+    expect(version).toMatchObject({ status: 201, body: { entity_version: 2 } });
+    expect(version.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
+    const started = Date.now();
+    const deleted = await api.request('DELETE', `${base}/deployments/before-outage`);
+    expect(deleted.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
+    expect(await ready()).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', checks: { database: 'ok', redis: 'unreachable' } },
+    });
+
+    await sleep(10_000); // five resyncs, and the connections' reconnect attempts
+    const lost = new RegExp(`Redis at 127\\.0\\.0\\.1:${redis.port} is unreachable`);
+    const workerLines = worker!.output.slice(workerMark);
+    expect(workerLines.filter((line) => STACK_LINE.test(line))).toEqual([]);
+    expect(workerLines.length).toBeLessThanOrEqual(5);
+    expect(workerLines.filter((line) => lost.test(line))).toHaveLength(1);
+    // The API logs at debug level here: one line per write left to the resync is debug, the outage one line.
+    const apiLines = api.logs.slice(apiMark).filter((line) => !line.startsWith('debug '));
+    expect(apiLines.filter((line) => STACK_LINE.test(line))).toEqual([]);
+    expect(apiLines).toEqual([expect.stringMatching(lost)]);
+
+    redis = await startRedisServer(redis.port);
+    await eventually(async () => (await ready()).status === 200);
+    const back = new RegExp(`Redis at 127\\.0\\.0\\.1:${redis.port} is reachable again`);
+    expect(api.logs.slice(apiMark).filter((line) => back.test(line))).toHaveLength(1);
+    await worker!.waitForOutput(back);
+    const res = await api.request('GET', `${base}/deployments/during-outage?wait_for=READY,FAILED&timeout=60`);
+    expect(res.body.status).toBe('READY');
+    const gone = await api.request('GET', `${base}/deployments/before-outage?wait_for=DELETED&timeout=60`);
+    expect(gone.body.status).toBe('DELETED');
+  });
+});
