@@ -40,11 +40,13 @@ describe('Redis unreachable', () => {
   let stateDir: string;
   let base: string;
 
-  const post = async (path: string, body: unknown) => {
+  /** A request to the workspace, with how long it took. */
+  const call = async (method: string, path: string, body?: unknown) => {
     const started = Date.now();
-    const res = await api.request('POST', base + path, body);
+    const res = await api.request(method, base + path, body);
     return { ...res, ms: Date.now() - started };
   };
+  const post = (path: string, body: unknown) => call('POST', path, body);
   const ready = () => api.request('GET', '/health/ready');
 
   beforeAll(async () => {
@@ -91,13 +93,22 @@ describe('Redis unreachable', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('answers writes within the bound while Redis hangs, is not ready meanwhile, and catches up after', async () => {
+  it('answers every kind of write within the bound while Redis hangs, is not ready meanwhile, and catches up after', async () => {
+    expect((await post('/deployments', { name: 'hang-other', config: 'sim' })).status).toBe(201);
     redis.child.kill('SIGSTOP');
     try {
       const created = await post('/deployments', { name: 'during-hang', config: 'sim' });
       expect(created).toMatchObject({ status: 201, body: { name: 'during-hang', status: 'CREATED' } });
       expect(created.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
       expect((await api.request('GET', `${base}/deployments/during-hang`)).body.status).toBe('CREATED');
+      // Every other path that enqueues: a new version, a status write, a delete.
+      const writes = [
+        await post('/deployments/hang-other', { config: 'sim' }),
+        await post('/deployments/hang-other/status?version=2', { status: 'FAILED', status_message: 'by hand' }),
+        await call('DELETE', '/deployments/hang-other'),
+      ];
+      expect(writes.map((w) => w.status)).toEqual([201, 200, 202]);
+      for (const write of writes) expect(write.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
 
       const started = Date.now();
       expect(await ready()).toMatchObject({
@@ -112,6 +123,8 @@ describe('Redis unreachable', () => {
     // Nothing enqueued it: the worker's resync does.
     const res = await api.request('GET', `${base}/deployments/during-hang?wait_for=READY,FAILED&timeout=60`);
     expect(res.body.status).toBe('READY');
+    const gone = await api.request('GET', `${base}/deployments/hang-other?wait_for=DELETED&timeout=60`);
+    expect(gone.body.status).toBe('DELETED');
   });
 
   it('answers every write at once while Redis refuses connections; the worker says so in one line, no stacks', async () => {
@@ -126,10 +139,9 @@ describe('Redis unreachable', () => {
     const version = await post('/deployments/before-outage', { config: 'sim' });
     expect(version).toMatchObject({ status: 201, body: { entity_version: 2 } });
     expect(version.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
-    const started = Date.now();
-    const deleted = await api.request('DELETE', `${base}/deployments/before-outage`);
+    const deleted = await call('DELETE', '/deployments/before-outage');
     expect(deleted.status).toBe(202);
-    expect(Date.now() - started).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
+    expect(deleted.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
     expect(await ready()).toMatchObject({
       status: 503,
       body: { status: 'unavailable', checks: { database: 'ok', redis: 'unreachable' } },
