@@ -13,7 +13,7 @@ describe('ReconcileQueue (against the local Redis)', () => {
   let queue: ReconcileQueue;
 
   beforeAll(() => {
-    queue = new ReconcileQueue(REDIS_URL, prefix);
+    queue = new ReconcileQueue(REDIS_URL, prefix, { timeoutMs: 2000 });
   });
   afterAll(async () => {
     await queue.queue.obliterate({ force: true });
@@ -47,7 +47,7 @@ describe('ReconcileQueue (against the local Redis)', () => {
   });
 
   it('answers false at once, without waiting for a connection, once closed', async () => {
-    const closed = new ReconcileQueue(REDIS_URL, prefix);
+    const closed = new ReconcileQueue(REDIS_URL, prefix, { timeoutMs: 2000 });
     await closed.close();
     const started = Date.now();
     expect(await closed.enqueue('ws', 'late')).toBe(false);

@@ -5,9 +5,6 @@ import { TimeoutError, within } from '#domain';
 import { JOBS, RECONCILE_QUEUE, reconcileKey, type ReconcileJob } from './queues.js';
 import { redisAddress, redisConnection, RedisLink } from './redis-connection.js';
 
-/** The default bound of an enqueue (QUEUE_ENQUEUE_TIMEOUT_MS). */
-export const ENQUEUE_TIMEOUT_MS = 2000;
-
 /** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
 export const BACKGROUND_PRIORITY = 10;
 
@@ -27,7 +24,8 @@ export class ReconcileQueue {
   private readonly timeoutMs: number;
   private closed = false;
 
-  constructor(redisUrl: string, prefix: string, { timeoutMs = ENQUEUE_TIMEOUT_MS }: { timeoutMs?: number } = {}) {
+  /** `timeoutMs`: QUEUE_ENQUEUE_TIMEOUT_MS, the longest an enqueue or a ping waits for Redis. */
+  constructor(redisUrl: string, prefix: string, { timeoutMs }: { timeoutMs: number }) {
     this.timeoutMs = timeoutMs;
     // Producers never wait for Redis: a command on a dropped connection fails at once (no offline queue,
     // one try), one on a connection that hangs (a stopped server, lost packets) fails after timeoutMs.
