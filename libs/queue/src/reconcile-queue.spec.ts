@@ -55,10 +55,20 @@ describe('ReconcileQueue (against the local Redis)', () => {
   });
 });
 
-/** A TCP server that accepts connections and never answers: Redis stopped, or packets lost. */
-async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A TCP server that accepts connections and never answers (Redis stopped, or packets lost), or with
+ * `drop` closes each at once; `accepted` counts them.
+ */
+async function silentServer({ drop = false } = {}): Promise<{
+  url: string;
+  accepted(): number;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server: Server = createServer((socket) => {
+    accepted++;
+    if (drop) return void socket.destroy();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -67,6 +77,7 @@ async function silentServer(): Promise<{ url: string; close(): Promise<void> }> 
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `redis://127.0.0.1:${port}`,
+    accepted: () => accepted,
     close: () =>
       new Promise<void>((done) => {
         for (const socket of sockets) socket.destroy();
@@ -122,6 +133,21 @@ describe('ReconcileQueue without Redis', () => {
       expect(warnings).toEqual([expect.stringContaining(`Redis at 127.0.0.1:${port} is unreachable`)]);
     } finally {
       await queue.close();
+    }
+  });
+
+  it('reconnects with back-off, not every few dozen milliseconds', async () => {
+    const server = await silentServer({ drop: true });
+    const queue = new ReconcileQueue(server.url, 'unused', { timeoutMs: 300 });
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      // ioredis's back-off (50 ms doubling, plus up to 200 ms of jitter): about 5 attempts in 3 s, where a
+      // fixed 50 ms delay would make 60 and BullMQ's own strategy for the connections it creates 3.
+      expect(server.accepted()).toBeGreaterThanOrEqual(3);
+      expect(server.accepted()).toBeLessThanOrEqual(7);
+    } finally {
+      await queue.close();
+      await server.close();
     }
   });
 });

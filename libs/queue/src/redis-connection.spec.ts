@@ -1,13 +1,4 @@
-import { reconnectDelay, redisAddress, RECONNECT_MAX_MS } from './redis-connection.js';
-
-describe('reconnectDelay', () => {
-  it('starts at 100 ms and doubles up to 5 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 100].map(reconnectDelay)).toEqual([
-      100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000,
-    ]);
-    expect(RECONNECT_MAX_MS).toBe(5000);
-  });
-});
+import { redisAddress } from './redis-connection.js';
 
 describe('redisAddress', () => {
   it('names host and port, never the credentials', () => {

@@ -1,17 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 
-const RECONNECT_FIRST_MS = 100;
-export const RECONNECT_MAX_MS = 5000;
-
-/**
- * ioredis `retryStrategy`: 100 ms, doubling up to 5 s. Quick after a blip; during an outage one
- * attempt per connection every 5 s instead of ioredis's 2 s (and BullMQ's 20 s, too slow to notice a return).
- */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(RECONNECT_FIRST_MS * 2 ** Math.max(attempt - 1, 0), RECONNECT_MAX_MS);
-}
-
 /** `host:port` of a Redis URL: what log lines name. Never the credentials the URL may carry. */
 export function redisAddress(url: string): string {
   try {
@@ -23,11 +12,13 @@ export function redisAddress(url: string): string {
 }
 
 /**
- * A Redis connection with the back-off above. Its errors are not printed here: ioredis prints a stack
- * per failed reconnect when nothing listens, so this listens, and a RedisLink reports the state instead.
+ * A Redis connection that reconnects with ioredis's own back-off (50 ms doubling up to 5 s, with
+ * jitter; BullMQ copies it into the connections it duplicates from this one). Its errors are not
+ * printed: with no listener ioredis prints a stack per failed reconnect, so this listens, and a
+ * RedisLink reports the state instead.
  */
 export function redisConnection(url: string, options: RedisOptions = {}): Redis {
-  const connection = new Redis(url, { retryStrategy: reconnectDelay, ...options });
+  const connection = new Redis(url, options);
   connection.on('error', () => undefined);
   return connection;
 }
@@ -56,8 +47,8 @@ export class RedisLink {
     if (!this.up) return;
     this.up = false;
     this.logger.warn(
-      `Redis at ${this.address} is unreachable (${reason.split('\n')[0]}); reconnecting with back-off up to ` +
-        `${RECONNECT_MAX_MS / 1000} s. Deployment changes meanwhile are enqueued by the worker's resync.`,
+      `Redis at ${this.address} is unreachable (${reason.split('\n')[0]}); reconnecting with back-off. ` +
+        `Deployment changes meanwhile are enqueued by the worker's resync.`,
     );
   }
 

@@ -41,7 +41,6 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     // Workers block on Redis: no retry limit, and no auto-pipelining (it slows a local Redis down).
-    // BullMQ copies this connection's options (the back-off among them) into the ones it opens.
     this.connection = redisConnection(this.config.REDIS_URL, {
       maxRetriesPerRequest: null,
       enableAutoPipelining: false,
