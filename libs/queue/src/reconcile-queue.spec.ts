@@ -119,15 +119,15 @@ describe('ReconcileQueue without Redis', () => {
     }
   });
 
-  it('answers false within its timeout when Redis refuses, and says so in one line however often it fails', async () => {
+  it('answers false at once when Redis refuses, and says so in one line however often it fails', async () => {
     const url = await refusingUrl();
-    const queue = new ReconcileQueue(url, 'unused', { timeoutMs: 300 });
+    const queue = new ReconcileQueue(url, 'unused', { timeoutMs: 1000 });
     try {
-      await new Promise((r) => setTimeout(r, 800)); // a few reconnect attempts (100, 200, 400 ms)
+      await new Promise((r) => setTimeout(r, 800)); // a few reconnect attempts
       for (const name of ['a', 'b', 'c']) {
         const started = Date.now();
         expect(await queue.enqueue('ws', name)).toBe(false);
-        expect(Date.now() - started).toBeLessThan(1500);
+        expect(Date.now() - started).toBeLessThan(200);
       }
       const port = new URL(url).port;
       expect(warnings).toEqual([expect.stringContaining(`Redis at 127.0.0.1:${port} is unreachable`)]);

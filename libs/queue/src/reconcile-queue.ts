@@ -64,6 +64,12 @@ export class ReconcileQueue {
     // A closed queue's add() waits for a connection that never comes back: a job finishing
     // during shutdown would hold its worker's close() forever.
     if (this.closed) return false;
+    // Known lost and not reconnected since: BullMQ would wait for a first connection (never made, if
+    // Redis was gone when this process started) until the timeout. Answer now.
+    if (!this.link.reachable && this.connection.status !== 'ready') {
+      this.logger.debug(`Reconcile of ${workspace}/${name} left to the resync: Redis is unreachable`);
+      return false;
+    }
     const added = this.queue.add(
       JOBS.reconcile,
       { workspace, name },
