@@ -36,6 +36,7 @@ describe('Redis unreachable', () => {
   let redis: RedisServer;
   let api: Api;
   let worker: ChildHandle | undefined;
+  let workerEnv: Record<string, string>;
   let databaseUrl: string;
   let stateDir: string;
   let base: string;
@@ -69,13 +70,14 @@ describe('Redis unreachable', () => {
       executor_config: { gpu: 1 },
     });
     expect(config.status).toBe(201);
-    worker = await spawnWorkerProcess({
+    workerEnv = {
       ...shared,
       ...FAST_LIFECYCLE,
       LOCAL_RUNTIME_STATE_DIR: stateDir,
       LOG_LEVEL: 'log',
       HEALTH_TIMEOUT_MS: '60000',
-    });
+    };
+    worker = await spawnWorkerProcess(workerEnv);
     await eventually(async () => (await ready()).status === 200);
   });
 
@@ -167,5 +169,25 @@ describe('Redis unreachable', () => {
     expect(res.body.status).toBe('READY');
     const gone = await api.request('GET', `${base}/deployments/before-outage?wait_for=DELETED&timeout=60`);
     expect(gone.body.status).toBe('DELETED');
+  });
+
+  it('a worker started while Redis is gone says so in one line, and works once Redis is there', async () => {
+    await worker!.kill('SIGKILL');
+    await redis.kill();
+    worker = await spawnWorkerProcess(workerEnv);
+    const mark = worker.output.length;
+    const created = await post('/deployments', { name: 'before-redis', config: 'sim' });
+    expect(created.status).toBe(201);
+    expect(created.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + SLACK_MS);
+
+    await sleep(6000);
+    const lost = new RegExp(`Redis at 127\\.0\\.0\\.1:${redis.port} is unreachable`);
+    expect(worker.output.filter((line) => STACK_LINE.test(line))).toEqual([]);
+    expect(worker.output.filter((line) => lost.test(line))).toHaveLength(1);
+    expect(worker.output.slice(mark).filter((line) => !lost.test(line))).toEqual([]);
+
+    redis = await startRedisServer(redis.port);
+    const res = await api.request('GET', `${base}/deployments/before-redis?wait_for=READY,FAILED&timeout=60`);
+    expect(res.body.status).toBe('READY');
   });
 });
