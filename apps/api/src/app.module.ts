@@ -23,7 +23,11 @@ class CoreModule {
       providers: [
         { provide: ApiConfig, useValue: config },
         { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },
-        { provide: ReconcileQueue, useFactory: () => new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX) },
+        {
+          provide: ReconcileQueue,
+          useFactory: () =>
+            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, { timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS }),
+        },
         RuntimeGate,
         WorkspaceScope,
       ],

@@ -3,10 +3,27 @@ import { Logger } from '@nestjs/common';
 import { loadEnv, WorkerConfig } from '#config';
 import { createWorker } from './worker.factory.js';
 
+/**
+ * The longest a worker takes to stop once asked. Each shutdown step has a bound of its own (running
+ * jobs 5 s, an enqueue QUEUE_ENQUEUE_TIMEOUT_MS); this is the backstop for one that has none (a
+ * discovery request, a database that hangs), inside Kubernetes' default 30 s grace with room to spare.
+ */
+const STOP_DEADLINE_MS = 9000;
+
 async function main(): Promise<void> {
   const config = loadEnv(WorkerConfig);
+  const logger = new Logger('Bootstrap');
   await createWorker(config);
-  new Logger('Bootstrap').log(`Modelplane worker running (runtime: ${config.MODELPLANE_RUNTIME})`);
+  // `once`: Nest's own handler re-raises the signal when it is done, and that one must end the process.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.warn(`Not stopped ${STOP_DEADLINE_MS} ms after ${signal}: exiting without finishing the shutdown`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+    });
+  }
+  logger.log(`Modelplane worker running (runtime: ${config.MODELPLANE_RUNTIME})`);
 }
 
 main().catch((error: unknown) => {

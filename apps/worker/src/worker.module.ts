@@ -37,7 +37,8 @@ export class WorkerModule {
         { provide: ModelDiscovery, useFactory: () => new ModelDiscovery(config.DISCOVERY_TIMEOUT_MS) },
         {
           provide: ReconcileQueue,
-          useFactory: () => new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX),
+          useFactory: () =>
+            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, { timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS }),
         },
         DeploymentReconciler,
         ReconcileWorker,

@@ -34,6 +34,15 @@ export class QueueConfig extends DatabaseConfig {
   @IsString()
   @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 _ : . -' })
   QUEUE_PREFIX: string = 'modelplane';
+
+  /**
+   * Longest an enqueue (and a readiness ping) waits for Redis. The write it follows is already stored, so
+   * a Redis that hangs or is gone delays the answer by at most this; the worker's resync enqueues it later.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  QUEUE_ENQUEUE_TIMEOUT_MS: number = 2000;
 }
 
 /** What every Modelplane process (API, worker) shares. */

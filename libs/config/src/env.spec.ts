@@ -1,5 +1,6 @@
 import { ApiConfig } from './api.config.js';
 import { ConfigError, loadEnv } from './env.js';
+import { WorkerConfig } from './worker.config.js';
 
 describe('loadEnv: boolean settings', () => {
   it.each([
@@ -24,5 +25,18 @@ describe('loadEnv: boolean settings', () => {
   it('refuses anything else, naming the variable', () => {
     expect(() => loadEnv(ApiConfig, { MIGRATE_ON_START: 'maybe' })).toThrow(ConfigError);
     expect(() => loadEnv(ApiConfig, { MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START/);
+  });
+});
+
+describe('loadEnv: QUEUE_ENQUEUE_TIMEOUT_MS', () => {
+  it('defaults to 2 s, shared by the API and the worker', () => {
+    expect(loadEnv(ApiConfig, {}).QUEUE_ENQUEUE_TIMEOUT_MS).toBe(2000);
+    expect(loadEnv(WorkerConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: '500' }).QUEUE_ENQUEUE_TIMEOUT_MS).toBe(500);
+  });
+
+  it('refuses a bound too short to reach a healthy Redis, or none at all', () => {
+    expect(() => loadEnv(ApiConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: '10' })).toThrow(/QUEUE_ENQUEUE_TIMEOUT_MS/);
+    expect(() => loadEnv(ApiConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: 'never' })).toThrow(/QUEUE_ENQUEUE_TIMEOUT_MS/);
+    expect(() => loadEnv(ApiConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: '600000' })).toThrow(/QUEUE_ENQUEUE_TIMEOUT_MS/);
   });
 });

@@ -7,3 +7,5 @@ export * from './json-limits.js';
 export * from './gateway-codes.js';
 export * from './env-names.js';
 export * from './json-text.js';
+export * from './health.js';
+export * from './within.js';

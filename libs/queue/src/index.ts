@@ -1,2 +1,3 @@
 export * from './queues.js';
 export * from './reconcile-queue.js';
+export * from './redis-connection.js';

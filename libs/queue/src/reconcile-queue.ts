@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { TimeoutError, within } from '#domain';
 import { JOBS, RECONCILE_QUEUE, reconcileKey, type ReconcileJob } from './queues.js';
+import { redisAddress, redisConnection, RedisLink } from './redis-connection.js';
 
 /** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
 export const BACKGROUND_PRIORITY = 10;
@@ -16,23 +18,40 @@ export const BACKGROUND_PRIORITY = 10;
 export class ReconcileQueue {
   private readonly logger = new Logger(ReconcileQueue.name);
   readonly queue: Queue<ReconcileJob>;
+  /** This process's view of Redis: the API's and the worker's one line per outage. */
+  readonly link: RedisLink;
   private readonly connection: Redis;
+  private readonly timeoutMs: number;
   private closed = false;
 
-  constructor(redisUrl: string, prefix: string, connection?: Redis) {
-    // Producers fail fast when Redis is away (the periodic resync catches up); they never block a request.
-    this.connection =
-      connection ?? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    this.connection.on('error', () => undefined);
+  /** `timeoutMs`: QUEUE_ENQUEUE_TIMEOUT_MS, the longest an enqueue or a ping waits for Redis. */
+  constructor(redisUrl: string, prefix: string, { timeoutMs }: { timeoutMs: number }) {
+    this.timeoutMs = timeoutMs;
+    // Producers never wait for Redis: a command on a dropped connection fails at once (no offline queue,
+    // one try), one on a connection that hangs (a stopped server, lost packets) fails after timeoutMs.
+    this.connection = redisConnection(redisUrl, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      // Frees the commands a hung Redis holds; later than `attempt`'s bound, so that one decides what it was.
+      commandTimeout: timeoutMs + 1000,
+    });
+    this.link = new RedisLink(redisAddress(redisUrl));
+    this.link.watch(this.connection);
     this.queue = new Queue<ReconcileJob>(RECONCILE_QUEUE, {
       connection: this.connection,
       prefix,
+      // Its INFO at start-up, failed by a hang or a drop, would leave the queue unusable for good.
+      skipVersionCheck: true,
       defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 },
     });
+    // Without a listener BullMQ prints every connection error with its stack; the link reports them.
+    this.queue.on('error', () => undefined);
   }
 
   /**
-   * Asks for a reconcile of one deployment, now or after `delayMs`. Never throws.
+   * Asks for a reconcile of one deployment, now or after `delayMs`. Never throws, and answers within
+   * the timeout whatever Redis does: false when the job may not be queued (the worker's resync
+   * enqueues every unsettled deployment, so it is only late).
    * `background` (the worker's own re-checks, the resync) runs after every
    * waiting foreground request (a user's change, a runtime event), so those are
    * picked up at once however many re-checks are due.
@@ -45,29 +64,53 @@ export class ReconcileQueue {
     // A closed queue's add() waits for a connection that never comes back: a job finishing
     // during shutdown would hold its worker's close() forever.
     if (this.closed) return false;
-    try {
-      await this.queue.add(
-        JOBS.reconcile,
-        { workspace, name },
-        {
-          // replace: an immediate request takes the place of a delayed re-check.
-          deduplication: { id: reconcileKey(workspace, name), keepLastIfActive: true, replace: true },
-          ...(delayMs > 0 ? { delay: delayMs } : {}),
-          ...(background ? { priority: BACKGROUND_PRIORITY } : {}),
-        },
-      );
-      return true;
-    } catch (error) {
-      this.logger.warn(
-        `Could not enqueue a reconcile of ${workspace}/${name} (${(error as Error).message}); the periodic resync will pick it up`,
-      );
+    // Known lost and not reconnected since: BullMQ would wait for a first connection (never made, if
+    // Redis was gone when this process started) until the timeout. Answer now.
+    if (!this.link.reachable && this.connection.status !== 'ready') {
+      this.logger.debug(`Reconcile of ${workspace}/${name} left to the resync: Redis is unreachable`);
       return false;
     }
+    const added = this.queue.add(
+      JOBS.reconcile,
+      { workspace, name },
+      {
+        // replace: an immediate request takes the place of a delayed re-check.
+        deduplication: { id: reconcileKey(workspace, name), keepLastIfActive: true, replace: true },
+        ...(delayMs > 0 ? { delay: delayMs } : {}),
+        ...(background ? { priority: BACKGROUND_PRIORITY } : {}),
+      },
+    );
+    // Bounded here too: before its first connection BullMQ waits for one, commandTimeout or not.
+    const outcome = await this.attempt(added, `Reconcile of ${workspace}/${name} left to the resync`);
+    return outcome === 'ok';
   }
 
-  /** Resolves when Redis answers PING on this queue's connection; rejects at once while it is away (no offline queue). */
+  /**
+   * Resolves when Redis answers PING on this queue's connection; rejects at once while it is away
+   * (no offline queue), with a TimeoutError while it hangs.
+   */
   async ping(): Promise<void> {
-    await this.connection.ping();
+    const outcome = await this.attempt(this.connection.ping(), 'PING failed');
+    if (outcome === 'timeout') throw new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`);
+    if (outcome !== 'ok') throw outcome;
+  }
+
+  /** Waits for a command at most the timeout, telling the link how it went: one line per outage, not per command. */
+  private async attempt(command: Promise<unknown>, what: string): Promise<'ok' | 'timeout' | Error> {
+    let outcome: 'timeout' | Error;
+    try {
+      if (!(await within(command, this.timeoutMs)).timedOut) {
+        this.link.back();
+        return 'ok';
+      }
+      outcome = 'timeout';
+    } catch (error) {
+      outcome = error as Error;
+    }
+    const reason = outcome === 'timeout' ? `no answer within ${this.timeoutMs} ms` : outcome.message;
+    this.link.lost(reason);
+    this.logger.debug(`${what}: ${reason}`);
+    return outcome;
   }
 
   /**

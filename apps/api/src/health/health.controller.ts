@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse
 import { ApiConfig } from '#config';
 import { migrationPaths, PrismaService } from '#db';
 import { migrationStatus } from '#db/migrations';
+import { healthCheck, healthReport } from '#domain';
+import { ReconcileQueue } from '#queue';
 import type { FastifyReply } from 'fastify';
 
 class HealthDto {
@@ -10,7 +12,7 @@ class HealthDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'string' },
-    example: { database: 'ok', migrations: 'ok' },
+    example: { database: 'ok', migrations: 'ok', redis: 'ok' },
   })
   checks!: Record<string, string>;
 }
@@ -23,6 +25,7 @@ export class HealthController {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly queue: ReconcileQueue,
     @Inject(ApiConfig) private readonly config: ApiConfig,
   ) {}
 
@@ -35,20 +38,20 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL answers and every migration is applied' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL answers, every migration is applied, and Redis (the job queue) answers',
+  })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto })
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const checks: Record<string, string> = {};
-    try {
-      await this.prisma.$queryRaw`SELECT 1`;
-      checks.database = 'ok';
-    } catch {
-      checks.database = 'unreachable';
-    }
-    if (checks.database === 'ok') checks.migrations = await this.migrations();
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    await reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+    const [database, redis] = await Promise.all([
+      healthCheck(() => this.prisma.$queryRaw`SELECT 1`),
+      healthCheck(() => this.queue.ping()),
+    ]);
+    const checks: Record<string, string> = { database };
+    if (database === 'ok') checks.migrations = await this.migrations();
+    const report = healthReport({ ...checks, redis });
+    await reply.status(report.status === 'ok' ? 200 : 503).send(report);
   }
 
   private async migrations(): Promise<string> {

@@ -3,18 +3,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WorkerConfig } from '#config';
 import { PrismaService } from '#db';
+import { healthCheck, healthReport, type HealthReport } from '#domain';
 import { ReconcileQueue } from '#queue';
-
-/**
- * Longest one readiness check may take: a dependency that hangs (a dropped packet, not a refused
- * connection) reads as down before the probe's own timeout turns it into an opaque failure.
- */
-const CHECK_TIMEOUT_MS = 2000;
-
-interface HealthBody {
-  status: 'ok' | 'unavailable';
-  checks: Record<string, string>;
-}
 
 /**
  * Liveness and readiness for Kubernetes probes. The worker has no HTTP API, so this is a bare node:http
@@ -62,36 +52,16 @@ export class WorkerHealthServer implements OnApplicationShutdown {
     if (req.method !== 'GET') return send(res, 405, { detail: 'Only GET is served' });
     if (path === '/health/live') return send(res, 200, { status: 'ok', checks: {} });
     if (path !== '/health/ready') return send(res, 404, { detail: `Not found: ${path}` });
-    const body = await this.readiness();
-    send(res, body.status === 'ok' ? 200 : 503, body);
+    const report = await this.readiness();
+    send(res, report.status === 'ok' ? 200 : 503, report);
   }
 
-  private async readiness(): Promise<HealthBody> {
+  private async readiness(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([
-      check(() => this.prisma.$queryRaw`SELECT 1`),
-      check(() => this.queue.ping()),
+      healthCheck(() => this.prisma.$queryRaw`SELECT 1`),
+      healthCheck(() => this.queue.ping()),
     ]);
-    const checks = { database, redis };
-    return { status: database === 'ok' && redis === 'ok' ? 'ok' : 'unavailable', checks };
-  }
-}
-
-/** `ok`, `unreachable` (it failed) or `timeout` (no answer within CHECK_TIMEOUT_MS). */
-async function check(fn: () => Promise<unknown>): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((done) => {
-    timer = setTimeout(() => done('timeout'), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([
-      fn().then(
-        () => 'ok',
-        () => 'unreachable',
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
+    return healthReport({ database, redis });
   }
 }
 

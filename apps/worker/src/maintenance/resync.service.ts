@@ -49,7 +49,10 @@ export class ResyncService implements OnApplicationBootstrap, BeforeApplicationS
   /** Re-enqueues unsettled deployments and removes orphaned instances. */
   async resync(): Promise<{ enqueued: number; orphans: number }> {
     const unsettled = await this.deployments.unsettled();
-    for (const d of unsettled) await this.queue.enqueue(d.workspace, d.name, { background: true });
+    for (const d of unsettled) {
+      // Redis is away (each try would wait out the enqueue timeout, and hold a stopping worker): next time.
+      if (!(await this.queue.enqueue(d.workspace, d.name, { background: true }))) break;
+    }
     let orphans = 0;
     for (const instance of await this.runtime.list()) {
       const { workspace, deployment, version } = instance;

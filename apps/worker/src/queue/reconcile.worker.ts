@@ -6,13 +6,17 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { WorkerConfig } from '#config';
-import { JOBS, RECONCILE_QUEUE, ReconcileQueue, type ReconcileJob } from '#queue';
+import { within } from '#domain';
+import { JOBS, RECONCILE_QUEUE, ReconcileQueue, redisConnection, type ReconcileJob } from '#queue';
 import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DeploymentReconciler } from '../reconcile/deployment.reconciler.js';
 
-/** The longest a stopping worker waits for its running jobs. */
-const SHUTDOWN_GRACE_MS = 20_000;
+/**
+ * The longest a stopping worker waits for its running jobs: within the 10 s a stopping worker has
+ * (see main.ts), leaving time for the rest of the shutdown.
+ */
+const SHUTDOWN_GRACE_MS = 5000;
 
 /** Backoff after a reconcile that threw (a database or runtime hiccup). */
 const ERROR_RETRY_MS = 5000;
@@ -37,7 +41,10 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     // Workers block on Redis: no retry limit, and no auto-pipelining (it slows a local Redis down).
-    this.connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, enableAutoPipelining: false });
+    this.connection = redisConnection(this.config.REDIS_URL, {
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: false,
+    });
     this.worker = new Worker<ReconcileJob>(RECONCILE_QUEUE, (job) => this.process(job), {
       connection: this.connection,
       prefix: this.config.QUEUE_PREFIX,
@@ -50,7 +57,12 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
       stalledInterval: Math.min(this.config.RESYNC_INTERVAL_MS, 30_000),
       lockDuration: Math.min(Math.max(this.config.RESYNC_INTERVAL_MS, 10_000), 30_000),
     });
-    this.worker.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
+    // BullMQ reports each failed reconnect of each of its connections here. The queue's RedisLink says
+    // once that Redis is gone and once that it is back; anything else gets its line.
+    this.worker.on('error', (error) => {
+      if (isConnectionError(error)) this.queue.link.lost(error.message);
+      else this.logger.warn(`Queue: ${error.message}`);
+    });
     this.logger.log(`Processing ${RECONCILE_QUEUE} with concurrency ${this.config.WORKER_CONCURRENCY}`);
   }
 
@@ -72,25 +84,35 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Lets running jobs finish, when it can. Without Redis a graceful close never ends (BullMQ waits
-   * for a blocking read that cannot finish, even once Redis is back), and a worker that will not stop
-   * is killed by its supervisor anyway: so with Redis away it stops at once, and otherwise it waits at
-   * most SHUTDOWN_GRACE_MS. Cutting a job short is safe: reconciles are idempotent, and the job is
-   * handed on by the stalled-job check or re-enqueued by the resync.
+   * for a blocking read that cannot finish, even once Redis is back, and a hung Redis never answers
+   * its QUIT), and a worker that will not stop is killed by its supervisor anyway: so unless Redis
+   * answers a PING it stops at once, and otherwise it waits at most SHUTDOWN_GRACE_MS. Cutting a job
+   * short is safe: reconciles are idempotent, and the job is handed on by the stalled-job check or
+   * re-enqueued by the resync.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    const reachable = this.connection?.status === 'ready';
+    const reachable = await this.queue.ping().then(
+      () => true,
+      () => false,
+    );
     if (!reachable) this.logger.warn('Redis is unreachable: stopping without waiting for running jobs');
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), SHUTDOWN_GRACE_MS);
-    });
-    const outcome = await Promise.race([worker.close(!reachable).then(() => 'closed' as const), late]);
-    clearTimeout(timer);
-    if (outcome === 'late') {
+    const closing = worker.close(!reachable);
+    if ((await within(closing, SHUTDOWN_GRACE_MS)).timedOut) {
       this.logger.warn(`Running jobs did not finish within ${SHUTDOWN_GRACE_MS} ms; stopping without them`);
+      void worker.disconnect().catch(() => undefined);
     }
     this.connection?.disconnect();
   }
+}
+
+/** Errors of the link to Redis (refused, reset, closed, timed out), as opposed to errors of BullMQ's work. */
+function isConnectionError(error: Error & { code?: string }): boolean {
+  return (
+    /^E[A-Z]+$/.test(error.code ?? '') ||
+    /Connection is closed|Stream isn't writeable|Command timed out|ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/.test(
+      error.message,
+    )
+  );
 }
