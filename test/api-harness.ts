@@ -35,6 +35,12 @@ export interface ApiResponse {
   headers: Headers;
 }
 
+/**
+ * Tests register providers by hand on loopback (simulators, tiny servers), which the egress policy
+ * refuses by default; the harnesses allow it explicitly. Tests of the policy itself override it.
+ */
+export const LOOPBACK_EGRESS: Record<string, string> = { PROVIDER_EGRESS_ALLOW: '127.0.0.1/32' };
+
 /** Starts the real API on a free port against the run's test database. */
 export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
@@ -48,6 +54,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
     HOST: '127.0.0.1',
     MIGRATE_ON_START: 'false',
     LOG_LEVEL: 'debug',
+    ...LOOPBACK_EGRESS,
     ...env,
   });
   const logger = new CapturingLogger();

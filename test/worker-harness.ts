@@ -9,7 +9,7 @@ import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
 import { LocalRuntime } from '#runtime';
 import { createWorker } from '../apps/worker/src/worker.factory.js';
-import { obliterate, startApi, type Api } from './api-harness.js';
+import { LOOPBACK_EGRESS, obliterate, startApi, type Api } from './api-harness.js';
 
 /**
  * Settings that make lifecycles fast enough for tests, and no health port (several workers run at
@@ -42,8 +42,12 @@ export interface ControlPlane {
  * A real API and a real worker (in this process) on their own queue prefix
  * and runtime state directory, against the run's test database and the
  * local Redis. Instances are real processes of the NIM simulator.
+ * `extra` configures the worker, `apiExtra` the API.
  */
-export async function startControlPlane(extra: Record<string, string> = {}): Promise<ControlPlane> {
+export async function startControlPlane(
+  extra: Record<string, string> = {},
+  apiExtra: Record<string, string> = {},
+): Promise<ControlPlane> {
   const prefix = `test-${randomBytes(4).toString('hex')}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'modelplane-runtime-'));
   // A database of its own: the worker's resync reconciles every deployment it can see, so
@@ -56,9 +60,10 @@ export async function startControlPlane(extra: Record<string, string> = {}): Pro
     LOCAL_RUNTIME_STATE_DIR: stateDir,
     LOG_LEVEL: 'warn',
     ...FAST_LIFECYCLE,
+    ...LOOPBACK_EGRESS,
     ...extra,
   };
-  const api = await startApi({ QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl });
+  const api = await startApi({ QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl, ...apiExtra });
   let worker: INestApplicationContext | undefined = await createWorker(loadEnv(WorkerConfig, env), {
     logger: ['error', 'warn'],
   });

@@ -7,10 +7,10 @@ import { GatewayError } from './gateway-error.js';
 import { rewriteModel, scrubSecret, scrubServedName, SseModelRewriter } from './model-rewrite.js';
 import type { RoutingSource } from './routing-source.js';
 import type { ModelRoute, ProviderRoute } from './routing-table.js';
-import { UpstreamPools, type UpstreamTimeouts } from './upstream-pools.js';
+import { UpstreamPools, type UpstreamOptions } from './upstream-pools.js';
 import { changesBodies, forwardedPath, mergeBody, upstreamHeaders, upstreamUrl } from './upstream-request.js';
 
-export interface GatewayOptions extends UpstreamTimeouts {
+export interface GatewayOptions extends UpstreamOptions {
   /** Largest request body accepted (413 beyond). */
   maxBodyBytes: number;
   /** Providers tried per request on the model and OpenAI routes (connection failures, 5xx before any byte). */
@@ -226,7 +226,7 @@ export class GatewayProxy {
     signal: ClientGone,
   ): Promise<Dispatcher.ResponseData> {
     const url = upstreamUrl(provider.hostUrl, path);
-    return this.pools.get(url.origin).request({
+    return this.pools.get(url.origin, provider.egressChecked).request({
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
       headers,
