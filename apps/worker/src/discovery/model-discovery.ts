@@ -47,7 +47,7 @@ export class ModelDiscovery implements OnApplicationShutdown {
         signal: deadline,
       });
       if (res.statusCode >= 300 && res.statusCode < 400) {
-        res.body.destroy();
+        drop(res);
         throw new DiscoveryHttpError(
           res.statusCode,
           `GET /v1/models answered ${res.statusCode}, a redirect: redirects are not followed (the key goes to the provider's host only)`,
@@ -82,7 +82,7 @@ export class ModelDiscovery implements OnApplicationShutdown {
   private async readLimited(res: Dispatcher.ResponseData): Promise<string> {
     const { maxBytes } = this.limits;
     const tooLarge = (): DiscoveryLimitError => {
-      res.body.destroy();
+      drop(res);
       return new DiscoveryLimitError(
         'DISCOVERY_MAX_BYTES',
         `the /v1/models answer is larger than DISCOVERY_MAX_BYTES (${maxBytes} bytes); reading stopped`,
@@ -103,6 +103,12 @@ export class ModelDiscovery implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.checked.destroy(), this.trusted.destroy()]);
   }
+}
+
+/** Closes the connection under an answer not read (undici reports the abort as an error: nobody waits for it). */
+function drop(res: Dispatcher.ResponseData): void {
+  res.body.on('error', () => undefined);
+  res.body.destroy();
 }
 
 export class DiscoveryHttpError extends Error {
