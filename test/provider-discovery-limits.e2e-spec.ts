@@ -169,4 +169,29 @@ describe('discovery of manual providers: deadlines, size limit, isolation', () =
     expect(redirecting.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(elsewhere.requests).toHaveLength(0);
   });
+
+  it('an upstream that echoes the key in its error gets it scrubbed from the status message', async () => {
+    const echoing = await upstream((res) => {
+      const body = JSON.stringify({ error: 'invalid credentials', got: res.req.headers.authorization });
+      res.writeHead(401, { 'content-type': 'application/json' }).end(body);
+      return () => body.length;
+    });
+    servers.push(echoing.server);
+    expect(
+      (
+        await plane.api.request('POST', `/v2/workspaces/${ws}/providers`, {
+          name: 'e-echo',
+          host_url: echoing.url,
+          api_key_secret_name: 'k',
+        })
+      ).status,
+    ).toBe(201);
+    const row = await plane.worker.get(ProviderRepository).find(ws, 'e-echo');
+    await discovery().discoverOne(row!, new Date(Date.now() + 31_000));
+    const p = await get('e-echo');
+    expect(p.status).toBe('ERROR');
+    expect(p.status_message).toContain('GET /v1/models answered 401');
+    expect(p.status_message).toContain('Bearer ***');
+    expect(p.status_message).not.toContain(KEY);
+  });
 });

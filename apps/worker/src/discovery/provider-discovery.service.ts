@@ -15,6 +15,7 @@ import {
   type ModelProvider,
 } from '#db';
 import { DEFAULT_AUTH_HEADER_FORMAT, EgressRefusedError, renderAuthHeader } from '#domain';
+import { scrubSecret } from '#gateway';
 import { DiscoveryHttpError, DiscoveryLimitError, ModelDiscovery } from './model-discovery.js';
 import { mapExternalModels } from './served-models.js';
 
@@ -121,13 +122,14 @@ export class ProviderDiscoveryService implements OnApplicationBootstrap, BeforeA
       if (idle < ERROR_RETRY_AFTER_MS) return;
     }
     let listed;
+    let key: string | null = null;
     try {
-      listed = await this.discovery.list(provider.hostUrl, {
-        headers: await this.authHeaders(provider),
-        egressChecked: true,
-      });
+      const credentials = await this.credentials(provider);
+      key = credentials.key;
+      listed = await this.discovery.list(provider.hostUrl, { headers: credentials.headers, egressChecked: true });
     } catch (error) {
-      const message = (error as Error).message;
+      // An upstream's error body goes into the status message: without the key, should it echo it.
+      const message = scrubSecret((error as Error).message, key);
       // Not a passing failure: retrying cannot help until the provider or the configuration changes.
       const refused =
         error instanceof EgressRefusedError ||
@@ -172,14 +174,14 @@ export class ProviderDiscoveryService implements OnApplicationBootstrap, BeforeA
     });
   }
 
-  /** The provider's key as its header; the value goes to the upstream only, never to a log. */
-  private async authHeaders(provider: ModelProvider): Promise<Record<string, string>> {
-    if (!provider.apiKeySecretName) return {};
+  /** The provider's key and its header; the key goes to the upstream only, never to a log or a message. */
+  private async credentials(provider: ModelProvider): Promise<{ headers: Record<string, string>; key: string | null }> {
+    if (!provider.apiKeySecretName) return { headers: {}, key: null };
     const sealed = await this.secrets.findSealed(provider.workspace, provider.apiKeySecretName);
     if (!sealed) throw new Error(`secret '${provider.apiKeySecretName}' not found`);
     const key = this.cipher.open(sealed, secretAad(provider.workspace, provider.apiKeySecretName));
     const header = renderAuthHeader(provider.authHeaderFormat ?? DEFAULT_AUTH_HEADER_FORMAT, key);
-    return header ? { [header.name]: header.value } : {};
+    return { headers: header ? { [header.name]: header.value } : {}, key };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
