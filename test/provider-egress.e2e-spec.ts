@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { promises as dns } from 'node:dns';
+import pg from 'pg';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -9,7 +10,7 @@ import { ProviderRepository } from '#db';
 import { EgressPolicy } from '#egress';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { ProviderDiscoveryService } from '../apps/worker/src/discovery/provider-discovery.service.js';
-import { LOOPBACK_EGRESS, newWorkspace, startApi, type Api } from './api-harness.js';
+import { LOOPBACK_EGRESS, newWorkspace, nimConfig, startApi, type Api } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(60_000);
@@ -218,6 +219,36 @@ describe('egress policy at connect time: a name that resolves to this machine', 
     } finally {
       elsewhere.server.close();
       redirecting.server.close();
+    }
+  });
+
+  it("a deployment's own provider is exempt, at the endpoint its version recorded, as soon as it is recorded", async () => {
+    const base = `/v2/workspaces/${ws}`;
+    expect((await plane.api.request('POST', `${base}/deployment-configs`, nimConfig('sim'))).status).toBe(201);
+    expect((await plane.api.request('POST', `${base}/deployments`, { name: 'owned', config: 'sim' })).status).toBe(201);
+    const ready = await plane.api.request('GET', `${base}/deployments/owned?wait_for=READY,FAILED&timeout=30`);
+    expect(ready.body.status).toBe('READY');
+    const endpoint: string = (await plane.api.request('GET', `${base}/providers/owned`)).body.host_url;
+    expect(EgressPolicy.fromAllowList('').urlProblem(new URL(endpoint))).toMatch(/loopback/);
+    // No worker from here on: nothing but this test writes, and the gateway reloads only when told (no timer).
+    await plane.stopWorker();
+    const strict = await gateway({ GATEWAY_REFRESH_INTERVAL_MS: '600000' });
+    const status = async () => (await fetch(`${strict}/provider/owned/-/v1/models`)).status;
+    expect(await eventually(async () => ((await status()) === 200 ? 200 : null))).toBe(200);
+
+    // The version's endpoint moves away from the provider's host_url: the same provider is now checked...
+    const db = new pg.Client({ connectionString: plane.env.DATABASE_URL });
+    await db.connect();
+    const moveTo = (url: string) =>
+      db.query(`UPDATE deployment_versions SET endpoint = $1 WHERE workspace = $2 AND name = 'owned'`, [url, ws]);
+    try {
+      await moveTo('http://127.0.0.1:9');
+      await eventually(async () => (await status()) === 502, 5_000, 50);
+      // ...and trusted again once it is back, without any provider write.
+      await moveTo(endpoint);
+      await eventually(async () => (await status()) === 200, 5_000, 50);
+    } finally {
+      await db.end();
     }
   });
 });
