@@ -194,4 +194,24 @@ describe('discovery of manual providers: deadlines, size limit, isolation', () =
     expect(p.status_message).toContain('Bearer ***');
     expect(p.status_message).not.toContain(KEY);
   });
+
+  it('never holds more than DISCOVERY_CONCURRENCY exchanges open at once', async () => {
+    let open = 0;
+    let most = 0;
+    const counted = (res: ServerResponse) => {
+      open++;
+      most = Math.max(most, open);
+      res.on('close', () => open--);
+      return trickle(res);
+    };
+    const slow = [
+      await provider('f-slow', counted),
+      await provider('g-slow', counted),
+      await provider('h-slow', counted),
+    ];
+    // Every one of them gets its turn within two deadlines, two at a time (with a-trickle, four slow ones in all).
+    await eventually(async () => slow.every((u) => u.requests.length > 0), 3 * TIMEOUT_MS + 2_000, 100);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2);
+  });
 });

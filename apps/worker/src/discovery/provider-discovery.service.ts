@@ -90,20 +90,19 @@ export class ProviderDiscoveryService implements OnApplicationBootstrap, BeforeA
     return runs;
   }
 
-  /** Runs `task` when one of DISCOVERY_CONCURRENCY slots is free; nothing new starts after shutdown began. */
+  /**
+   * Runs `task` in one of DISCOVERY_CONCURRENCY slots; a finished task hands its slot straight to the next
+   * one waiting. Nothing new starts after shutdown began.
+   */
   private async inSlot(task: () => Promise<void>): Promise<void> {
-    if (this.active >= this.config.DISCOVERY_CONCURRENCY)
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    if (this.closed) {
-      this.waiting.shift()?.();
-      return;
-    }
-    this.active++;
+    if (this.active < this.config.DISCOVERY_CONCURRENCY) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
-      await task();
+      if (!this.closed) await task();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 
