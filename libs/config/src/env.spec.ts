@@ -1,4 +1,6 @@
 import { ApiConfig } from './api.config.js';
+import { GatewayConfig } from './gateway.config.js';
+import { WorkerConfig } from './worker.config.js';
 import { ConfigError, loadEnv } from './env.js';
 
 describe('loadEnv: boolean settings', () => {
@@ -24,5 +26,18 @@ describe('loadEnv: boolean settings', () => {
   it('refuses anything else, naming the variable', () => {
     expect(() => loadEnv(ApiConfig, { MIGRATE_ON_START: 'maybe' })).toThrow(ConfigError);
     expect(() => loadEnv(ApiConfig, { MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START/);
+  });
+});
+
+describe('loadEnv: PROVIDER_EGRESS_ALLOW', () => {
+  it('takes addresses, CIDR ranges, host names and *.domain, shared by every process', () => {
+    const allow = '10.0.0.0/8, fd00::/8,127.0.0.1,llm.corp.example,*.corp.example';
+    expect(loadEnv(ApiConfig, { PROVIDER_EGRESS_ALLOW: allow }).PROVIDER_EGRESS_ALLOW).toBe(allow);
+    expect(loadEnv(WorkerConfig, {}).PROVIDER_EGRESS_ALLOW).toBe('');
+    expect(loadEnv(GatewayConfig, { PROVIDER_EGRESS_ALLOW: allow }).PROVIDER_EGRESS_ALLOW).toBe(allow);
+  });
+
+  it.each(['10.0.0.0/33', 'https://llm.corp.example', '*', '10.0.0.0/8/1'])('refuses %s at boot, naming it', (bad) => {
+    expect(() => loadEnv(ApiConfig, { PROVIDER_EGRESS_ALLOW: bad })).toThrow(/PROVIDER_EGRESS_ALLOW: '/);
   });
 });
