@@ -36,6 +36,7 @@ const common = {
     '^#runtime$': '<rootDir>/libs/runtime/src/index.ts',
     '^#queue$': '<rootDir>/libs/queue/src/index.ts',
     '^#gateway$': '<rootDir>/libs/gateway/src/index.ts',
+    '^#egress$': '<rootDir>/libs/egress/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

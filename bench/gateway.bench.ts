@@ -400,6 +400,8 @@ async function main(): Promise<void> {
         GATEWAY_PORT: String(gatewayPort),
         GATEWAY_HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // The simulators are providers registered by hand on loopback, which the egress policy refuses by default.
+        PROVIDER_EGRESS_ALLOW: '127.0.0.1/32',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -36,6 +36,12 @@ export interface ApiResponse {
 }
 
 /**
+ * Tests register providers by hand on loopback (simulators, tiny servers), which the egress policy
+ * refuses by default; the harnesses allow it explicitly. Tests of the policy itself override it.
+ */
+export const LOOPBACK_EGRESS: Record<string, string> = { PROVIDER_EGRESS_ALLOW: '127.0.0.1/32' };
+
+/**
  * Starts the real API on a free port against the run's test database; with `gateway`, serving the inference
  * gateway's routes too, as main.ts does under API_SERVES_GATEWAY.
  */
@@ -51,11 +57,14 @@ export async function startApi(env: Record<string, string> = {}, options: { gate
     HOST: '127.0.0.1',
     MIGRATE_ON_START: 'false',
     LOG_LEVEL: 'debug',
+    ...LOOPBACK_EGRESS,
     ...env,
   });
   const logger = new CapturingLogger();
   logger.setLogLevels(['error', 'warn', 'log', 'debug', 'verbose']);
-  const gateway = options.gateway ? loadEnv(GatewayConfig, { DATABASE_URL: databaseUrl, ...env }) : undefined;
+  const gateway = options.gateway
+    ? loadEnv(GatewayConfig, { DATABASE_URL: databaseUrl, ...LOOPBACK_EGRESS, ...env })
+    : undefined;
   const app = await createApp(config, { logger, gateway });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

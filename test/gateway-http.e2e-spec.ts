@@ -16,7 +16,7 @@ import { ProviderRepository } from '#db';
 import { createApp } from '../apps/api/src/app.factory.js';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { ProviderDiscoveryService } from '../apps/worker/src/discovery/provider-discovery.service.js';
-import { newWorkspace } from './api-harness.js';
+import { LOOPBACK_EGRESS, newWorkspace } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(60_000);
@@ -168,6 +168,7 @@ describe('inference gateway HTTP behaviour', () => {
       DATABASE_URL: plane.env.DATABASE_URL,
       QUEUE_PREFIX: plane.env.QUEUE_PREFIX,
       MIGRATE_ON_START: 'false',
+      ...LOOPBACK_EGRESS,
     };
     const capture = (message: unknown) => logLines.push(String(message));
     const logger = { log: capture, warn: capture, error: capture, debug: capture, verbose: capture };

@@ -15,7 +15,7 @@ import { createApp } from '../apps/api/src/app.factory.js';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import { RUNTIME } from '../apps/worker/src/tokens.js';
-import { newWorkspace } from './api-harness.js';
+import { LOOPBACK_EGRESS, newWorkspace } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 /** A POST whose path goes on the wire exactly as written (no URL normalisation). */
@@ -83,6 +83,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       GATEWAY_PORT: '0',
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_CONNECT_TIMEOUT_MS: '1000',
+      ...LOOPBACK_EGRESS,
     });
     gateway = await createGateway(config, {
       logger: {
@@ -337,7 +338,11 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
   it('gives up on a provider that sends no headers within GATEWAY_FIRST_BYTE_TIMEOUT_MS, with a 502', async () => {
     const sluggish = await startTestSimulator({ SIM_TOKEN_DELAY_MS: '100' }); // 30 tokens: 3 s before the answer
     const impatient = await createGateway(
-      loadEnv(GatewayConfig, { DATABASE_URL: plane.env.DATABASE_URL, GATEWAY_FIRST_BYTE_TIMEOUT_MS: '300' }),
+      loadEnv(GatewayConfig, {
+        DATABASE_URL: plane.env.DATABASE_URL,
+        GATEWAY_FIRST_BYTE_TIMEOUT_MS: '300',
+        ...LOOPBACK_EGRESS,
+      }),
       { logger: false },
     );
     await impatient.listen({ port: 0, host: '127.0.0.1' });

@@ -9,7 +9,7 @@ import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
 import { LocalRuntime } from '#runtime';
 import { createWorker } from '../apps/worker/src/worker.factory.js';
-import { obliterate, startApi, type Api } from './api-harness.js';
+import { LOOPBACK_EGRESS, obliterate, startApi, type Api } from './api-harness.js';
 
 /**
  * Settings that make lifecycles fast enough for tests, and no health port (several workers run at
@@ -60,6 +60,7 @@ export async function startControlPlane(
     LOCAL_RUNTIME_STATE_DIR: stateDir,
     LOG_LEVEL: 'warn',
     ...FAST_LIFECYCLE,
+    ...LOOPBACK_EGRESS,
     ...extra,
   };
   const api = await startApi({ ...apiEnv, QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl });

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { secretKeys, WorkerConfig } from '#config';
 import { DatabaseModule, SecretCipher } from '#db';
+import { EgressPolicy } from '#egress';
 import { ReconcileQueue } from '#queue';
 import type { Runtime } from '#runtime';
 import { ModelDiscovery } from './discovery/model-discovery.js';
@@ -34,7 +35,15 @@ export class WorkerModule {
         { provide: WorkerConfig, useValue: config },
         { provide: RUNTIME, useValue: runtime },
         { provide: PLAN_SETTINGS, useValue: settings },
-        { provide: ModelDiscovery, useFactory: () => new ModelDiscovery(config.DISCOVERY_TIMEOUT_MS) },
+        {
+          provide: ModelDiscovery,
+          useFactory: () =>
+            new ModelDiscovery({
+              timeoutMs: config.DISCOVERY_TIMEOUT_MS,
+              maxBytes: config.DISCOVERY_MAX_BYTES,
+              egress: EgressPolicy.fromAllowList(config.PROVIDER_EGRESS_ALLOW),
+            }),
+        },
         {
           provide: ReconcileQueue,
           useFactory: () =>

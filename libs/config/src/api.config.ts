@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { DEFAULT_MAX_JSON_DEPTH } from '#domain';
+import { egressAllowProblem } from '#egress';
 import { toBool } from './env.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -67,6 +68,21 @@ export class PlatformConfig extends QueueConfig {
     message: 'MODELPLANE_SECRET_KEYS must be comma-separated keyId:base64(32-byte key) pairs',
   })
   MODELPLANE_SECRET_KEYS?: string;
+
+  /**
+   * What providers registered by hand may reach besides public addresses: comma-separated addresses,
+   * CIDR ranges and host names (`*.corp.example` for every name under it), e.g. a corporate endpoint.
+   * Read by the API (on write), the worker (discovery) and the gateway (at connect time).
+   */
+  @ValidateBy({
+    name: 'isEgressAllowList',
+    validator: {
+      validate: (value) => typeof value === 'string' && egressAllowProblem(value) === null,
+      defaultMessage: (args) =>
+        `PROVIDER_EGRESS_ALLOW: ${typeof args?.value === 'string' ? egressAllowProblem(args.value) : 'must be a string'}`,
+    },
+  })
+  PROVIDER_EGRESS_ALLOW: string = '';
 }
 
 /** The configured secret keys; outside production, a fixed development key when none is set. */

@@ -1,6 +1,7 @@
 import { ApiConfig } from './api.config.js';
-import { ConfigError, loadEnv } from './env.js';
+import { GatewayConfig } from './gateway.config.js';
 import { WorkerConfig } from './worker.config.js';
+import { ConfigError, loadEnv } from './env.js';
 
 describe('loadEnv: boolean settings', () => {
   it.each([
@@ -38,5 +39,18 @@ describe('loadEnv: QUEUE_ENQUEUE_TIMEOUT_MS', () => {
     expect(() => loadEnv(ApiConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: '10' })).toThrow(/QUEUE_ENQUEUE_TIMEOUT_MS/);
     expect(() => loadEnv(ApiConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: 'never' })).toThrow(/QUEUE_ENQUEUE_TIMEOUT_MS/);
     expect(() => loadEnv(ApiConfig, { QUEUE_ENQUEUE_TIMEOUT_MS: '600000' })).toThrow(/QUEUE_ENQUEUE_TIMEOUT_MS/);
+  });
+});
+
+describe('loadEnv: PROVIDER_EGRESS_ALLOW', () => {
+  it('takes addresses, CIDR ranges, host names and *.domain, shared by every process', () => {
+    const allow = '10.0.0.0/8, fd00::/8,127.0.0.1,llm.corp.example,*.corp.example';
+    expect(loadEnv(ApiConfig, { PROVIDER_EGRESS_ALLOW: allow }).PROVIDER_EGRESS_ALLOW).toBe(allow);
+    expect(loadEnv(WorkerConfig, {}).PROVIDER_EGRESS_ALLOW).toBe('');
+    expect(loadEnv(GatewayConfig, { PROVIDER_EGRESS_ALLOW: allow }).PROVIDER_EGRESS_ALLOW).toBe(allow);
+  });
+
+  it.each(['10.0.0.0/33', 'https://llm.corp.example', '*', '10.0.0.0/8/1'])('refuses %s at boot, naming it', (bad) => {
+    expect(() => loadEnv(ApiConfig, { PROVIDER_EGRESS_ALLOW: bad })).toThrow(/PROVIDER_EGRESS_ALLOW: '/);
   });
 });

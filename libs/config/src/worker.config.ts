@@ -61,10 +61,22 @@ export class WorkerConfig extends PlatformConfig {
   @Max(100)
   DRIFT_MAX_ATTEMPTS: number = 5;
 
-  /** Timeout of one `/v1/models` discovery request. */
+  /** Deadline of one `/v1/models` discovery exchange, from connecting to the last byte of the answer. */
   @IsInt()
   @Min(100)
   DISCOVERY_TIMEOUT_MS: number = 10_000;
+
+  /** Largest `/v1/models` answer read, in bytes; a larger one is cut off and the provider is ERROR. */
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  DISCOVERY_MAX_BYTES: number = 4 * 1024 * 1024;
+
+  /** Providers registered by hand checked at once; a slow one holds one slot, never the others' turns. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  DISCOVERY_CONCURRENCY: number = 8;
 
   /** How often manually registered providers are checked. */
   @IsInt()

@@ -224,3 +224,16 @@ export class JsonTooDeepError extends DomainError {
     );
   }
 }
+
+/** Where every egress refusal is filed: the API's 422, the gateway's 502 and discovery's ERROR carry it. */
+export const EGRESS_REFUSED = 'provider/egress_refused';
+
+/**
+ * A provider's upstream that the egress policy refuses at connect time (the resolved address, after a DNS
+ * change since the provider was written). The API refuses the same URL on write as an InvalidFieldError.
+ */
+export class EgressRefusedError extends DomainError {
+  constructor(message: string) {
+    super('invalid', EGRESS_REFUSED, message);
+  }
+}

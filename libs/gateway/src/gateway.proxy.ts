@@ -13,10 +13,10 @@ import type { ModelRoute, ProviderRoute } from './routing-table.js';
 import { scrubSecret, SecretScrubber } from './secret-scrub.js';
 import { refuseSimpleRequest } from './simple-request.js';
 import { networkError, upstreamError } from './upstream-errors.js';
-import { UpstreamPools, type UpstreamTimeouts } from './upstream-pools.js';
+import { UpstreamPools, type UpstreamOptions } from './upstream-pools.js';
 import { changesBodies, forwardedPath, mergeBody, upstreamHeaders, upstreamUrl } from './upstream-request.js';
 
-export interface GatewayOptions extends UpstreamTimeouts, BodyLimits {
+export interface GatewayOptions extends UpstreamOptions, BodyLimits {
   /** Providers tried per request on the model and OpenAI routes (connection failures, 5xx before any byte). */
   maxAttempts: number;
   /** The longest Retry-After waited before trying the same provider again. */
@@ -238,7 +238,7 @@ export class GatewayProxy {
     signal: ClientGone,
   ): Promise<Dispatcher.ResponseData> {
     const url = upstreamUrl(provider.hostUrl, path);
-    return this.pools.get(url.origin).request({
+    return this.pools.get(url.origin, provider.egressChecked).request({
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
       headers,

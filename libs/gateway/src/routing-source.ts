@@ -45,6 +45,7 @@ interface Row {
   nonce: Uint8Array<ArrayBuffer> | null;
   auth_tag: Uint8Array<ArrayBuffer> | null;
   key_id: string | null;
+  deployment_backed: boolean;
 }
 
 /**
@@ -125,7 +126,12 @@ export class RoutingSource {
       this.pool.query<Row>(
         `SELECT p.id, p.workspace, p.name, p.host_url, p.status::text AS status, p.status_message, p.served_models,
            p.default_extra_headers, p.required_extra_headers, p.default_extra_body, p.required_extra_body,
-           p.auth_header_format, p.api_key_secret_name, s.ciphertext, s.nonce, s.auth_tag, s.key_id
+           p.auth_header_format, p.api_key_secret_name, s.ciphertext, s.nonce, s.auth_tag, s.key_id,
+           -- The control plane's own: linked to a deployment of its workspace, at an endpoint it recorded.
+           -- A link alone can be written through the API; the endpoint match cannot be forged.
+           EXISTS (SELECT 1 FROM deployment_versions v
+                   WHERE v.workspace = p.workspace AND p.model_deployment_id = v.workspace || '/' || v.name
+                     AND v.endpoint = p.host_url) AS deployment_backed
          FROM model_providers p
          LEFT JOIN secrets s ON s.workspace = p.workspace AND s.name = p.api_key_secret_name`,
       ),
@@ -181,6 +187,7 @@ export class RoutingSource {
       authHeader,
       secret,
       keyError,
+      egressChecked: !row.deployment_backed,
     };
   }
 

@@ -21,6 +21,8 @@ export interface ProviderRoute {
   /** The key itself, only to scrub it from what an upstream sends back (an error that echoes it). */
   secret: string | null;
   keyError: string | null;
+  /** A provider registered by hand: its connections go through the egress policy (a deployment's do not). */
+  egressChecked: boolean;
   defaultHeaders: Record<string, string>;
   requiredHeaders: Record<string, string>;
   defaultBody: Record<string, unknown>;
@@ -63,6 +65,8 @@ export interface ProviderRow {
   authHeader: { name: string; value: string } | null;
   secret?: string | null;
   keyError: string | null;
+  /** Absent: checked (a provider is trusted only when the source says it is the control plane's own). */
+  egressChecked?: boolean;
 }
 
 export const EMPTY_TABLE: RoutingTable = {
@@ -88,6 +92,7 @@ export function buildRoutingTable(rows: ProviderRow[], now = Date.now()): Routin
       authHeader: row.authHeader,
       secret: row.secret ?? null,
       keyError: row.keyError,
+      egressChecked: row.egressChecked ?? true,
       defaultHeaders: stringRecord(row.defaultExtraHeaders),
       requiredHeaders: stringRecord(row.requiredExtraHeaders),
       defaultBody: objectRecord(row.defaultExtraBody),

@@ -8,7 +8,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   Matches,
   MaxLength,
   ValidateBy,
@@ -40,6 +39,31 @@ function IsAuthHeaderFormat(options?: ValidationOptions) {
         validate: (value) => typeof value === 'string' && authHeaderFormatProblem(value) === null,
         defaultMessage: (args) =>
           `auth_header_format ${typeof args?.value === 'string' ? authHeaderFormatProblem(args.value) : 'must be a string'}`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * An http(s) URL as WHATWG parses it, which is how the gateway and discovery read it: spellings such as
+ * `0x7f000001` or `127.1` are accepted here and then judged by the egress policy on the address they mean.
+ */
+function IsHttpUrl(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isHttpUrl',
+      validator: {
+        validate: (value) => {
+          if (typeof value !== 'string' || !/^https?:\/\/[^/]/i.test(value)) return false;
+          try {
+            const url = new URL(value);
+            return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: (args) => `${args?.property} must be an http:// or https:// URL`,
       },
     },
     options,
@@ -88,10 +112,7 @@ export class CreateProviderDto {
   description?: string | null;
 
   @ApiProperty({ example: 'https://integrate.api.nvidia.com', maxLength: 2048 })
-  @IsUrl(
-    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
-    { message: 'host_url must be an http:// or https:// URL' },
-  )
+  @IsHttpUrl()
   @MaxLength(2048)
   host_url!: string;
 

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiConfig } from '#config';
 import {
   jsonColumn,
   PROVIDER_SORTABLE,
@@ -9,6 +10,8 @@ import {
   type ProviderStatusPatch,
   filterFields,
 } from '#db';
+import { EGRESS_REFUSED, InvalidFieldError } from '#domain';
+import { EgressPolicy, providerUrlProblem } from '#egress';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
 import { compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
@@ -30,21 +33,39 @@ const FILTER = filterFields({
   host_url: 'string',
 });
 
+/** How long a host name written into host_url may take to resolve before it is accepted unresolved. */
+const RESOLVE_TIMEOUT_MS = 2_000;
+
 @Injectable()
 export class ProviderService {
+  private readonly egress: EgressPolicy;
+
   constructor(
     private readonly providers: ProviderRepository,
     private readonly scope: WorkspaceScope,
-  ) {}
+    @Inject(ApiConfig) config: ApiConfig,
+  ) {
+    this.egress = EgressPolicy.fromAllowList(config.PROVIDER_EGRESS_ALLOW);
+  }
 
   async create(workspace: string, dto: CreateProviderDto): Promise<ProviderDto> {
+    await this.checkEgress(dto.host_url);
     return present(await this.providers.create(workspace, dto.name, toData(dto)));
   }
 
   /** Full replacement (or creation) of a provider. */
   async upsert(workspace: string, name: string, dto: UpsertProviderDto): Promise<ProviderDto> {
+    // A deployment's provider may be rewritten keeping the endpoint the control plane gave it.
+    const current = await this.providers.find(workspace, name);
+    if (!(current?.modelDeploymentId && current.hostUrl === dto.host_url)) await this.checkEgress(dto.host_url);
     const { row } = await this.providers.upsert(workspace, name, toData(dto));
     return present(row);
+  }
+
+  /** Every provider written through the API is checked: the control plane writes its own elsewhere. */
+  private async checkEgress(hostUrl: string): Promise<void> {
+    const problem = await providerUrlProblem(this.egress, hostUrl, { timeoutMs: RESOLVE_TIMEOUT_MS });
+    if (problem !== null) throw new InvalidFieldError(['body', 'host_url'], `host_url: ${problem}`, EGRESS_REFUSED);
   }
 
   list(workspace: string, dto: ListQueryDto): Promise<Page<ProviderDto>> {

@@ -9,7 +9,7 @@ import {
   type InstanceSpec,
   type Runtime,
 } from '#runtime';
-import { DiscoveryHttpError, ModelDiscovery } from '../discovery/model-discovery.js';
+import { DiscoveryHttpError, DiscoveryLimitError, ModelDiscovery } from '../discovery/model-discovery.js';
 import { mapServedModels } from '../discovery/served-models.js';
 import { PLAN_SETTINGS, RUNTIME } from '../tokens.js';
 import { planDeployment, type PlanSettings, type Step, type VersionView } from './deployment.planner.js';
@@ -148,7 +148,7 @@ export class DeploymentReconciler {
     let message: string;
     let servedModels: { model_entity_id: string; served_model_name: string }[] = [];
     try {
-      const listed = await this.discovery.list(step.endpoint);
+      const listed = await this.discovery.list(step.endpoint, { egressChecked: false });
       const mapping = mapServedModels(workspace, name, listed, row.config?.modelEntityId ?? null);
       await this.models.ensureDiscovered(workspace, mapping.entities);
       servedModels = mapping.servedModels;
@@ -157,7 +157,7 @@ export class DeploymentReconciler {
     } catch (error) {
       const nonCompliant =
         (error instanceof DiscoveryHttpError && error.status === 404) ||
-        !(error instanceof DiscoveryHttpError || isNetworkError(error));
+        !(error instanceof DiscoveryHttpError || error instanceof DiscoveryLimitError || isNetworkError(error));
       if (!nonCompliant) {
         const pending = `The instance is ready but its model list could not be read (${(error as Error).message}); retrying`;
         if (row.statusMessage !== pending) {
@@ -211,7 +211,7 @@ export class DeploymentReconciler {
     if (!provider) {
       // Removed behind our back: publish it again from the serving version.
       const row = rows.find((r) => r.version === serving.version) as ReconcileVersion;
-      const listed = await this.discovery.list(serving.endpoint).catch(() => []);
+      const listed = await this.discovery.list(serving.endpoint, { egressChecked: false }).catch(() => []);
       const mapping = mapServedModels(workspace, name, listed, row.config?.modelEntityId ?? null);
       await this.models.ensureDiscovered(workspace, mapping.entities);
       await this.providers.publishForDeployment({

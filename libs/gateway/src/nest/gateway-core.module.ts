@@ -1,6 +1,7 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { type GatewayConfig, secretKeys } from '#config';
 import { SecretCipher } from '#db/secret-cipher';
+import { EgressPolicy } from '#egress';
 import { GatewayProxy } from '../gateway.proxy.js';
 import { RoutingSource } from '../routing-source.js';
 import { RoutingTableService } from './routing-table.service.js';
@@ -41,6 +42,7 @@ export class GatewayCoreModule {
                 maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
                 maxAttempts: config.GATEWAY_MAX_ATTEMPTS,
                 retryAfterMaxMs: config.GATEWAY_RETRY_AFTER_MAX_MS,
+                egress: EgressPolicy.fromAllowList(config.PROVIDER_EGRESS_ALLOW),
               },
               logger,
             ),
