@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
+import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 import { AppModule } from './app.module.js';
 import { answerClientError, answerFrameworkError, MAX_PATH_SEGMENT } from './common/client-errors.js';
@@ -47,13 +48,13 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (options.gateway) {
-    // The plugin's scope copies the error handler in place now, before Nest installs its own at init: without
-    // this, what Fastify refuses on the gateway's routes (a malformed Content-Type) would not be in our shape.
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .setErrorHandler((error, _request, reply) => filter.reply(error, reply));
-    await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
+    // The gateway's routes live outside Nest, so Nest's filter never sees what Fastify refuses there (a
+    // malformed Content-Type): a scope of their own answers it in our shape.
+    const routes = gatewayRoutes(app.get(RoutingTableService).proxy);
+    await app.register(async (scope: FastifyInstance) => {
+      scope.setErrorHandler((error, _request, reply) => filter.reply(error, reply));
+      await scope.register(routes);
+    });
   }
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs-json',
