@@ -1,7 +1,7 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
-import { EgressRefusedError } from '#domain';
+import { EgressRefusedError, within } from '#domain';
 import { bareHost, type EgressPolicy } from './egress-policy.js';
 
 /** A host name's addresses, as `dns.lookup(name, { all: true })` gives them (injectable in tests). */
@@ -74,23 +74,16 @@ export async function providerUrlProblem(
   if (problem !== null) return problem;
   const host = bareHost(url.hostname);
   if (isIP(host) !== 0 || policy.allowsName(host)) return null;
-  let addresses: LookupAddress[];
+  let answer;
   try {
-    addresses = await withTimeout((options.resolve ?? systemResolver)(host), options.timeoutMs);
+    answer = await within((options.resolve ?? systemResolver)(host), options.timeoutMs);
   } catch {
     return null;
   }
-  for (const { address } of addresses) {
+  if (answer.timedOut) return null;
+  for (const { address } of answer.value) {
     const refused = policy.addressProblem(address, host);
     if (refused !== null) return refused;
   }
   return null;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
