@@ -28,17 +28,29 @@ export function selectList<Row>(def: TableDef<Row>, alias?: string): string {
 }
 
 const timestamps = { createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+/** Who created and last changed a row (principal ids; null for rows older than access control). */
+const authorship = { createdBy: 'created_by', updatedBy: 'updated_by' } as const;
 
 export const WORKSPACES: TableDef<Workspace> = {
   table: 'workspaces',
-  columns: { id: 'id', name: 'name', description: 'description', ...timestamps },
+  columns: { id: 'id', name: 'name', description: 'description', ...timestamps, ...authorship },
 };
 
-export type SecretMeta = Pick<Secret, 'id' | 'workspace' | 'name' | 'description' | 'createdAt' | 'updatedAt'>;
+export type SecretMeta = Pick<
+  Secret,
+  'id' | 'workspace' | 'name' | 'description' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy'
+>;
 
 export const SECRET_META: TableDef<SecretMeta> = {
   table: 'secrets',
-  columns: { id: 'id', workspace: 'workspace', name: 'name', description: 'description', ...timestamps },
+  columns: {
+    id: 'id',
+    workspace: 'workspace',
+    name: 'name',
+    description: 'description',
+    ...timestamps,
+    ...authorship,
+  },
 };
 
 export const MODELS: TableDef<Model> = {
@@ -62,6 +74,7 @@ export const MODELS: TableDef<Model> = {
     ownership: 'ownership',
     modelProviders: 'model_providers',
     ...timestamps,
+    ...authorship,
   },
 };
 
@@ -87,6 +100,7 @@ export const PROVIDERS: TableDef<ModelProvider> = {
     authContext: 'auth_context',
     authHeaderFormat: 'auth_header_format',
     ...timestamps,
+    ...authorship,
   },
 };
 
@@ -106,6 +120,7 @@ export const CONFIG_VERSIONS: TableDef<DeploymentConfigVersion> = {
     modelSpec: 'model_spec',
     executorConfig: 'executor_config',
     createdAt: 'created_at',
+    createdBy: 'created_by',
   },
 };
 
@@ -133,5 +148,6 @@ export const DEPLOYMENT_VERSIONS: TableDef<DeploymentVersion> = {
     authContext: 'auth_context',
     revision: 'revision',
     ...timestamps,
+    ...authorship,
   },
 };

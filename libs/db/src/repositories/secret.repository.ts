@@ -10,7 +10,16 @@ export type { SecretMeta };
 
 export const SECRET_SORTABLE = { name: 'name', created_at: 'created_at', updated_at: 'updated_at' };
 
-const META = { id: true, workspace: true, name: true, description: true, createdAt: true, updatedAt: true } as const;
+const META = {
+  id: true,
+  workspace: true,
+  name: true,
+  description: true,
+  createdAt: true,
+  updatedAt: true,
+  createdBy: true,
+  updatedBy: true,
+} as const;
 
 @Injectable()
 export class SecretRepository {
