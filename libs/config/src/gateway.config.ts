@@ -1,13 +1,13 @@
 import { IsInt, IsString, Max, Min } from 'class-validator';
 import { DEFAULT_MAX_JSON_DEPTH } from '#domain';
-import { PlatformConfig } from './api.config.js';
+import { AccessConfig } from './access.config.js';
 
 /**
  * The inference gateway. It reads the database (the routing table) and the
  * secret keys (provider keys); REDIS_URL and the queue settings it inherits
  * are not used.
  */
-export class GatewayConfig extends PlatformConfig {
+export class GatewayConfig extends AccessConfig {
   @IsInt()
   @Min(0)
   @Max(65535)

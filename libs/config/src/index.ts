@@ -1,3 +1,5 @@
+export * from './platform.config.js';
+export * from './access.config.js';
 export * from './api.config.js';
 export * from './env.js';
 export * from './worker.config.js';

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { PlatformConfig } from './api.config.js';
+import { PlatformConfig } from './platform.config.js';
 
 const MINUTE = 60_000;
 

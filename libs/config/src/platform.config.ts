@@ -1,0 +1,92 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { egressAllowProblem } from '#egress';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A development-only key; refused when MODELPLANE_ENV=production. */
+export const DEV_SECRET_KEY = 'dev:bW9kZWxwbGFuZS1kZXZlbG9wbWVudC1rZXktMzJieXQ=';
+
+/** Shared by every process that talks to the database. */
+export class DatabaseConfig {
+  /** PostgreSQL connection string. */
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string = 'postgresql://postgres@127.0.0.1:5432/modelplane';
+
+  /** Connections in this process's pool. */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+}
+
+/** Shared by every process that uses the job queues. */
+export class QueueConfig extends DatabaseConfig {
+  /** Redis, for the job queues. */
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every queue key in Redis; processes that share a prefix share queues. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 _ : . -' })
+  QUEUE_PREFIX: string = 'modelplane';
+
+  /**
+   * Longest an enqueue (and a readiness ping) waits for Redis. The write it follows is already stored, so
+   * a Redis that hangs or is gone delays the answer by at most this; the worker's resync enqueues it later.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  QUEUE_ENQUEUE_TIMEOUT_MS: number = 2000;
+}
+
+/** What every Modelplane process (API, worker) shares. */
+export class PlatformConfig extends QueueConfig {
+  @IsIn(['development', 'test', 'production'])
+  MODELPLANE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  /** Where deployments run: `local` processes, `kubernetes`, or `none` (registry only; deployment writes are refused). */
+  @IsIn(['local', 'kubernetes', 'none'])
+  MODELPLANE_RUNTIME: 'local' | 'kubernetes' | 'none' = 'local';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'log';
+
+  /**
+   * Secret encryption keys: comma-separated `keyId:base64key` pairs, each key
+   * 32 bytes. The first is used to encrypt; all are used to decrypt, so a new
+   * key goes first and old ones stay until secrets are rotated.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44})*$/, {
+    message: 'MODELPLANE_SECRET_KEYS must be comma-separated keyId:base64(32-byte key) pairs',
+  })
+  MODELPLANE_SECRET_KEYS?: string;
+
+  /**
+   * What providers registered by hand may reach besides public addresses: comma-separated addresses,
+   * CIDR ranges and host names (`*.corp.example` for every name under it), e.g. a corporate endpoint.
+   * Read by the API (on write), the worker (discovery) and the gateway (at connect time).
+   */
+  @ValidateBy({
+    name: 'isEgressAllowList',
+    validator: {
+      validate: (value) => typeof value === 'string' && egressAllowProblem(value) === null,
+      defaultMessage: (args) =>
+        `PROVIDER_EGRESS_ALLOW: ${typeof args?.value === 'string' ? egressAllowProblem(args.value) : 'must be a string'}`,
+    },
+  })
+  PROVIDER_EGRESS_ALLOW: string = '';
+}
+
+/** The configured secret keys; outside production, a fixed development key when none is set. */
+export function secretKeys(config: PlatformConfig): string {
+  if (config.MODELPLANE_SECRET_KEYS) return config.MODELPLANE_SECRET_KEYS;
+  if (config.MODELPLANE_ENV === 'production') {
+    throw new Error('MODELPLANE_SECRET_KEYS is required when MODELPLANE_ENV=production');
+  }
+  return DEV_SECRET_KEY;
+}
