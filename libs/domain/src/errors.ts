@@ -4,7 +4,16 @@
  * the same classes.
  */
 export type DomainErrorKind =
-  'not_found' | 'conflict' | 'invalid' | 'bad_request' | 'dependency_failed' | 'too_large' | 'unsupported_media_type';
+  | 'not_found'
+  | 'conflict'
+  | 'invalid'
+  | 'bad_request'
+  | 'dependency_failed'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(
@@ -17,7 +26,16 @@ export class DomainError extends Error {
   }
 }
 
-export type ResourceKind = 'workspace' | 'secret' | 'model' | 'provider' | 'deployment_config' | 'deployment';
+export type ResourceKind =
+  | 'workspace'
+  | 'secret'
+  | 'model'
+  | 'provider'
+  | 'deployment_config'
+  | 'deployment'
+  | 'api_key'
+  | 'role_binding'
+  | 'member';
 
 const LABELS: Record<ResourceKind, string> = {
   workspace: 'Workspace',
@@ -26,6 +44,9 @@ const LABELS: Record<ResourceKind, string> = {
   provider: 'Model provider',
   deployment_config: 'Deployment config',
   deployment: 'Deployment',
+  api_key: 'API key',
+  role_binding: 'Role binding',
+  member: 'Member',
 };
 
 export function resourceLabel(kind: ResourceKind): string {
@@ -235,5 +256,65 @@ export const EGRESS_REFUSED = 'provider/egress_refused';
 export class EgressRefusedError extends DomainError {
   constructor(message: string) {
     super('invalid', EGRESS_REFUSED, message);
+  }
+}
+
+// ─── Access control (libs/auth) ──────────────────────────────────────────────
+
+/** Why a request carries no usable credential: each is answered 401 with `WWW-Authenticate: Bearer`. */
+export const AUTH_ERROR_CODES = {
+  missing: 'auth/credential_missing',
+  malformed: 'auth/credential_malformed',
+  invalid: 'auth/credential_invalid',
+  expired: 'auth/credential_expired',
+  revoked: 'auth/credential_revoked',
+} as const;
+export type AuthFailure = keyof typeof AUTH_ERROR_CODES;
+
+/** 401: no credential, or one that proves nothing (unknown, expired, revoked, a bad signature). */
+export class UnauthenticatedError extends DomainError {
+  constructor(
+    public readonly failure: AuthFailure,
+    message: string,
+  ) {
+    super('unauthenticated', AUTH_ERROR_CODES[failure], message);
+  }
+
+  /** The challenge every 401 carries (RFC 6750); `error="invalid_token"` when a credential was sent. */
+  get challenge(): string {
+    return this.failure === 'missing'
+      ? 'Bearer realm="modelplane"'
+      : `Bearer realm="modelplane", error="invalid_token"`;
+  }
+}
+
+/**
+ * 403: a known principal without the permission. The message names the permission and the workspace
+ * (which the caller named), never whether the resource exists.
+ */
+export class ForbiddenError extends DomainError {
+  constructor(message: string, code = 'auth/permission_denied') {
+    super('forbidden', code, message);
+  }
+}
+
+/** Refusals of the last Admin's removal and of a key's scope widening (409/403 by kind). */
+export class LastAdminError extends ConflictError {
+  constructor(workspace: string) {
+    super(
+      'member/last_admin',
+      `Workspace '${workspace}' must keep at least one Admin; grant Admin to another principal first`,
+    );
+  }
+}
+
+/** 429: too many failed authentications from one address; `retryAfterSeconds` goes into Retry-After. */
+export class TooManyAuthFailuresError extends DomainError {
+  constructor(public readonly retryAfterSeconds: number) {
+    super(
+      'rate_limited',
+      'auth/too_many_failures',
+      `Too many failed authentications from this address; retry in ${retryAfterSeconds} s`,
+    );
   }
 }

@@ -8,7 +8,7 @@ import {
   UnsupportedMediaTypeError,
 } from '#domain';
 import type { FastifyReply } from 'fastify';
-import { bodyOf, RequestValidationError, statusOf, type ErrorBody } from './http-errors.js';
+import { bodyOf, headersOf, RequestValidationError, statusOf, type ErrorBody } from './http-errors.js';
 
 /**
  * The one place errors become HTTP responses, always `{"detail": …}` with a
@@ -34,7 +34,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(`${err.name}: ${err.message}`, err.stack);
     }
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply
+      .status(status)
+      .headers(headersOf(exception))
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(body);
   }
 
   toResponse(exception: unknown): [number, ErrorBody] {

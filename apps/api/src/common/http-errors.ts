@@ -1,4 +1,10 @@
-import { DomainError, InvalidFieldError, type DomainErrorKind } from '#domain';
+import {
+  DomainError,
+  InvalidFieldError,
+  TooManyAuthFailuresError,
+  UnauthenticatedError,
+  type DomainErrorKind,
+} from '#domain';
 
 /** FastAPI's validation error item, which NeMo clients already parse. */
 export interface ValidationIssue {
@@ -21,10 +27,20 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   dependency_failed: 424,
   too_large: 413,
   unsupported_media_type: 415,
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
 };
 
 export function statusOf(error: DomainError): number {
   return STATUS_BY_KIND[error.kind];
+}
+
+/** Headers an error's status calls for: the Bearer challenge of a 401, the Retry-After of a 429. */
+export function headersOf(error: unknown): Record<string, string> {
+  if (error instanceof UnauthenticatedError) return { 'www-authenticate': error.challenge };
+  if (error instanceof TooManyAuthFailuresError) return { 'retry-after': String(error.retryAfterSeconds) };
+  return {};
 }
 
 export function bodyOf(error: DomainError): ErrorBody {
