@@ -111,7 +111,7 @@ describe('PgNotifications', () => {
     expect(logger.lines).toContain('warn: A notification handler failed: boom');
   });
 
-  it("UNLISTENs a channel when its last subscriber leaves, and LISTENs again on the next one", async () => {
+  it('UNLISTENs a channel when its last subscriber leaves, and LISTENs again on the next one', async () => {
     const { notifications } = create();
     const heard: string[] = [];
     const first = notifications.subscribe('test_gamma', { notify: (p) => heard.push(`first ${p}`) });
@@ -147,7 +147,7 @@ describe('PgNotifications', () => {
     notifications.subscribe('test_zeta', { notify: () => undefined, reconnected: () => otherReconnected++ });
     await notifications.start();
     const [before] = await backends(name);
-    expect(before).toBeDefined();
+    expect(notifications.backendPid).toBe(before);
 
     await admin.query('SELECT pg_terminate_backend($1)', [before]);
     await until('reconnected()', () => reconnected === 1);
@@ -156,6 +156,7 @@ describe('PgNotifications', () => {
     const after = await backends(name);
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before);
+    expect(notifications.backendPid).toBe(after[0]);
     expect(await notifications.listeningChannels()).toEqual(['test_epsilon', 'test_zeta']);
 
     await notify('test_epsilon', 'after');

@@ -36,6 +36,8 @@ const WARN_EVERY = 10;
 
 interface Session {
   client: pg.Client;
+  /** The server process behind the connection (pg_stat_activity.pid). */
+  pid: number;
   /** The channels LISTENed on this connection. */
   listened: Set<string>;
 }
@@ -107,6 +109,11 @@ export class PgNotifications implements OnApplicationShutdown {
     return this.session !== null;
   }
 
+  /** The server process of the connection, null while there is none (for operators and tests). */
+  get backendPid(): number | null {
+    return this.session?.pid ?? null;
+  }
+
   /** The channels the server says this connection LISTENs on, once pending (UN)LISTENs ran ([] when disconnected). */
   async listeningChannels(): Promise<string[]> {
     await this.syncing;
@@ -153,7 +160,7 @@ export class PgNotifications implements OnApplicationShutdown {
       application_name: this.options.applicationName ?? 'modelplane-notifications',
       keepAlive: true,
     });
-    const session: Session = { client, listened: new Set() };
+    const session: Session = { client, pid: 0, listened: new Set() };
     client.on('notification', (message) => {
       if (this.session === session) this.deliver(message.channel, message.payload ?? '');
     });
@@ -162,6 +169,8 @@ export class PgNotifications implements OnApplicationShutdown {
     client.on('end', () => this.lose(session, null));
     try {
       await client.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      session.pid = rows[0].pid;
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;

@@ -127,11 +127,13 @@ export class DeploymentService {
     const deadline = Date.now() + timeoutMs;
     try {
       for (;;) {
-        changed = false;
         const current = await this.get(workspace, name);
         const left = deadline - Date.now();
         if (statuses.has(current.status) || left <= 0) return current;
-        if (changed) continue;
+        if (changed) {
+          changed = false;
+          continue;
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           wake = () => {
