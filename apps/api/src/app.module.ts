@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
-import { DatabaseModule, SecretCipher } from '#db';
+import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
 import { RuntimeGate } from './common/runtime-gate.js';
 import { WorkspaceScope } from './common/workspace-scope.js';
@@ -46,6 +46,7 @@ export class AppModule {
         ...(gateway ? [GatewayCoreModule.forRoot(gateway)] : []),
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         HealthModule,
         WorkspaceModule,
         SecretModule,

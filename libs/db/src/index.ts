@@ -1,6 +1,7 @@
 export * from './database.module.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/client.js';
+export * from './notifications.js';
 export * from './prisma-errors.js';
 export * from './prisma.service.js';
 export * from './query/filter.js';

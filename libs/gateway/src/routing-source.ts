@@ -5,6 +5,7 @@ import {
   renderAuthHeader,
   secretHeaderValueProblem,
 } from '#domain';
+import type { PgNotifications } from '#db/notifications';
 import { secretAad, type SecretCipher } from '#db/secret-cipher';
 import { buildRoutingTable, EMPTY_TABLE, type ProviderRow, type RoutingTable } from './routing-table.js';
 
@@ -19,6 +20,8 @@ export interface RoutingSourceLogger {
 
 export interface RoutingSourceOptions {
   databaseUrl: string;
+  /** The application's shared LISTEN connection (NotificationsModule). */
+  notifications: PgNotifications;
   cipher: SecretCipher;
   logger: RoutingSourceLogger;
   /** A full reload at this interval whatever the notifications say (the safety net). */
@@ -51,7 +54,8 @@ interface Row {
 /**
  * Keeps the routing table in memory: loads every provider (with its key
  * decrypted once, here) and the model entities they serve, then listens on
- * ROUTING_CHANNEL and reloads when the database says something changed,
+ * ROUTING_CHANNEL and reloads when the database says something changed, when
+ * the notification connection comes back (changes may have been missed),
  * and every `refreshIntervalMs` in any case. A request never waits on the
  * database. A reload that fails keeps the last table and is retried.
  */
@@ -59,12 +63,11 @@ export class RoutingSource {
   private table: RoutingTable = EMPTY_TABLE;
   private entities = new Set<string>();
   private readonly pool: pg.Pool;
-  private listener: pg.Client | null = null;
+  private unsubscribe: (() => void) | null = null;
   private reloading: Promise<void> | null = null;
   private again = false;
   private debounce: NodeJS.Timeout | null = null;
   private interval: NodeJS.Timeout | null = null;
-  private reconnect: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly changeListeners = new Set<(table: RoutingTable) => void>();
 
@@ -88,7 +91,13 @@ export class RoutingSource {
 
   /** Loads the table and starts listening; resolves once the first table is in. */
   async start(): Promise<void> {
-    await this.listen();
+    this.unsubscribe = this.options.notifications.subscribe(ROUTING_CHANNEL, {
+      notify: () => this.changed(),
+      reconnected: () => this.changed(),
+    });
+    // Listening before loading, so no change falls in between. When the database cannot be reached the load
+    // below fails anyway; should only listening fail, PgNotifications retries and `reconnected` reloads.
+    await this.options.notifications.start().catch(() => undefined);
     await this.reload();
     this.interval = setInterval(() => void this.reload().catch(() => undefined), this.options.refreshIntervalMs);
     this.interval.unref();
@@ -115,9 +124,9 @@ export class RoutingSource {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of [this.debounce, this.interval, this.reconnect]) if (timer) clearTimeout(timer);
+    this.unsubscribe?.();
+    for (const timer of [this.debounce, this.interval]) if (timer) clearTimeout(timer);
     await this.reloading?.catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
 
@@ -191,39 +200,8 @@ export class RoutingSource {
     };
   }
 
-  /** One connection LISTENs; when it drops, it is opened again and the table reloaded (changes may have been missed). */
-  private async listen(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
-    client.on('notification', () => this.changed());
-    client.on('error', (error) => {
-      this.options.logger.warn(`Routing table: lost the notification connection (${error.message}); reconnecting`);
-      this.relisten(client);
-    });
-    client.on('end', () => this.relisten(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${ROUTING_CHANNEL}`);
-      this.listener = client;
-    } catch (error) {
-      this.options.logger.warn(`Routing table: cannot listen for changes (${(error as Error).message}); retrying`);
-      this.relisten(client);
-    }
-  }
-
-  private relisten(client: pg.Client): void {
-    if (this.closed || this.reconnect !== null || (this.listener !== null && this.listener !== client)) return;
-    this.listener = null;
-    void client.end().catch(() => undefined);
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      void this.listen().then(() => this.reload().catch(() => undefined));
-    }, 1000);
-    this.reconnect.unref();
-  }
-
   private changed(): void {
-    if (this.debounce !== null) return;
+    if (this.debounce !== null || this.closed) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
       this.reload().catch((error: Error) =>

@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ApiConfig } from '#config';
-import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { PgNotifications } from '#db';
 
 export interface StatusEvent {
   workspace: string;
@@ -11,66 +9,71 @@ export interface StatusEvent {
   status_message: string;
 }
 
-const CHANNEL = 'deployment_status';
-const RECONNECT_MS = 1000;
+/** Where a trigger announces every status history entry (see the deployment_status migration). */
+export const DEPLOYMENT_STATUS_CHANNEL = 'deployment_status';
 
 /**
- * Status changes of deployments, as they are written: one LISTEN connection
- * per API process (a trigger NOTIFYs on every history entry), fanned out to
- * in-process subscribers. Long-polls and event streams wait on this instead
- * of polling the database. Reconnects by itself; a subscriber that may have
- * missed events while disconnected re-reads the state anyway.
+ * Status changes of deployments, as they are written, fanned out from the
+ * application's one LISTEN connection to in-process waiters. Long-polls and
+ * event streams wait on this instead of polling the database. A waiter is
+ * called with no details ("look again"): each re-reads the deployment, which
+ * is also what happens when the connection comes back after a loss, since the
+ * notifications sent meanwhile are gone.
  */
 @Injectable()
 export class DeploymentEvents implements OnModuleDestroy {
   private readonly logger = new Logger(DeploymentEvents.name);
-  private readonly emitter = new EventEmitter();
-  private client?: pg.Client;
-  private connecting?: Promise<void>;
-  private closed = false;
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private unsubscribe: (() => void) | null = null;
 
-  constructor(@Inject(ApiConfig) private readonly config: ApiConfig) {
-    this.emitter.setMaxListeners(0);
-  }
+  constructor(private readonly notifications: PgNotifications) {}
 
-  /** Calls `listener` on each status change of `workspace/name`; returns the unsubscribe function. */
-  async subscribe(workspace: string, name: string, listener: (event: StatusEvent) => void): Promise<() => void> {
-    await this.connect();
+  /**
+   * Calls `listener` after each status change of `workspace/name` (and after a
+   * reconnection); returns the unsubscribe function. Resolves once listening,
+   * so a caller that reads the state afterwards misses no change.
+   */
+  async subscribe(workspace: string, name: string, listener: () => void): Promise<() => void> {
+    // Subscribed on first use, not at boot: the OpenAPI generator builds the app without a database.
+    this.unsubscribe ??= this.notifications.subscribe(DEPLOYMENT_STATUS_CHANNEL, {
+      notify: (payload) => this.notify(payload),
+      reconnected: () => this.wakeAll(),
+    });
     const key = `${workspace}/${name}`;
-    this.emitter.on(key, listener);
-    return () => this.emitter.off(key, listener);
+    let waiters = this.waiters.get(key);
+    if (!waiters) this.waiters.set(key, (waiters = new Set()));
+    // A wrapper per subscription: the same function subscribed twice is two waiters.
+    const waiter = () => listener();
+    waiters.add(waiter);
+    const unsubscribe = () => {
+      if (waiters.delete(waiter) && waiters.size === 0 && this.waiters.get(key) === waiters) this.waiters.delete(key);
+    };
+    try {
+      await this.notifications.start();
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
-  private connect(): Promise<void> {
-    if (this.client) return Promise.resolve();
-    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
-    return this.connecting;
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.waiters.clear();
   }
 
-  private async open(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.DATABASE_URL });
-    client.on('notification', (msg) => {
-      if (msg.channel !== CHANNEL || !msg.payload) return;
-      try {
-        const event = JSON.parse(msg.payload) as StatusEvent;
-        this.emitter.emit(`${event.workspace}/${event.name}`, event);
-      } catch {
-        this.logger.warn('Ignored a malformed status notification');
-      }
-    });
-    client.on('error', (error) => {
-      this.logger.warn(`Status listener lost its connection (${error.message}); reconnecting`);
-      this.client = undefined;
-      client.end().catch(() => undefined);
-      if (!this.closed) setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.client = client;
+  private notify(payload: string): void {
+    let event: StatusEvent;
+    try {
+      event = JSON.parse(payload) as StatusEvent;
+    } catch {
+      this.logger.warn('Ignored a malformed status notification');
+      return;
+    }
+    for (const waiter of [...(this.waiters.get(`${event.workspace}/${event.name}`) ?? [])]) waiter();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    await this.client?.end().catch(() => undefined);
+  private wakeAll(): void {
+    for (const waiters of [...this.waiters.values()]) for (const waiter of [...waiters]) waiter();
   }
 }

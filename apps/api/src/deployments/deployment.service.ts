@@ -119,7 +119,10 @@ export class DeploymentService {
     statuses: ReadonlySet<string>,
     timeoutMs: number,
   ): Promise<DeploymentDto> {
-    let wake: () => void = () => undefined;
+    // A change that lands while the state is being read (before anyone waits) is kept in `changed`,
+    // so the loop reads again instead of sleeping through it.
+    let changed = false;
+    let wake: () => void = () => (changed = true);
     const unsubscribe = await this.events.subscribe(workspace, name, () => wake());
     const deadline = Date.now() + timeoutMs;
     try {
@@ -127,6 +130,10 @@ export class DeploymentService {
         const current = await this.get(workspace, name);
         const left = deadline - Date.now();
         if (statuses.has(current.status) || left <= 0) return current;
+        if (changed) {
+          changed = false;
+          continue;
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           wake = () => {
@@ -134,6 +141,7 @@ export class DeploymentService {
             resolve();
           };
         });
+        wake = () => (changed = true);
       }
     } finally {
       unsubscribe();

@@ -1,5 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { type GatewayConfig, secretKeys } from '#config';
+import { PgNotifications } from '#db/notifications';
 import { SecretCipher } from '#db/secret-cipher';
 import { EgressPolicy } from '#egress';
 import { GatewayProxy } from '../gateway.proxy.js';
@@ -10,6 +11,8 @@ import { RoutingTableService } from './routing-table.service.js';
  * The routing table and the proxy, for whichever Nest application serves the
  * gateway routes: the gateway app, or the API when it serves them too
  * (API_SERVES_GATEWAY). Register the routes with `gatewayRoutes(proxy)`.
+ * Needs PgNotifications from the application's NotificationsModule (imported
+ * by the root module, so the API and its gateway routes share one connection).
  */
 @Module({})
 export class GatewayCoreModule {
@@ -20,9 +23,11 @@ export class GatewayCoreModule {
       providers: [
         {
           provide: RoutingSource,
-          useFactory: () =>
+          inject: [PgNotifications],
+          useFactory: (notifications: PgNotifications) =>
             new RoutingSource({
               databaseUrl: config.DATABASE_URL,
+              notifications,
               cipher: new SecretCipher(secretKeys(config)),
               logger,
               refreshIntervalMs: config.GATEWAY_REFRESH_INTERVAL_MS,
