@@ -38,6 +38,7 @@ const common = {
     '^#queue$': '<rootDir>/libs/queue/src/index.ts',
     '^#gateway$': '<rootDir>/libs/gateway/src/index.ts',
     '^#egress$': '<rootDir>/libs/egress/src/index.ts',
+    '^#auth$': '<rootDir>/libs/auth/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

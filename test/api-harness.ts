@@ -36,6 +36,20 @@ export interface ApiResponse {
 }
 
 /**
+ * The PlatformAdmin key every test API starts with (MODELPLANE_BOOTSTRAP_ADMIN_KEY); `request` sends it
+ * unless the call passes an `authorization` header of its own (an empty one sends none).
+ */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789abcdef';
+export const ADMIN_AUTH: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+/** The headers of a call as the admin, merged under `headers`; an empty authorization sends none. */
+export function withAuth(headers: Record<string, string> = {}): Record<string, string> {
+  const merged = { ...ADMIN_AUTH, ...headers };
+  if (merged.authorization === '') delete merged.authorization;
+  return merged;
+}
+
+/**
  * Tests register providers by hand on loopback (simulators, tiny servers), which the egress policy
  * refuses by default; the harnesses allow it explicitly. Tests of the policy itself override it.
  */
@@ -57,6 +71,7 @@ export async function startApi(env: Record<string, string> = {}, options: { gate
     HOST: '127.0.0.1',
     MIGRATE_ON_START: 'false',
     LOG_LEVEL: 'debug',
+    MODELPLANE_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
     ...LOOPBACK_EGRESS,
     ...env,
   });
@@ -76,7 +91,7 @@ export async function startApi(env: Record<string, string> = {}, options: { gate
     async request(method, path, body, headers = {}) {
       const res = await fetch(url + path, {
         method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        headers: withAuth(body === undefined ? headers : { 'content-type': 'application/json', ...headers }),
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();

@@ -16,7 +16,7 @@ describe('workspaces', () => {
   });
 
   describe('create', () => {
-    it('returns 201 with id, name and timestamps, omitting null fields', async () => {
+    it('returns 201 with id, name, timestamps and its creator, omitting null fields', async () => {
       const name = uniqueName('wsc');
       const res = await api.request('POST', '/v2/workspaces', { name });
       expect(res.status).toBe(201);
@@ -25,8 +25,17 @@ describe('workspaces', () => {
         name,
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
+        created_by: 'admin',
+        updated_by: 'admin',
       });
-      expect(Object.keys(res.body).sort()).toEqual(['created_at', 'id', 'name', 'updated_at']);
+      expect(Object.keys(res.body).sort()).toEqual([
+        'created_at',
+        'created_by',
+        'id',
+        'name',
+        'updated_at',
+        'updated_by',
+      ]);
       expect(res.text).not.toContain('null');
       expect(res.headers.get('content-type')).toMatch(/application\/json/);
     });

@@ -2,6 +2,7 @@ import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { assertEveryRouteDeclared, AuditService, BEARER_SCHEME, GatewayAccess } from '#auth';
 import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import type { FastifyInstance } from 'fastify';
@@ -42,7 +43,11 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
     // Nest's parsers would accept forms; the API reads JSON only (see useJsonBodies).
     bodyParser: false,
   });
-  useJsonBodies(app.getHttpAdapter().getInstance(), config.MAX_JSON_DEPTH);
+  assertEveryRouteDeclared(app);
+  const fastify = app.getHttpAdapter().getInstance();
+  useJsonBodies(fastify, config.MAX_JSON_DEPTH);
+  const audit = app.get(AuditService);
+  fastify.addHook('onResponse', (request, reply) => audit.onResponse(request, reply));
   const filter = new HttpExceptionFilter(config.MAX_BODY_BYTES);
   app.useGlobalFilters(filter);
   app.useGlobalPipes(createValidationPipe());
@@ -50,7 +55,7 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
   if (options.gateway) {
     // The gateway's routes live outside Nest, so Nest's filter never sees what Fastify refuses there (a
     // malformed Content-Type): a scope of their own answers it in our shape.
-    const routes = gatewayRoutes(app.get(RoutingTableService).proxy);
+    const routes = gatewayRoutes(app.get(RoutingTableService).proxy, app.get(GatewayAccess));
     await app.register(async (scope: FastifyInstance) => {
       scope.setErrorHandler((error, _request, reply) => filter.reply(error, reply));
       await scope.register(routes);
@@ -71,6 +76,10 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
         'workspaces, secrets, model entities, model providers, versioned deployment configs and deployments.',
     )
     .setVersion('0.1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key (`mp_…`) or an OIDC access token.' },
+      BEARER_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AccessModule } from '#auth';
 import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
@@ -47,6 +48,7 @@ export class AppModule {
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        AccessModule.forRoot(config, { bootstrap: true }),
         HealthModule,
         WorkspaceModule,
         SecretModule,

@@ -1,7 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RoutingTableService } from '#gateway';
+import { Access } from '#auth';
 
+@Access('public')
 @Controller('health')
 export class GatewayHealthController {
   constructor(private readonly routing: RoutingTableService) {}

@@ -1,6 +1,7 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { assertEveryRouteDeclared, GatewayAccess } from '#auth';
 import { LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import { GatewayExceptionFilter, gatewayFrameworkError } from './gateway-exception.filter.js';
@@ -24,6 +25,7 @@ export async function createGateway(
   });
   app.useGlobalFilters(new GatewayExceptionFilter());
   app.enableShutdownHooks();
-  await app.register(gatewayRoutes(app.get(RoutingTableService).proxy));
+  await app.register(gatewayRoutes(app.get(RoutingTableService).proxy, app.get(GatewayAccess)));
+  assertEveryRouteDeclared(app);
   return app;
 }

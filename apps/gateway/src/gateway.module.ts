@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { GatewayConfig } from '#config';
+import { AccessModule } from '#auth';
+import { DatabaseModule } from '#db';
 import { NotificationsModule } from '#db/notifications';
 import { GatewayCoreModule } from '#gateway';
 import { GatewayHealthController } from './gateway-health.controller.js';
@@ -9,7 +11,13 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }), GatewayCoreModule.forRoot(config)],
+      imports: [
+        NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        // Keys and role bindings (AccessService) and refusals (the audit log) are read and written through it.
+        DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        AccessModule.forRoot(config),
+        GatewayCoreModule.forRoot(config),
+      ],
       controllers: [GatewayHealthController],
     };
   }

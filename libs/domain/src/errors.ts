@@ -261,6 +261,27 @@ export class EgressRefusedError extends DomainError {
 
 // ─── Access control (libs/auth) ──────────────────────────────────────────────
 
+/**
+ * Codes of access refusals (API and gateway): libs/auth's AccessService throws them, the API's filter
+ * and the gateway's routes answer them.
+ */
+export const ACCESS_CODES = [
+  // 401 (UnauthenticatedError)
+  'auth/credential_missing',
+  'auth/credential_malformed',
+  'auth/credential_invalid',
+  'auth/credential_expired',
+  'auth/credential_revoked',
+  // 403 (ForbiddenError)
+  'auth/permission_denied',
+  'auth/scope_missing',
+  'auth/key_workspace',
+  'auth/not_key_owner',
+  // 429 (TooManyAuthFailuresError)
+  'auth/too_many_failures',
+] as const;
+export type AccessCode = (typeof ACCESS_CODES)[number];
+
 /** Why a request carries no usable credential: each is answered 401 with `WWW-Authenticate: Bearer`. */
 export const AUTH_ERROR_CODES = {
   missing: 'auth/credential_missing',
@@ -268,7 +289,7 @@ export const AUTH_ERROR_CODES = {
   invalid: 'auth/credential_invalid',
   expired: 'auth/credential_expired',
   revoked: 'auth/credential_revoked',
-} as const;
+} as const satisfies Record<string, AccessCode>;
 export type AuthFailure = keyof typeof AUTH_ERROR_CODES;
 
 /** 401: no credential, or one that proves nothing (unknown, expired, revoked, a bad signature). */
@@ -293,7 +314,7 @@ export class UnauthenticatedError extends DomainError {
  * (which the caller named), never whether the resource exists.
  */
 export class ForbiddenError extends DomainError {
-  constructor(message: string, code = 'auth/permission_denied') {
+  constructor(message: string, code: AccessCode = 'auth/permission_denied') {
     super('forbidden', code, message);
   }
 }

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { exceedsJsonDepth } from '#domain';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
 import { ClientGone } from './client-gone.js';
-import { GatewayError } from './gateway-error.js';
+import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { drained, passThrough, requestIdOf, sendJson, sendText, streamErrorEvent } from './http-answers.js';
 import { modelList, retrievedModel } from './model-objects.js';
 import { rewriteModel, SseModelRewriter } from './model-rewrite.js';
@@ -333,14 +333,7 @@ export class GatewayProxy {
           : new GatewayError(500, 'gateway/internal', `Internal gateway error (request ${requestId})`);
       if (!(error instanceof GatewayError))
         this.logger.warn(`${requestId}: ${(error as Error).stack ?? String(error)}`);
-      res.writeHead(failure.status, {
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-        ...failure.headers,
-      });
-      res.end(failure.body(requestId));
-      // A body the route did not read is drained, so the connection stays usable.
-      if (!req.readableEnded) req.resume();
+      sendGatewayError(req, res, failure, requestId);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { requestAccess } from '#auth';
 import { isTransactionConflict } from '#db';
 import {
   BodyTooLargeError,
@@ -30,6 +31,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   /** Answers `exception` on `reply`; also Fastify's error handler where Nest's is not installed (see createApp). */
   reply(exception: unknown, reply: FastifyReply): void {
     const [status, body] = this.toResponse(exception);
+    // What the audit event of a refused or failed change says: our own message for a refusal, the code
+    // otherwise (a validation message may quote what the caller sent).
+    const access = requestAccess(reply.request.raw);
+    if (access)
+      access.error = (status === 401 || status === 403) && typeof body.detail === 'string' ? body.detail : body.code;
     if (status >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(`${err.name}: ${err.message}`, err.stack);

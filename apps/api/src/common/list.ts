@@ -8,6 +8,7 @@ import {
   type FilterSpec,
   type ListQuery,
 } from '#db';
+import { currentAccess } from '#auth';
 import { InvalidFieldError } from '#domain';
 import { Type } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
@@ -81,6 +82,11 @@ export interface ListSpec {
   sortable: Record<string, string>;
   /** Whether rows belong to a workspace (a `workspace` column). */
   workspaceScoped?: boolean;
+  /**
+   * The field holding a row's workspace for the caller's access (see below): `workspace` for
+   * workspace-scoped rows (the default), `name` for workspaces themselves.
+   */
+  workspaceField?: 'workspace' | 'name';
 }
 
 const WORKSPACE_FIELD: FilterSpec = { workspace: { column: 'workspace', type: 'string' } };
@@ -109,6 +115,12 @@ export function toListQuery(dto: ListQueryDto, spec: ListSpec, workspace?: strin
     if (rest && Object.keys(rest).length > 0) parts.push(rest);
   } else if (parsed) {
     parts.push(parsed);
+  }
+  // Whatever the path and the filter name, a list shows only rows of workspaces the caller may read
+  // (the guard checked the path's workspace; a `workspace` filter or `-` could name others).
+  const allowed = currentAccess()?.allowed?.();
+  if (allowed !== undefined && allowed !== 'all' && (spec.workspaceScoped || spec.workspaceField)) {
+    parts.push({ [spec.workspaceField ?? 'workspace']: { $in: allowed } });
   }
   return {
     filter: parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { $and: parts },

@@ -6,6 +6,7 @@ import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
 import { parseBoolParam, ParseVersionPipe } from '../common/version.pipe.js';
 import { CreateDeploymentConfigDto, DeploymentConfigDto, UpdateDeploymentConfigDto } from './deployment-config.dto.js';
 import { DeploymentConfigService } from './deployment-config.service.js';
+import { Access } from '#auth';
 
 @ApiTags('Deployment configs')
 @Controller('v2/workspaces/:workspace/deployment-configs')
@@ -13,6 +14,7 @@ export class DeploymentConfigController {
   constructor(private readonly service: DeploymentConfigService) {}
 
   @Post()
+  @Access('deployment-configs.write')
   @ApiDoc(
     'Create a deployment config (version 1)',
     [400, 404, 409, 413, 422],
@@ -24,6 +26,7 @@ export class DeploymentConfigController {
   }
 
   @Get()
+  @Access('deployment-configs.read')
   @ApiDoc('List deployment configs (latest version of each)', [400, 404, 422])
   @ApiQuery({
     name: 'all_versions',
@@ -41,6 +44,7 @@ export class DeploymentConfigController {
   }
 
   @Get(':name')
+  @Access('deployment-configs.read')
   @ApiDoc('Get the latest version of a deployment config', [404])
   @ApiOkResponse({ type: DeploymentConfigDto })
   get(@Param('workspace') workspace: string, @Param('name') name: string): Promise<DeploymentConfigDto> {
@@ -48,6 +52,7 @@ export class DeploymentConfigController {
   }
 
   @Post(':name')
+  @Access('deployment-configs.write')
   @ApiDoc(
     'Create a new version of a deployment config',
     [400, 404, 413, 422],
@@ -63,6 +68,7 @@ export class DeploymentConfigController {
   }
 
   @Get(':name/versions')
+  @Access('deployment-configs.read')
   @ApiDoc('List every version of a deployment config, newest first', [404])
   @ApiOkResponse({ type: [DeploymentConfigDto] })
   versions(@Param('workspace') workspace: string, @Param('name') name: string): Promise<DeploymentConfigDto[]> {
@@ -70,6 +76,7 @@ export class DeploymentConfigController {
   }
 
   @Get(':name/versions/:version')
+  @Access('deployment-configs.read')
   @ApiDoc('Get one version of a deployment config', [400, 404])
   @ApiOkResponse({ type: DeploymentConfigDto })
   version(
@@ -81,6 +88,7 @@ export class DeploymentConfigController {
   }
 
   @Delete(':name')
+  @Access('deployment-configs.write')
   @HttpCode(204)
   @ApiDoc(
     'Delete every version of a deployment config',
@@ -93,6 +101,7 @@ export class DeploymentConfigController {
   }
 
   @Delete(':name/versions/:version')
+  @Access('deployment-configs.write')
   @HttpCode(204)
   @ApiDoc(
     'Delete one version of a deployment config',

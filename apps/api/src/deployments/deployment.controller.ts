@@ -23,6 +23,7 @@ import {
   UpdateDeploymentDto,
 } from './deployment.dto.js';
 import { DeploymentService } from './deployment.service.js';
+import { Access } from '#auth';
 
 @ApiTags('Deployments')
 @Controller('v2/workspaces/:workspace/deployments')
@@ -33,6 +34,7 @@ export class DeploymentController {
   ) {}
 
   @Post()
+  @Access('deployments.write')
   @ApiDoc(
     'Create a deployment (version 1, CREATED)',
     [400, 404, 409, 413, 422],
@@ -44,6 +46,7 @@ export class DeploymentController {
   }
 
   @Get()
+  @Access('deployments.read')
   @ApiDoc('List deployments (latest version of each)', [400, 404, 422])
   @ApiQuery({
     name: 'all_versions',
@@ -61,6 +64,7 @@ export class DeploymentController {
   }
 
   @Get(':name')
+  @Access('deployments.read')
   @ApiDoc(
     'Get the latest version of a deployment, optionally waiting for a status',
     [404, 422],
@@ -88,6 +92,7 @@ export class DeploymentController {
   }
 
   @Get(':name/models')
+  @Access('deployments.read')
   @ApiDoc(
     'The models a deployment serves',
     [404],
@@ -100,6 +105,7 @@ export class DeploymentController {
   }
 
   @Get(':name/events')
+  @Access('deployments.read')
   @ApiDoc(
     'Stream status changes of a deployment (server-sent events)',
     [404, 422],
@@ -174,6 +180,7 @@ export class DeploymentController {
   }
 
   @Post(':name')
+  @Access('deployments.write')
   @ApiDoc(
     'Create a new version of a deployment (PENDING)',
     [400, 404, 409, 413, 422],
@@ -189,6 +196,7 @@ export class DeploymentController {
   }
 
   @Get(':name/versions')
+  @Access('deployments.read')
   @ApiDoc('List every version of a deployment, newest first', [404])
   @ApiOkResponse({ type: [DeploymentDto] })
   versions(@Param('workspace') workspace: string, @Param('name') name: string): Promise<DeploymentDto[]> {
@@ -196,6 +204,7 @@ export class DeploymentController {
   }
 
   @Get(':name/versions/:version')
+  @Access('deployments.read')
   @ApiDoc('Get one version of a deployment', [400, 404])
   @ApiOkResponse({ type: DeploymentDto })
   version(
@@ -207,6 +216,7 @@ export class DeploymentController {
   }
 
   @Post(':name/status')
+  @Access('deployments.write')
   @HttpCode(200)
   @ApiDoc(
     'Write a deployment status',
@@ -226,6 +236,7 @@ export class DeploymentController {
   }
 
   @Delete(':name')
+  @Access('deployments.write')
   @ApiDoc(
     'Delete a deployment',
     [404, 409, 422],
@@ -243,6 +254,7 @@ export class DeploymentController {
   }
 
   @Delete(':name/versions/:version')
+  @Access('deployments.write')
   @ApiDoc(
     'Delete one version of a deployment',
     [400, 404, 409, 422],

@@ -6,6 +6,7 @@ import { migrationStatus } from '#db/migrations';
 import { healthCheck, healthReport } from '#domain';
 import { ReconcileQueue } from '#queue';
 import type { FastifyReply } from 'fastify';
+import { Access } from '#auth';
 
 class HealthDto {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
@@ -18,6 +19,7 @@ class HealthDto {
 }
 
 @ApiTags('Health')
+@Access('public')
 @Controller('health')
 export class HealthController {
   /** Once every migration is seen applied, it stays so for this process. */

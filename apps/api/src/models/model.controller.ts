@@ -5,6 +5,7 @@ import { ListQueryDto } from '../common/list.js';
 import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
 import { CreateModelDto, ModelDto, UpdateModelDto } from './model.dto.js';
 import { ModelService } from './model.service.js';
+import { Access } from '#auth';
 
 @ApiTags('Models')
 @Controller('v2/workspaces/:workspace/models')
@@ -12,6 +13,7 @@ export class ModelController {
   constructor(private readonly service: ModelService) {}
 
   @Post()
+  @Access('models.write')
   @ApiDoc('Create a model entity', [404, 409, 413, 422])
   @ApiCreatedResponse({ type: ModelDto })
   create(@Param('workspace') workspace: string, @Body() dto: CreateModelDto): Promise<ModelDto> {
@@ -19,6 +21,7 @@ export class ModelController {
   }
 
   @Get()
+  @Access('models.read')
   @ApiDoc('List model entities', [400, 404, 422])
   @ApiPage(ModelDto)
   list(@Param('workspace') workspace: string, @Query() query: ListQueryDto): Promise<Page<ModelDto>> {
@@ -26,6 +29,7 @@ export class ModelController {
   }
 
   @Get(':name')
+  @Access('models.read')
   @ApiDoc('Get a model entity', [404])
   @ApiOkResponse({ type: ModelDto })
   get(@Param('workspace') workspace: string, @Param('name') name: string): Promise<ModelDto> {
@@ -33,6 +37,7 @@ export class ModelController {
   }
 
   @Patch(':name')
+  @Access('models.write')
   @ApiDoc(
     'Update a model entity',
     [404, 413, 422],
@@ -48,6 +53,7 @@ export class ModelController {
   }
 
   @Delete(':name')
+  @Access('models.write')
   @HttpCode(204)
   @ApiDoc('Delete a model entity', [404])
   @ApiNoContentResponse({ description: 'Deleted.' })

@@ -5,6 +5,7 @@ import { ListQueryDto } from '../common/list.js';
 import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
 import { CreateProviderDto, ProviderDto, ProviderStatusDto, UpsertProviderDto } from './provider.dto.js';
 import { ProviderService } from './provider.service.js';
+import { Access } from '#auth';
 
 @ApiTags('Model providers')
 @Controller('v2/workspaces/:workspace/providers')
@@ -12,6 +13,7 @@ export class ProviderController {
   constructor(private readonly service: ProviderService) {}
 
   @Post()
+  @Access('providers.write')
   @ApiDoc(
     'Register a model provider',
     [404, 409, 413, 422],
@@ -23,6 +25,7 @@ export class ProviderController {
   }
 
   @Get()
+  @Access('providers.read')
   @ApiDoc('List model providers', [400, 404, 422])
   @ApiPage(ProviderDto)
   list(@Param('workspace') workspace: string, @Query() query: ListQueryDto): Promise<Page<ProviderDto>> {
@@ -30,6 +33,7 @@ export class ProviderController {
   }
 
   @Get(':name')
+  @Access('providers.read')
   @ApiDoc('Get a model provider', [404])
   @ApiOkResponse({ type: ProviderDto })
   get(@Param('workspace') workspace: string, @Param('name') name: string): Promise<ProviderDto> {
@@ -37,6 +41,7 @@ export class ProviderController {
   }
 
   @Put(':name')
+  @Access('providers.write')
   @ApiDoc(
     'Create or replace a model provider',
     [404, 413, 422],
@@ -52,6 +57,7 @@ export class ProviderController {
   }
 
   @Put(':name/status')
+  @Access('providers.write')
   @ApiDoc(
     "Update a provider's status, served models or deployment link",
     [404, 413, 422],
@@ -67,6 +73,7 @@ export class ProviderController {
   }
 
   @Delete(':name')
+  @Access('providers.write')
   @HttpCode(204)
   @ApiDoc(
     'Delete a model provider',

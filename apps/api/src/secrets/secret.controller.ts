@@ -5,6 +5,7 @@ import { ListQueryDto } from '../common/list.js';
 import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
 import { CreateSecretDto, RotateSecretsResultDto, SecretDto, UpdateSecretDto } from './secret.dto.js';
 import { SecretService } from './secret.service.js';
+import { Access } from '#auth';
 
 @ApiTags('Secrets')
 @Controller('v2/workspaces/:workspace/secrets')
@@ -12,6 +13,7 @@ export class SecretController {
   constructor(private readonly service: SecretService) {}
 
   @Post()
+  @Access('secrets.write')
   @ApiDoc(
     'Create a secret',
     [404, 409, 413, 422],
@@ -23,6 +25,7 @@ export class SecretController {
   }
 
   @Get()
+  @Access('secrets.read')
   @ApiDoc('List secrets (metadata only)', [400, 404, 422])
   @ApiPage(SecretDto)
   list(@Param('workspace') workspace: string, @Query() query: ListQueryDto): Promise<Page<SecretDto>> {
@@ -30,6 +33,7 @@ export class SecretController {
   }
 
   @Get(':name')
+  @Access('secrets.read')
   @ApiDoc('Get a secret (metadata only)', [404])
   @ApiOkResponse({ type: SecretDto })
   get(@Param('workspace') workspace: string, @Param('name') name: string): Promise<SecretDto> {
@@ -37,6 +41,7 @@ export class SecretController {
   }
 
   @Patch(':name')
+  @Access('secrets.write')
   @ApiDoc('Update a secret: its value, its description, or both', [404, 413, 422])
   @ApiOkResponse({ type: SecretDto })
   update(
@@ -48,6 +53,7 @@ export class SecretController {
   }
 
   @Delete(':name')
+  @Access('secrets.write')
   @HttpCode(204)
   @ApiDoc('Delete a secret', [404, 409], 'Refused with 409 while a model provider uses it as its API key.')
   @ApiNoContentResponse({ description: 'Deleted.' })
@@ -62,6 +68,7 @@ export class SecretAdminController {
   constructor(private readonly service: SecretService) {}
 
   @Post('rotate')
+  @Access('platform.admin')
   @HttpCode(200)
   @ApiDoc(
     'Re-encrypt every secret under the active key',

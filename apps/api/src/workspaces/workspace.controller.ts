@@ -5,6 +5,7 @@ import { ListQueryDto } from '../common/list.js';
 import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
 import { CreateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
 import { WorkspaceService } from './workspace.service.js';
+import { Access } from '#auth';
 
 @ApiTags('Workspaces')
 @Controller('v2/workspaces')
@@ -12,6 +13,7 @@ export class WorkspaceController {
   constructor(private readonly service: WorkspaceService) {}
 
   @Post()
+  @Access('workspace.create')
   @ApiDoc('Create a workspace', [409, 413, 422])
   @ApiCreatedResponse({ type: WorkspaceDto })
   create(@Body() dto: CreateWorkspaceDto): Promise<WorkspaceDto> {
@@ -19,6 +21,7 @@ export class WorkspaceController {
   }
 
   @Get()
+  @Access('workspace.list')
   @ApiDoc('List workspaces', [400, 422])
   @ApiPage(WorkspaceDto)
   list(@Query() query: ListQueryDto): Promise<Page<WorkspaceDto>> {
@@ -26,6 +29,7 @@ export class WorkspaceController {
   }
 
   @Get(':workspace')
+  @Access('workspace.read')
   @ApiDoc('Get a workspace', [404])
   @ApiOkResponse({ type: WorkspaceDto })
   get(@Param('workspace') workspace: string): Promise<WorkspaceDto> {
@@ -33,6 +37,7 @@ export class WorkspaceController {
   }
 
   @Delete(':workspace')
+  @Access('workspace.delete')
   @HttpCode(204)
   @ApiDoc(
     'Delete a workspace and everything in it',

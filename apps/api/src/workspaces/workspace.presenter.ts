@@ -9,5 +9,7 @@ export function presentWorkspace(w: Workspace): WorkspaceDto {
     description: w.description ?? undefined,
     created_at: iso(w.createdAt),
     updated_at: iso(w.updatedAt),
+    created_by: w.createdBy ?? undefined,
+    updated_by: w.updatedBy ?? undefined,
   });
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { pageOf, WORKSPACE_SORTABLE, WorkspaceRepository, type Page } from '#db';
+import { AccessService, actorId } from '#auth';
 import { NotFoundError } from '#domain';
 import { NAMED_FIELDS, toListQuery, type ListQueryDto } from '../common/list.js';
 import type { CreateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
@@ -9,14 +10,20 @@ const FILTER = NAMED_FIELDS;
 
 @Injectable()
 export class WorkspaceService {
-  constructor(private readonly workspaces: WorkspaceRepository) {}
+  constructor(
+    private readonly workspaces: WorkspaceRepository,
+    private readonly access: AccessService,
+  ) {}
 
+  /** Its creator becomes its Admin, at once on this replica (others follow the notification). */
   async create(dto: CreateWorkspaceDto): Promise<WorkspaceDto> {
-    return presentWorkspace(await this.workspaces.create(dto));
+    const workspace = await this.workspaces.create({ ...dto, createdBy: actorId() });
+    await this.access.reload();
+    return presentWorkspace(workspace);
   }
 
   async list(dto: ListQueryDto): Promise<Page<WorkspaceDto>> {
-    const query = toListQuery(dto, { filter: FILTER, sortable: WORKSPACE_SORTABLE });
+    const query = toListQuery(dto, { filter: FILTER, sortable: WORKSPACE_SORTABLE, workspaceField: 'name' });
     const { rows, total } = await this.workspaces.list(query);
     return pageOf(rows.map(presentWorkspace), total, query.page);
   }

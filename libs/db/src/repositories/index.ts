@@ -1,3 +1,5 @@
+import { AuditRepository } from './audit.repository.js';
+import { AccessRepository } from './access.repository.js';
 import { DeploymentConfigRepository } from './deployment-config.repository.js';
 import { DeploymentRepository } from './deployment.repository.js';
 import { ModelRepository } from './model.repository.js';
@@ -5,6 +7,8 @@ import { ProviderRepository } from './provider.repository.js';
 import { SecretRepository } from './secret.repository.js';
 import { WorkspaceRepository } from './workspace.repository.js';
 
+export * from './access.repository.js';
+export * from './audit.repository.js';
 export * from './deployment-config.repository.js';
 export * from './deployment.repository.js';
 export * from './list.js';
@@ -14,6 +18,8 @@ export * from './secret.repository.js';
 export * from './workspace.repository.js';
 
 export const REPOSITORIES = [
+  AccessRepository,
+  AuditRepository,
   WorkspaceRepository,
   SecretRepository,
   ModelRepository,

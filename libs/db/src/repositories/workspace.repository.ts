@@ -4,6 +4,7 @@ import type { Workspace } from '../generated/prisma/client.js';
 import { mapWriteErrors } from '../prisma-errors.js';
 import { PrismaService } from '../prisma.service.js';
 import { WORKSPACES } from '../query/tables.js';
+import { roleBindingId } from './access.repository.js';
 import { findOne, findPage, type ListQuery } from './list.js';
 
 export const WORKSPACE_SORTABLE = { name: 'name', created_at: 'created_at', updated_at: 'updated_at' };
@@ -12,10 +13,35 @@ export const WORKSPACE_SORTABLE = { name: 'name', created_at: 'created_at', upda
 export class WorkspaceRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create({ name, description }: { name: string; description?: string | null }): Promise<Workspace> {
-    return mapWriteErrors(() => this.prisma.workspace.create({ data: { id: newId('workspace'), name, description } }), {
-      onDuplicate: () => new AlreadyExistsError('workspace', null, name),
-    });
+  /** Creates the workspace with `createdBy` as its Admin (one transaction: never a workspace without one). */
+  create({
+    name,
+    description,
+    createdBy,
+  }: {
+    name: string;
+    description?: string | null;
+    createdBy: string;
+  }): Promise<Workspace> {
+    return mapWriteErrors(
+      () =>
+        this.prisma.$transaction(async (tx) => {
+          const workspace = await tx.workspace.create({
+            data: { id: newId('workspace'), name, description, createdBy, updatedBy: createdBy },
+          });
+          await tx.roleBinding.create({
+            data: {
+              id: roleBindingId(name, createdBy, 'Admin'),
+              workspace: name,
+              principal: createdBy,
+              role: 'Admin',
+              grantedBy: createdBy,
+            },
+          });
+          return workspace;
+        }),
+      { onDuplicate: () => new AlreadyExistsError('workspace', null, name) },
+    );
   }
 
   list(query: ListQuery) {

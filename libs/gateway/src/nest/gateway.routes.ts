@@ -1,57 +1,129 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DomainError,
+  TooManyAuthFailuresError,
+  UnauthenticatedError,
+  type AccessCode,
+  type DomainErrorKind,
+} from '#domain';
+import { GatewayError, sendGatewayError } from '../gateway-error.js';
 import type { GatewayProxy } from '../gateway.proxy.js';
+import { requestIdOf } from '../http-answers.js';
 
 const BASE = '/v2/workspaces/:workspace/inference/gateway';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 type Params = { workspace: string; name: string };
+type Request = FastifyRequest<{ Params: Params }>;
+
+/**
+ * Who may call a gateway route (libs/auth's GatewayAccess): `check` resolves, or throws the DomainError
+ * (401, 403, 429) to answer with; `refused` records the refusal (the audit log).
+ */
+export interface GatewayGuard {
+  check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void>;
+  refused(request: FastifyRequest, status: number): void;
+}
+
+/** Each gateway route with the permission it declares (every route has one; see the route-declaration test). */
+export interface GatewayRoute {
+  methods: readonly string[];
+  url: string;
+  access: 'inference';
+  /** The audit event's action for a refused call. */
+  action: string;
+  handle(proxy: GatewayProxy, request: Request, reply: FastifyReply): Promise<void> | void;
+}
+
+export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
+  {
+    methods: ['GET'],
+    url: `${BASE}/openai/-/v1/models`,
+    access: 'inference',
+    action: 'inference.list_models',
+    handle: (proxy, request, reply) => proxy.listModels(request.raw, reply.raw, request.params.workspace),
+  },
+  // One model, from the routing table: the SDKs' models.retrieve("{ws}/{entity}") sends the slash as %2F,
+  // which the routes that forward refuse.
+  ...['openai', 'model/:name'].map((prefix): GatewayRoute => ({
+    methods: ['GET'],
+    url: `${BASE}/${prefix}/-/v1/models/*`,
+    access: 'inference',
+    action: 'inference.get_model',
+    handle: (proxy, request, reply) => proxy.retrieveModel(request.raw, reply.raw, request.params.workspace),
+  })),
+  {
+    methods: METHODS,
+    url: `${BASE}/openai/-/*`,
+    access: 'inference',
+    action: 'inference.openai',
+    handle: (proxy, request, reply) => proxy.openai(request.raw, reply.raw, request.params.workspace),
+  },
+  {
+    methods: METHODS,
+    url: `${BASE}/model/:name/-/*`,
+    access: 'inference',
+    action: 'inference.model',
+    handle: (proxy, request, reply) =>
+      proxy.model(request.raw, reply.raw, request.params.workspace, request.params.name),
+  },
+  {
+    methods: METHODS,
+    url: `${BASE}/provider/:name/-/*`,
+    access: 'inference',
+    action: 'inference.provider',
+    handle: (proxy, request, reply) =>
+      proxy.provider(request.raw, reply.raw, request.params.workspace, request.params.name),
+  },
+];
+
+const REFUSAL_STATUS: Partial<Record<DomainErrorKind, number>> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
+};
+
+/** An access refusal as the gateway answers it (OpenAI's error shape, with the Bearer challenge of a 401). */
+export function refusalOf(error: unknown): GatewayError | null {
+  if (!(error instanceof DomainError)) return null;
+  const status = REFUSAL_STATUS[error.kind];
+  if (status === undefined) return null;
+  const headers: Record<string, string> = {};
+  if (error instanceof UnauthenticatedError) headers['www-authenticate'] = error.challenge;
+  if (error instanceof TooManyAuthFailuresError) headers['retry-after'] = String(error.retryAfterSeconds);
+  return new GatewayError(status, error.code as AccessCode, error.message, headers);
+}
 
 /**
  * The gateway's routes, as a Fastify plugin with a content-type parser of its
  * own that reads nothing: each route reads (or streams) the body itself, so
  * the provider route never buffers one. Answers are written to Node's
  * response (the reply is hijacked), bypassing Nest and Fastify serialisation.
+ * Every route is checked by `guard` before it reads anything of the request.
  */
-export function gatewayRoutes(proxy: GatewayProxy) {
+export function gatewayRoutes(proxy: GatewayProxy, guard: GatewayGuard) {
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
-    const raw =
-      (handle: (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => Promise<void> | void) =>
-      async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<void> => {
-        reply.hijack();
-        await handle(request, reply);
-      };
-    app.get(
-      `${BASE}/openai/-/v1/models`,
-      raw((request, reply) => proxy.listModels(request.raw, reply.raw, request.params.workspace)),
-    );
-    // One model, from the routing table: the SDKs' models.retrieve("{ws}/{entity}") sends the slash as %2F,
-    // which the routes that forward refuse.
-    for (const prefix of ['openai', 'model/:name']) {
-      app.get(
-        `${BASE}/${prefix}/-/v1/models/*`,
-        raw((request, reply) => proxy.retrieveModel(request.raw, reply.raw, request.params.workspace)),
-      );
+    for (const route of GATEWAY_ROUTES) {
+      app.route({
+        method: [...route.methods],
+        url: route.url,
+        config: { access: route.access },
+        handler: async (request: Request, reply: FastifyReply): Promise<void> => {
+          reply.hijack();
+          try {
+            await guard.check(request, route.access, request.params.workspace, route.action);
+          } catch (error) {
+            const refusal = refusalOf(error);
+            if (!refusal) throw error;
+            sendGatewayError(request.raw, reply.raw, refusal, requestIdOf(request.raw));
+            guard.refused(request, refusal.status);
+            return;
+          }
+          await route.handle(proxy, request, reply);
+        },
+      });
     }
-    app.route({
-      method: [...METHODS],
-      url: `${BASE}/openai/-/*`,
-      handler: raw((request, reply) => proxy.openai(request.raw, reply.raw, request.params.workspace)),
-    });
-    app.route({
-      method: [...METHODS],
-      url: `${BASE}/model/:name/-/*`,
-      handler: raw((request, reply) =>
-        proxy.model(request.raw, reply.raw, request.params.workspace, request.params.name),
-      ),
-    });
-    app.route({
-      method: [...METHODS],
-      url: `${BASE}/provider/:name/-/*`,
-      handler: raw((request, reply) =>
-        proxy.provider(request.raw, reply.raw, request.params.workspace, request.params.name),
-      ),
-    });
   };
 }

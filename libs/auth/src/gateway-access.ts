@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AccessService } from './access.service.js';
+import { AuditService } from './audit.service.js';
+import { setRequestAccess, type RequestAccess } from './request-access.js';
+
+/**
+ * The gateway routes' guard (libs/gateway's GatewayGuard): the same authentication and authorization as
+ * the API's AccessGuard, from memory, and the refusal recorded in the audit log. A successful inference
+ * call is not a change and is not recorded there.
+ */
+@Injectable()
+export class GatewayAccess {
+  constructor(
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void> {
+    const state: RequestAccess = { declaration, action, workspace, principal: null };
+    setRequestAccess(request.raw, state);
+    state.principal = await this.access.authenticate(request.headers.authorization, request.ip);
+    this.access.authorize(state.principal, declaration, workspace);
+  }
+
+  refused(request: FastifyRequest, status: number): void {
+    void this.audit.record(request, status);
+  }
+}

@@ -1,0 +1,53 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
+import type { Permission } from './permissions.js';
+import type { Principal } from './principal.js';
+
+/** What a route declares: the permission it needs, or `public` (health, discovery, docs). */
+export type AccessDeclaration = Permission | 'public';
+
+/**
+ * What the guard learned about one request, kept beside it for the handler (through `currentAccess`),
+ * the list filters and the audit hook.
+ */
+export interface RequestAccess {
+  declaration: AccessDeclaration;
+  /** `deployment.create`, `member.remove`, … (the audit event's action). */
+  action: string;
+  /** The route's workspace (null for platform routes; `-` for lists across workspaces). */
+  workspace: string | null;
+  principal: Principal | null;
+  /** The workspaces whose rows a list may show the caller (`all` for a PlatformAdmin); unset: no limit. */
+  allowed?: () => string[] | 'all';
+  /** What the handler touched, for the audit event (set from its result). */
+  resource?: string;
+  version?: number;
+  /** The error code or message the request was answered with, for the audit event. */
+  error?: string;
+}
+
+const byRequest = new WeakMap<IncomingMessage, RequestAccess>();
+const storage = new AsyncLocalStorage<RequestAccess>();
+
+export function setRequestAccess(req: IncomingMessage, access: RequestAccess): void {
+  byRequest.set(req, access);
+}
+
+export function requestAccess(req: IncomingMessage): RequestAccess | undefined {
+  return byRequest.get(req);
+}
+
+/** Runs `fn` (a request's handler) with `access` as what currentAccess() returns. */
+export function runWithAccess<T>(access: RequestAccess, fn: () => T): T {
+  return storage.run(access, fn);
+}
+
+/** The access of the request being handled; undefined outside a request (the worker, start-up). */
+export function currentAccess(): RequestAccess | undefined {
+  return storage.getStore();
+}
+
+/** The principal id to record as `created_by`/`updated_by`: the caller's, or `system` outside a request. */
+export function actorId(): string {
+  return storage.getStore()?.principal?.id ?? 'system';
+}
