@@ -13,3 +13,4 @@ export * from './request-access.js';
 export * from './route-declarations.js';
 export * from './gateway-access.js';
 export * from './admin-bootstrap.js';
+export * from './permission-table.js';

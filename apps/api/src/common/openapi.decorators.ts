@@ -40,6 +40,9 @@ export class PaginationDto {
 }
 
 export const ERROR_TEXT: Record<number, string> = {
+  401: 'Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`).',
+  403: "Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace.",
+  429: 'Too many failed authentications from this address (`Retry-After`).',
   400: 'Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON.',
   404: 'Not found: the workspace or the named resource does not exist.',
   409: 'Conflict: a duplicate name, a resource in use, an illegal status transition, or a concurrent modification.',

@@ -1,5 +1,6 @@
 import { PayloadTooLargeException } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { PERMISSION_EXTENSION, PERMISSIONS, type Permission } from '#auth';
 import { MAX_PAGE_SIZE, parseFilterParam } from '#db';
 import {
   AlreadyExistsError,
@@ -8,9 +9,12 @@ import {
   DeploymentConfigInUseError,
   DeploymentConfigRefNotFoundError,
   DeploymentsDisabledError,
+  ForbiddenError,
   IllegalTransitionError,
   NotFoundError,
   SecretInUseError,
+  TooManyAuthFailuresError,
+  UnauthenticatedError,
   UnsupportedMediaTypeError,
   WorkspaceHasDeploymentsError,
   type ConflictError,
@@ -42,6 +46,8 @@ export function addErrorExamples(document: OpenAPIObject, maxBodyBytes: number):
       const operation = item[method];
       if (!operation) continue;
       const op = describe(document, method, path, operation, names);
+      // Every route that needs a credential can be refused for want of one, or of the permission.
+      if (op.permission) for (const status of [401, 403, 429]) operation.responses[status] ??= { description: '' };
       // Every JSON body can be malformed or of the wrong media type, whether or not the route says so.
       if (op.bodySchema) for (const status of [400, 415]) operation.responses[status] ??= { description: '' };
       for (const [code, response] of Object.entries(operation.responses)) {
@@ -98,6 +104,8 @@ interface Op {
   action: string | undefined;
   version: boolean;
   bodySchema: SchemaObject | undefined;
+  /** The permission the operation declares (undefined: public). */
+  permission: Permission | undefined;
 }
 
 const KINDS: Record<string, ResourceKind> = {
@@ -130,6 +138,7 @@ function describe(document: OpenAPIObject, method: string, path: string, operati
   const rest = at < 0 ? [] : segments.slice(at + 1);
   const ref = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)
     ?.content?.['application/json']?.schema?.$ref;
+  const declared = (operation as unknown as Record<string, unknown>)[PERMISSION_EXTENSION];
   return {
     method,
     names,
@@ -140,6 +149,7 @@ function describe(document: OpenAPIObject, method: string, path: string, operati
       path.includes('{version}') ||
       (operation.parameters ?? []).some((p) => 'name' in p && p.name === 'version' && p.in === 'query'),
     bodySchema: ref ? (document.components?.schemas?.[ref.split('/').pop() ?? ''] as SchemaObject) : undefined,
+    permission: declared === 'public' ? undefined : (declared as Permission),
   };
 }
 
@@ -153,6 +163,21 @@ function errorsFor(status: number, op: Op): Example[] {
       return op.kind ? [['not_found', notFound(op)]] : [];
     case 409:
       return op.kind ? [['conflict', conflict(op.kind, op)]] : [];
+    case 401:
+      return [
+        [
+          'credential_missing',
+          new UnauthenticatedError('missing', 'Authentication required: send Authorization: Bearer <API key or token>'),
+        ],
+        [
+          'credential_revoked',
+          new UnauthenticatedError('revoked', 'API key apikey-5f0c2b7d9e4a1c3b8d6f has been revoked'),
+        ],
+      ];
+    case 403:
+      return op.permission ? [['permission_denied', forbidden(op)]] : [];
+    case 429:
+      return [['too_many_failures', new TooManyAuthFailuresError(42)]];
     case 413:
       return [['too_large', new PayloadTooLargeException()]];
     case 415:
@@ -162,6 +187,16 @@ function errorsFor(status: number, op: Op): Example[] {
     default:
       return [];
   }
+}
+
+function forbidden(op: Op): ForbiddenError {
+  const permission = op.permission as Permission;
+  const spec = PERMISSIONS[permission];
+  return spec.workspaced
+    ? new ForbiddenError(
+        `Principal 'service-account:ci' lacks permission '${permission}' in workspace '${op.names.workspace}' (it needs the ${spec.role} role; it has Viewer)`,
+      )
+    : new ForbiddenError(`Principal 'service-account:ci' lacks permission '${permission}' (it needs PlatformAdmin)`);
 }
 
 function badRequests(op: Op): Example[] {
