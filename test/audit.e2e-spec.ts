@@ -401,6 +401,27 @@ describe('audit log (e2e)', () => {
     });
   });
 
+  it("an API serving the gateway's routes records a refused inference call once", async () => {
+    // The gateway records its refusals itself (its replies are hijacked); the API's onResponse hook sees them too.
+    const both = await startApi({ AUTH_FAILURE_LIMIT: '10000' }, { gateway: true });
+    try {
+      const since = await watermark();
+      const path = `/v2/workspaces/${ws}/inference/gateway/openai/-/v1/models`;
+      const res = await both.request('GET', path, undefined, { authorization: '' });
+      expect(res.status).toBe(401);
+      const event = await eventAfter(since, 'inference.list_models', ws);
+      expect(event).toMatchObject({ principal: null, outcome: 'denied', status_code: 401, method: 'GET' });
+      await new Promise((r) => setTimeout(r, 300));
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE id > $1 AND action = 'inference.list_models' AND workspace = $2`,
+        [since, ws],
+      );
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await both.close();
+    }
+  });
+
   it('the log is append-only: UPDATE and DELETE are refused', async () => {
     const id = await watermark();
     await expect(db.query(`UPDATE audit_events SET message = 'x' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
