@@ -47,7 +47,8 @@ describe('audit log (e2e)', () => {
   const values: string[] = [];
   const credentials: string[] = [TEST_ADMIN_KEY];
   /** Every event a test matched to a request, checked again at the end: still exactly one per request. */
-  const matched: { since: string; requestId: string; what: string }[] = [];
+  // Request ids count per process (req-1, req-2, …), so an event is told apart by its action and workspace too.
+  const matched: { since: string; requestId: string; action: string; workspace: string | null }[] = [];
 
   const watermark = async (): Promise<string> =>
     (await db.query<{ m: string }>('SELECT coalesce(max(id), 0)::text AS m FROM audit_events')).rows[0].m;
@@ -62,7 +63,7 @@ describe('audit log (e2e)', () => {
         [since, action, workspace],
       );
       if (rows.length > 0) {
-        matched.push({ since, requestId: rows[0].request_id!, what: `${action} in ${workspace}` });
+        matched.push({ since, requestId: rows[0].request_id!, action, workspace });
         return rows[0];
       }
       if (Date.now() > deadline) throw new Error(`no audit event ${action} in ${workspace} after id ${since}`);
@@ -429,12 +430,13 @@ describe('audit log (e2e)', () => {
   });
 
   it('each request wrote exactly one event', async () => {
-    for (const { since, requestId, what } of matched) {
+    for (const { since, requestId, action, workspace } of matched) {
       const { rows } = await db.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM audit_events WHERE id > $1 AND request_id = $2',
-        [since, requestId],
+        `SELECT count(*)::int AS n FROM audit_events
+          WHERE id > $1 AND request_id = $2 AND action = $3 AND workspace IS NOT DISTINCT FROM $4`,
+        [since, requestId, action, workspace],
       );
-      expect({ what, n: rows[0].n }).toEqual({ what, n: 1 });
+      expect({ action, workspace, n: rows[0].n }).toEqual({ action, workspace, n: 1 });
     }
   });
 
