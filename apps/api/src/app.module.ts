@@ -4,6 +4,7 @@ import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
+import { AuditEventModule } from './audit/audit-event.module.js';
 import { RuntimeGate } from './common/runtime-gate.js';
 import { WorkspaceScope } from './common/workspace-scope.js';
 import { DeploymentConfigModule } from './deployment-configs/deployment-config.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         ProviderModule,
         DeploymentConfigModule,
         DeploymentModule,
+        AuditEventModule,
       ],
     };
   }

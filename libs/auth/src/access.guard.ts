@@ -19,13 +19,20 @@ import {
   type RequestAccess,
 } from './request-access.js';
 
-/** `DeploymentConfigController.createVersion` → `deployment-config.createVersion`. */
+/** Handlers whose name is not the verb an auditor reads: a PUT that creates or replaces is an update. */
+const VERBS: Readonly<Record<string, string>> = { upsert: 'update' };
+
+function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/**
+ * The audit event's action: `DeploymentConfigController.newVersion` → `deployment-config.new-version`,
+ * `ProviderController.upsert` → `provider.update`, `SecretAdminController.rotate` → `secret.rotate` (a
+ * resource's platform routes live in a controller of their own, but act on the same resource).
+ */
 export function actionName(controller: string, handler: string): string {
-  const resource = controller
-    .replace(/Controller$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
-  return `${resource}.${handler}`;
+  return `${kebab(controller.replace(/(Admin)?Controller$/, ''))}.${VERBS[handler] ?? kebab(handler)}`;
 }
 
 /**
@@ -53,6 +60,8 @@ export class AccessGuard implements CanActivate {
       workspace,
       principal: null,
     };
+    // Named from the path before anything can fail, so a refused or failed request's event names it too.
+    notePath(state, request);
     setRequestAccess(request.raw, state);
     // Start-up refuses an undeclared route (assertEveryRouteDeclared); were one to slip through, it is
     // served to PlatformAdmins only.
@@ -76,17 +85,31 @@ export class AccessInterceptor implements NestInterceptor {
       runWithAccess(state, () =>
         next
           .handle()
-          .pipe(tap((result) => noteResource(state, request, result)))
+          .pipe(tap((result) => noteResource(state, result)))
           .subscribe(subscriber),
       ),
     );
   }
 }
 
-function noteResource(state: { resource?: string; version?: number }, request: FastifyRequest, result: unknown): void {
+type Noted = Pick<RequestAccess, 'action' | 'workspace' | 'resource' | 'version'>;
+
+/** What the path names: the resource (`:name`, a member's `:principal`, a key's `:id`, or the workspace itself) and `:version`. */
+function notePath(state: Noted, request: FastifyRequest): void {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
-  const out = (result && typeof result === 'object' ? result : {}) as Record<string, unknown>;
-  const name = params.name ?? params.principal ?? params.id ?? (typeof out.name === 'string' ? out.name : undefined);
+  const ownWorkspace = request.routeOptions.url?.endsWith('/:workspace') ? params.workspace : undefined;
+  const name = params.name ?? params.principal ?? params.id ?? ownWorkspace;
   if (name !== undefined) state.resource = name;
+  if (params.version !== undefined && /^\d{1,9}$/.test(params.version)) state.version = Number(params.version);
+}
+
+/** What the handler's result adds: a created resource's name, the version it wrote (`entity_version`). */
+function noteResource(state: Noted, result: unknown): void {
+  const out = (result && typeof result === 'object' ? result : {}) as Record<string, unknown>;
+  if (state.resource === undefined && typeof out.name === 'string') state.resource = out.name;
   if (typeof out.entity_version === 'number') state.version = out.entity_version;
+  // A workspace's own events (its creation included) belong to it, so its audit route shows them.
+  if (state.workspace === null && state.action.startsWith('workspace.') && state.resource !== undefined) {
+    state.workspace = state.resource;
+  }
 }

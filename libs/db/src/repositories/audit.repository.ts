@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditOutcome } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma.service.js';
+import { filterFields } from '../query/filter.js';
 import type { TableDef } from '../query/tables.js';
 import { findPage, type ListQuery } from './list.js';
 
@@ -27,6 +28,20 @@ export const AUDIT_EVENTS: TableDef<AuditEvent> = {
     message: 'message',
   },
 };
+
+export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const satisfies readonly AuditOutcome[];
+
+/** The audit log's filter fields (wire name → column); `workspace` comes with the list's workspace scope. */
+export const AUDIT_FILTER = filterFields({
+  principal: 'string',
+  key_id: { column: 'key_id', type: 'string' },
+  action: 'string',
+  resource: 'string',
+  outcome: { column: 'outcome', type: 'enum', values: AUDIT_OUTCOMES },
+  status_code: { column: 'status_code', type: 'int' },
+  method: 'string',
+  at: 'datetime',
+});
 
 export const AUDIT_SORTABLE = { at: 'at', id: 'id' };
 
