@@ -20,7 +20,7 @@ export const SERVED = 'echo-model';
 export function recordingUpstream(): Promise<{ url: string; seen: Seen[]; server: Server }> {
   const seen: Seen[] = [];
   const server = createServer(async (req, res) => {
-    for await (const _ of req); // eslint-disable-line @typescript-eslint/no-unused-vars
+    for await (const _ of req);
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     res.writeHead(200, { 'content-type': 'application/json' });
     if (req.url === '/v1/models') {
