@@ -2,8 +2,11 @@
 import 'reflect-metadata';
 import { ApiConfig, loadEnv } from '#config';
 import { createApp } from '../apps/api/src/app.factory.js';
+import { BENCH_ADMIN_KEY } from './bench-auth.js';
 
 const config = loadEnv(ApiConfig, {
+  // The benchmarks call with this key (BENCH_AUTH); authentication stays on, as deployed.
+  MODELPLANE_BOOTSTRAP_ADMIN_KEY: BENCH_ADMIN_KEY,
   ...process.env,
   PORT: '0',
   HOST: '127.0.0.1',

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { migrationPaths, projectRoot } from '#db';
 import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
+import { BENCH_AUTH } from './bench-auth.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '8,32').split(',').map(Number);
@@ -43,7 +44,7 @@ function startServer(
 }
 
 async function load(url: string, connections: number): Promise<Result> {
-  const r = await autocannon({ url, connections, duration: SECONDS, pipelining: 1 });
+  const r = await autocannon({ url, connections, duration: SECONDS, pipelining: 1, headers: BENCH_AUTH });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 

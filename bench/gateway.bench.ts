@@ -14,7 +14,8 @@
  *   npm run bench:gateway
  *
  * Knobs: BENCH_SECONDS (4 per phase), BENCH_PEAK_CONCURRENCY (64), BENCH_SSE_STREAMS (30),
- * BENCH_TOKEN_DELAY_MS (20), BENCH_TOKENS (16), BENCH_ONLY (comma-separated target name prefixes),
+ * BENCH_TOKEN_DELAY_MS (20), BENCH_TOKENS (16), BENCH_ONLY (comma-separated target name prefixes;
+ * `Modelplane auth` is the auth on/off comparison: BENCH_AUTH_ROUNDS (6) of BENCH_AUTH_SECONDS (2) per side),
  * BENCH_PROFILE=1 (CPU profile of the Modelplane gateway into /tmp/modelplane-gateway-profile). nginx must be installed (`apt-get install nginx-light`);
  * without it its row says so.
  */
@@ -29,6 +30,8 @@ import { Pool } from 'undici';
 import { migrationPaths, projectRoot } from '#db';
 import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
+import { BENCH_AUTH, seedBenchAdmin } from './bench-auth.js';
+import { authReport, compareAuth, type AuthLeg, type AuthRound } from './gateway-auth-compare.js';
 
 const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 4);
@@ -45,6 +48,8 @@ const MODEL = 'meta/llama-3.1-8b-instruct';
 const WS = 'bench';
 const PROFILE_DIR = join(tmpdir(), 'modelplane-gateway-profile');
 const ONLY = (env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const AUTH_ROUNDS = Number(env.BENCH_AUTH_ROUNDS ?? 6);
+const AUTH_SECONDS = Number(env.BENCH_AUTH_SECONDS ?? 2);
 
 function progress(line: string): void {
   process.stderr.write(`[gateway-bench] ${line}\n`);
@@ -156,6 +161,7 @@ async function seedDatabase(databaseUrl: string, fast: string, paced: string): P
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    await seedBenchAdmin(client);
     await client.query(`INSERT INTO workspaces (id, name, updated_at) VALUES ('ws-bench', $1, now())`, [WS]);
     for (const [name, url] of [
       ['fast', fast],
@@ -391,30 +397,35 @@ async function main(): Promise<void> {
     await stop(floor);
 
     // Modelplane
-    const gatewayPort = await freePort();
     const profile = env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-    const gateway = spawn(process.execPath, [...profile, GATEWAY], {
-      env: {
-        PATH: env.PATH ?? '',
-        DATABASE_URL: databaseUrl,
-        GATEWAY_PORT: String(gatewayPort),
-        GATEWAY_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        // The simulators are providers registered by hand on loopback, which the egress policy refuses by default.
-        PROVIDER_EGRESS_ALLOW: '127.0.0.1/32',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(gateway);
-    const gw = `http://127.0.0.1:${gatewayPort}/v2/workspaces/${WS}/inference/gateway`;
-    await waitHttp(`http://127.0.0.1:${gatewayPort}/health/ready`);
+    const startGateway = async (extra: Record<string, string>, execArgv: string[] = []) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [...execArgv, GATEWAY], {
+        env: {
+          PATH: env.PATH ?? '',
+          DATABASE_URL: databaseUrl,
+          GATEWAY_PORT: String(port),
+          GATEWAY_HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          // The simulators are providers registered by hand on loopback, which the egress policy refuses by default.
+          PROVIDER_EGRESS_ALLOW: '127.0.0.1/32',
+          ...extra,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      await waitHttp(`http://127.0.0.1:${port}/health/ready`);
+      return { child, gw: `http://127.0.0.1:${port}/v2/workspaces/${WS}/inference/gateway` };
+    };
+    // Authentication on, as deployed: every call carries the PlatformAdmin's key.
+    const { child: gateway, gw } = await startGateway({}, profile);
     rows.push(
       await measure(
         {
           name: 'Modelplane provider route',
           fast: `${gw}/provider/fast/-`,
           paced: `${gw}/provider/paced/-`,
-          headers: {},
+          headers: BENCH_AUTH,
           pid: gateway.pid ?? null,
         },
         chat,
@@ -427,13 +438,29 @@ async function main(): Promise<void> {
           name: 'Modelplane model route',
           fast: `${gw}/model/llama-fast/-`,
           paced: `${gw}/model/llama-paced/-`,
-          headers: {},
+          headers: BENCH_AUTH,
           pid: gateway.pid ?? null,
         },
         chat,
         directTarget,
       ),
     );
+    // The same gateway against one with AUTH_ENABLED=false, alternately, same upstream.
+    let authRounds: AuthRound[] | null = null;
+    if (ONLY.length === 0 || ONLY.some((o) => 'Modelplane auth'.startsWith(o))) {
+      const { child: open, gw: openGw } = await startGateway({ AUTH_ENABLED: 'false' });
+      const legLoad = (leg: AuthLeg, seconds: number) =>
+        load({ name: 'auth', fast: leg.url, paced: leg.url, headers: leg.headers, pid: null }, chat, 1, seconds);
+      authRounds = await compareAuth(
+        { url: `${gw}/provider/fast/-`, headers: BENCH_AUTH },
+        // The key is sent to both, so the two differ only by its check.
+        { url: `${openGw}/provider/fast/-`, headers: BENCH_AUTH },
+        legLoad,
+        { rounds: AUTH_ROUNDS, seconds: AUTH_SECONDS },
+        progress,
+      );
+      await stop(open);
+    }
     await stop(gateway);
 
     // Portkey
@@ -464,6 +491,7 @@ async function main(): Promise<void> {
     await stop(portkey);
 
     report(rows);
+    if (authRounds) console.log(`\n${authReport(authRounds)}`);
   } finally {
     for (const child of children) await stop(child);
     await dropTestDatabase(databaseUrl).catch(() => undefined);

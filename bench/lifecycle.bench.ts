@@ -47,6 +47,7 @@ import { applyMigrations } from '#db/migrations';
 import { RECONCILE_QUEUE } from '#queue';
 import { LocalRuntime, STATE_DIR_VAR } from '#runtime';
 import { createTestDatabase, dropTestDatabase } from '#testing';
+import { BENCH_AUTH } from './bench-auth.js';
 
 const env = process.env;
 const SIZES = (env.BENCH_SIZES ?? '10,100,500')
@@ -128,7 +129,7 @@ interface HttpResult {
 async function http(method: string, url: string, body?: unknown): Promise<HttpResult> {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? BENCH_AUTH : { 'content-type': 'application/json', ...BENCH_AUTH },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

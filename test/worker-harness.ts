@@ -146,7 +146,7 @@ export interface ChildHandle {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function spawnChild(command: string, args: string[], env: Record<string, string>): ChildHandle {
+export function spawnChild(command: string, args: string[], env: Record<string, string>): ChildHandle {
   const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`cannot start ${command}`);
   const output: string[] = [];

@@ -30,7 +30,8 @@ export class AuditService {
   /** Writes the request's event if it calls for one (the gateway calls this itself: its replies are hijacked). */
   async record(request: FastifyRequest, status: number): Promise<void> {
     const access = requestAccess(request.raw);
-    if (!access || access.declaration === 'public') return;
+    if (!access || access.declaration === 'public' || access.audited) return;
+    access.audited = true;
     const denied = status === 401 || status === 403;
     const change = !READS.has(request.method) && access.declaration !== 'inference';
     if (!denied && !change) return;

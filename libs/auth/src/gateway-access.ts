@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
-import { setRequestAccess, type RequestAccess } from './request-access.js';
+import { requestAccess, setRequestAccess, type RequestAccess } from './request-access.js';
 
 /**
  * The gateway routes' guard (libs/gateway's GatewayGuard): the same authentication and authorization as
@@ -23,7 +23,9 @@ export class GatewayAccess {
     this.access.authorize(state.principal, declaration, workspace);
   }
 
-  refused(request: FastifyRequest, status: number): void {
+  refused(request: FastifyRequest, status: number, message: string): void {
+    const access = requestAccess(request.raw);
+    if (access) access.error = message;
     void this.audit.record(request, status);
   }
 }

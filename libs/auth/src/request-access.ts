@@ -24,6 +24,11 @@ export interface RequestAccess {
   version?: number;
   /** The error code or message the request was answered with, for the audit event. */
   error?: string;
+  /**
+   * Its audit event is written (or was not called for). The gateway's routes record their refusal
+   * themselves (their replies are hijacked); on the API's port Fastify's onResponse hook then runs too.
+   */
+  audited?: boolean;
 }
 
 const byRequest = new WeakMap<IncomingMessage, RequestAccess>();

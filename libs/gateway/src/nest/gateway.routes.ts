@@ -18,11 +18,11 @@ type Request = FastifyRequest<{ Params: Params }>;
 
 /**
  * Who may call a gateway route (libs/auth's GatewayAccess): `check` resolves, or throws the DomainError
- * (401, 403, 429) to answer with; `refused` records the refusal (the audit log).
+ * (401, 403, 429) to answer with; `refused` records the refusal and why (the audit log).
  */
 export interface GatewayGuard {
   check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void>;
-  refused(request: FastifyRequest, status: number): void;
+  refused(request: FastifyRequest, status: number, message: string): void;
 }
 
 /** Each gateway route with the permission it declares (every route has one; see the route-declaration test). */
@@ -118,7 +118,7 @@ export function gatewayRoutes(proxy: GatewayProxy, guard: GatewayGuard) {
             const refusal = refusalOf(error);
             if (!refusal) throw error;
             sendGatewayError(request.raw, reply.raw, refusal, requestIdOf(request.raw));
-            guard.refused(request, refusal.status);
+            guard.refused(request, refusal.status, refusal.message);
             return;
           }
           await route.handle(proxy, request, reply);
