@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditRepository, type AuditOutcome } from '#db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import { requestAccess } from './request-access.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -15,12 +14,6 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
-  /**
-   * Requests already recorded. When the API serves the gateway's routes, a refused inference call is
-   * recorded by the gateway (its reply is hijacked) and then seen again by the onResponse hook.
-   */
-  private readonly recorded = new WeakSet<IncomingMessage>();
-
   constructor(private readonly repository: AuditRepository) {}
 
   onResponse(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -35,8 +28,6 @@ export class AuditService {
     const denied = status === 401 || status === 403;
     const change = !READS.has(request.method) && access.declaration !== 'inference';
     if (!denied && !change) return;
-    if (this.recorded.has(request.raw)) return;
-    this.recorded.add(request.raw);
     const outcome: AuditOutcome = denied ? 'denied' : status < 400 ? 'success' : 'failed';
     const principal = access.principal;
     try {
