@@ -5,13 +5,16 @@ import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
 import { AuditEventModule } from './audit/audit-event.module.js';
+import { AuthDiscoveryModule } from './auth-discovery/auth-discovery.module.js';
 import { RuntimeGate } from './common/runtime-gate.js';
 import { WorkspaceScope } from './common/workspace-scope.js';
 import { DeploymentConfigModule } from './deployment-configs/deployment-config.module.js';
 import { DeploymentModule } from './deployments/deployment.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MemberModule } from './members/member.module.js';
 import { ModelModule } from './models/model.module.js';
 import { ProviderModule } from './providers/provider.module.js';
+import { RoleBindingModule } from './role-bindings/role-binding.module.js';
 import { SecretModule } from './secrets/secret.module.js';
 import { WorkspaceModule } from './workspaces/workspace.module.js';
 
@@ -58,6 +61,9 @@ export class AppModule {
         DeploymentConfigModule,
         DeploymentModule,
         AuditEventModule,
+        MemberModule,
+        RoleBindingModule,
+        AuthDiscoveryModule,
       ],
     };
   }

@@ -323,8 +323,50 @@ export class ForbiddenError extends DomainError {
 export class LastAdminError extends ConflictError {
   constructor(workspace: string) {
     super(
-      'member/last_admin',
+      'member/last_admin' satisfies IamCode,
       `Workspace '${workspace}' must keep at least one Admin; grant Admin to another principal first`,
+    );
+  }
+}
+
+/**
+ * Codes of refused membership and role-binding writes (409), beside member/last_admin above:
+ *   member/already_exists            POST …/members for a principal that already holds a role there
+ *   role_binding/already_exists      POST /v2/iam/role-bindings for a binding that exists
+ *   role_binding/last_platform_admin DELETE of the last PlatformAdmin binding
+ */
+export const IAM_CODES = [
+  'member/last_admin',
+  'member/already_exists',
+  'role_binding/already_exists',
+  'role_binding/last_platform_admin',
+] as const;
+export type IamCode = (typeof IAM_CODES)[number];
+
+export class MemberExistsError extends ConflictError {
+  constructor(workspace: string, principal: string) {
+    super(
+      'member/already_exists' satisfies IamCode,
+      `Principal '${principal}' is already a member of workspace '${workspace}'; change its roles with PUT`,
+    );
+  }
+}
+
+export class RoleBindingExistsError extends ConflictError {
+  constructor(principal: string, role: string, workspace: string | null) {
+    super(
+      'role_binding/already_exists' satisfies IamCode,
+      `Principal '${principal}' already holds ${role}${workspace === null ? ' platform-wide' : ` in workspace '${workspace}'`}`,
+    );
+  }
+}
+
+/** Without a PlatformAdmin no one could grant roles outside the workspaces they administer. */
+export class LastPlatformAdminError extends ConflictError {
+  constructor() {
+    super(
+      'role_binding/last_platform_admin' satisfies IamCode,
+      'The platform must keep at least one PlatformAdmin; grant PlatformAdmin to another principal first',
     );
   }
 }

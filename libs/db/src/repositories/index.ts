@@ -4,6 +4,7 @@ import { DeploymentConfigRepository } from './deployment-config.repository.js';
 import { DeploymentRepository } from './deployment.repository.js';
 import { ModelRepository } from './model.repository.js';
 import { ProviderRepository } from './provider.repository.js';
+import { RoleBindingRepository } from './role-binding.repository.js';
 import { SecretRepository } from './secret.repository.js';
 import { WorkspaceRepository } from './workspace.repository.js';
 
@@ -14,12 +15,14 @@ export * from './deployment.repository.js';
 export * from './list.js';
 export * from './model.repository.js';
 export * from './provider.repository.js';
+export * from './role-binding.repository.js';
 export * from './secret.repository.js';
 export * from './workspace.repository.js';
 
 export const REPOSITORIES = [
   AccessRepository,
   AuditRepository,
+  RoleBindingRepository,
   WorkspaceRepository,
   SecretRepository,
   ModelRepository,
