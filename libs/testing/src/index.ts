@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export * from './kube-test-cluster.js';
+export * from './clean-up.js';
