@@ -5,6 +5,7 @@ import { GatewayConfig, loadEnv } from '#config';
 import { LABELS } from '#runtime';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import {
+  cleanUp,
   createTestNamespace,
   describeWithCluster,
   FakeKubelet,
@@ -16,6 +17,8 @@ import { newWorkspace, uniqueName } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(120_000);
+/** Bound of each teardown step: the namespace's alone may take 20 s (its pods are force-deleted for up to that). */
+const CLEAN_UP_STEP_MS = 30_000;
 
 const cluster = testKubeconfigPath();
 /** The test's kubelet runs each pod as a simulator on this machine: envtest only. */
@@ -38,7 +41,8 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
   let ws: string;
   let simPort = 0;
   let autopilot: NodeJS.Timeout | null = null;
-  const sims = new Map<string, TestSimulator>();
+  /** Pod name → the simulator that plays its container, and the pod IP it listens on. */
+  const sims = new Map<string, { sim: TestSimulator; ip: string }>();
   const storageClass = `mp-test-${Date.now().toString(36)}`;
   const volumes: string[] = [];
 
@@ -75,26 +79,43 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
       KUBERNETES_ENDPOINT_TEMPLATE: `http://{podIP}:${simPort}`,
       KUBERNETES_START_ERROR_GRACE_MS: '2000',
       ROLLOUT_MAKE_ROOM_AFTER_MS: '1500',
+      // Above the scheduler's 10 s back-off cap: a pod that found no room is retried up to that long after
+      // room is freed (seen: 1 to 1.2 s after, on a loaded machine), and the 4 s of FAST_LIFECYCLE left under 1 s.
+      PENDING_TIMEOUT_MS: '12000',
     });
     ws = await newWorkspace(plane.api, 'k8s');
     autopilot = setInterval(() => void runScheduledPods(), 100);
   });
 
+  // Independent, bounded steps: one that throws or hangs must not skip the ones after it (a simulator
+  // left listening keeps Jest from exiting). The autopilot's round in flight may still start one.
   afterAll(async () => {
+    stopping = true;
     if (autopilot) clearInterval(autopilot);
-    await plane?.close();
-    await Promise.all([...sims.values()].map((sim) => sim.close()));
-    await kubelet?.stop();
-    await ns?.delete();
-    for (const name of volumes) await ns.core.deletePersistentVolume({ name }).catch(() => undefined);
-  });
+    await cleanUp(
+      [
+        ['the autopilot round in flight', () => round],
+        ['the control plane', () => plane?.close()],
+        ['the simulators', () => Promise.all([...sims.values()].map(({ sim }) => sim.close()))],
+        ['the fake kubelet', () => kubelet?.stop()],
+        ['the namespace', () => ns?.delete()],
+        [
+          'the volumes',
+          () => Promise.all(volumes.map((name) => ns.core.deletePersistentVolume({ name }).catch(() => undefined))),
+        ],
+      ],
+      { stepTimeoutMs: CLEAN_UP_STEP_MS },
+    );
+  }, 7 * CLEAN_UP_STEP_MS);
 
   /** Every scheduled pod without a status: start its "container" (a simulator with the pod's env) and report it Ready. */
-  let running = false;
+  let round: Promise<void> | null = null;
+  let stopping = false;
   const held = new Set<string>();
-  async function runScheduledPods(): Promise<void> {
-    if (running) return;
-    running = true;
+  function runScheduledPods(): void {
+    round ??= playKubelet().finally(() => (round = null));
+  }
+  async function playKubelet(): Promise<void> {
     try {
       for (const pod of await kubelet.pods(`${LABELS.managedBy}=modelplane`)) {
         const name = pod.metadata!.name!;
@@ -109,15 +130,56 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
             .filter((e) => e.value !== undefined)
             .map((e) => [e.name, e.value as string]),
         );
-        const ip = kubelet.allocateIp();
-        sims.set(name, await startTestSimulator({ ...env, HOST: ip, PORT: String(simPort) }));
-        await kubelet.setContainer(pod, { state: 'running', ready: true }, ip);
+        if (stopping) return;
+        // A status patch that failed is retried with the simulator already started: a second one
+        // would replace it in the map, and the first, never closed, would keep Jest from exiting.
+        let started = sims.get(name);
+        if (!started) {
+          const ip = kubelet.allocateIp();
+          started = { sim: await startTestSimulator({ ...env, HOST: ip, PORT: String(simPort) }), ip };
+          sims.set(name, started);
+        }
+        await kubelet.setContainer(pod, { state: 'running', ready: true }, started.ip);
       }
     } catch {
       // a pod went away between the list and the patch: the next round sees the truth
-    } finally {
-      running = false;
     }
+  }
+
+  /**
+   * Waits until `name` serves `version` READY. Fails at once when the version goes FAILED, and
+   * either way with the deployment's state (every version's status and history), so a failure
+   * on CI says where the rollout stopped.
+   */
+  async function waitServing(name: string, version: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const d = (await plane.api.request('GET', `${base()}/deployments/${name}`)).body;
+      if (d.entity_version === version && d.status === 'READY' && d.serving_version === version) return;
+      const failed = d.entity_version === version && d.status === 'FAILED';
+      if (failed || Date.now() > deadline) {
+        const why = failed ? `version ${version} FAILED` : `not READY within ${timeoutMs} ms`;
+        throw new Error(`${name} version ${version}: ${why}; the deployment:\n${await stateOf(name)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** The deployment's versions and their status history, times relative to the first entry. */
+  async function stateOf(name: string): Promise<string> {
+    const versions = (await plane.api.request('GET', `${base()}/deployments/${name}/versions`)).body as VersionDto[];
+    if (!Array.isArray(versions)) return JSON.stringify(versions);
+    const t0 = Math.min(...versions.flatMap((v) => v.status_history.map((h) => Date.parse(h.timestamp))));
+    return versions
+      .map((v) =>
+        [
+          `v${v.entity_version} ${v.status}${v.status_reason ? ` (${v.status_reason})` : ''}`,
+          ...v.status_history.map(
+            (h) => `  +${((Date.parse(h.timestamp) - t0) / 1000).toFixed(2)} s ${h.status} ${h.status_message}`,
+          ),
+        ].join('\n'),
+      )
+      .join('\n');
   }
 
   const base = () => `/v2/workspaces/${ws}`;
@@ -192,7 +254,7 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     expect((await waitFor('phoenix')).status).toBe('READY');
     const [old] = await kubelet.pods(selectorOf('phoenix'));
     await ns.core.deleteNamespacedPod({ name: old.metadata!.name!, namespace: ns.namespace, gracePeriodSeconds: 0 });
-    await sims.get(old.metadata!.name!)?.close();
+    await sims.get(old.metadata!.name!)?.sim.close();
 
     const provider = await eventually(async () => {
       const p = (await plane.api.request('GET', `${base()}/providers/phoenix`)).body;
@@ -254,19 +316,24 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     });
     expect(v2.status).toBe(201);
     expect((await plane.api.request('POST', `${base()}/deployments/solo`, { config: 'solo' })).status).toBe(201);
-    await eventually(async () => {
-      const d = (await plane.api.request('GET', `${base()}/deployments/solo`)).body;
-      return d.status === 'READY' && d.serving_version === 2;
-    }, 40_000);
-    const versions = (await plane.api.request('GET', `${base()}/deployments/solo/versions`)).body as {
-      entity_version: number;
-      status_history: { status: string; status_message: string; reason?: string }[];
-    }[];
+    // Takes 3 to 5 s here (make room after 1.5 s, the old pod's removal, the scheduler's back-off),
+    // also with two CPU hogs running beside it.
+    await waitServing('solo', 2, 40_000);
+    const versions = (await plane.api.request('GET', `${base()}/deployments/solo/versions`)).body as VersionDto[];
     const v1 = versions.find((v) => v.entity_version === 1)!;
+    expect(v1).toMatchObject({ status: 'DELETED', status_reason: 'make_room' });
     const stop = v1.status_history.find((h) => h.status === 'DELETING');
     expect(stop?.status_message).toMatch(/free its GPUs for version 2.*Insufficient nvidia\.com\/gpu/);
     const v2history = versions.find((v) => v.entity_version === 2)!.status_history;
     expect(v2history.some((h) => h.status_message.includes('Insufficient nvidia.com/gpu'))).toBe(true);
+    const at = (v: VersionDto, status: string) =>
+      Date.parse(v.status_history.find((h) => h.status === status)?.timestamp ?? '');
+    const start = Date.parse(v2history[0].timestamp);
+    const second = versions.find((v) => v.entity_version === 2)!;
+    console.log(
+      `[kubernetes-lifecycle] make room: version 1 stopped ${at(v1, 'DELETING') - start} ms after version 2 ` +
+        `was created, gone at ${at(v1, 'DELETED') - start} ms; version 2 READY at ${at(second, 'READY') - start} ms`,
+    );
   });
 
   it('unschedulable: PENDING with the scheduler’s message, then FAILED pending_timeout saying what to do', async () => {
@@ -421,6 +488,13 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     }, 30_000);
   });
 });
+
+interface VersionDto {
+  entity_version: number;
+  status: string;
+  status_reason?: string;
+  status_history: { timestamp: string; status: string; status_message: string }[];
+}
 
 async function eventuallyEmpty<T extends { items: unknown[] }>(list: () => Promise<T>): Promise<T> {
   return eventually(async () => {

@@ -313,4 +313,62 @@ describe('planDeployment: making room for a rollout on scarce GPUs', () => {
       expect(deleting(planDeployment(versions, new Map(observed), NOW, settings).steps)).toEqual([]);
     }
   });
+
+  // The CI failure of test/kubernetes-lifecycle: with PENDING_TIMEOUT_MS 4 s and make-room after 1.5 s, the
+  // new version was scheduled 3.2 s in (the old pod's removal, the scheduler's back-off) and, on a loaded
+  // machine, failed pending_timeout just after the serving version had been stopped for it: nothing served.
+  describe('the start clock of the version room was made for', () => {
+    const stopped = (status: DeploymentStatus, ms: number) =>
+      version(1, status, { statusReason: 'make_room', statusChangedAt: ago(ms), endpoint: null });
+    const failures = (steps: Step[]) => statuses(steps).filter(([, s]) => s === 'FAILED');
+    const scheduled = obs(2, 'pending', {
+      message: 'Scheduled on node-1; pulling the image and creating the container',
+    });
+
+    it('restarts when the serving version is stopped for it, so the wait for room is not charged to its start', () => {
+      const waitedLong = waiting(room.pendingTimeoutMs + 5000);
+      const whileStopping = planDeployment(
+        [stopped('DELETING', 2000), waitedLong],
+        new Map([obs(1, 'terminating'), capacity(2)]),
+        NOW,
+        room,
+      );
+      expect(failures(whileStopping.steps)).toEqual([]);
+      const afterRemoval = planDeployment([stopped('DELETED', 500), waitedLong], new Map([scheduled]), NOW, room);
+      expect(failures(afterRemoval.steps)).toEqual([]);
+      expect(afterRemoval.recheckInMs).toBe(room.waitingRecheckMs);
+    });
+
+    it('still ends in pending_timeout once the full timeout has passed since room was made', () => {
+      const p = planDeployment(
+        [stopped('DELETED', room.pendingTimeoutMs + 1), waiting(room.pendingTimeoutMs + 60_000)],
+        new Map([scheduled]),
+        NOW,
+        room,
+      );
+      expect(failures(p.steps)).toEqual([['id-2', 'FAILED', 'pending_timeout']]);
+    });
+
+    it('is not moved by room made for an earlier rollout', () => {
+      const p = planDeployment(
+        [
+          stopped('DELETED', 10 * room.pendingTimeoutMs),
+          version(2, 'READY'),
+          version(3, 'PENDING', { isLatest: true, statusChangedAt: ago(room.pendingTimeoutMs + 1) }),
+        ],
+        new Map([obs(2, 'ready'), obs(3, 'pending', { message: 'Waiting for the scheduler' })]),
+        NOW,
+        room,
+      );
+      expect(failures(p.steps)).toEqual([['id-3', 'FAILED', 'pending_timeout']]);
+    });
+
+    it('a version stopped to make room keeps the make_room reason when DELETED', () => {
+      expect(statuses(plan([stopped('DELETING', 1000), waiting(1000)]).steps)).toContainEqual([
+        'id-1',
+        'DELETED',
+        'make_room',
+      ]);
+    });
+  });
 });

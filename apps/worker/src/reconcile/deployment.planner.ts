@@ -84,6 +84,9 @@ export const FAILURE_REASONS = {
   drift: 'drift',
 } as const;
 
+/** The reason of a serving version stopped to free its GPUs for the latest (see PlanSettings.makeRoomAfterMs). */
+export const MAKE_ROOM_REASON = 'make_room';
+
 const TAIL_LINES = 10;
 
 /** PENDING reasons of a version that was READY and is coming back. */
@@ -111,7 +114,10 @@ export function planDeployment(
       steps.push({ kind: 'status', versionId: v.id, revision: v.revision, change });
 
     if (v.status === 'DELETING') {
-      if (obs.phase === 'missing') status({ status: 'DELETED', statusMessage: 'Instance removed', endpoint: null });
+      // A version stopped to make room keeps saying so once DELETED: the latest's start clock reads it (startedWaiting).
+      const reason = v.statusReason === MAKE_ROOM_REASON ? { reason: MAKE_ROOM_REASON } : {};
+      if (obs.phase === 'missing')
+        status({ status: 'DELETED', statusMessage: 'Instance removed', endpoint: null, ...reason });
       else steps.push({ kind: 'delete', instanceId: obs.instanceId });
       recheck = true;
       continue;
@@ -139,7 +145,8 @@ export function planDeployment(
         recheck = true;
         break;
       case 'PENDING': {
-        const waiting = planPending(v, obs, now, settings, steps, status, fail);
+        const since = v === latest ? startedWaiting(v, versions) : v.statusChangedAt;
+        const waiting = planPending(v, obs, now.getTime() - since.getTime(), settings, steps, status, fail);
         if (waiting === null) recheck = true;
         else waitingFor = Math.min(waitingFor ?? Infinity, waiting);
         break;
@@ -205,31 +212,46 @@ function makeRoom(
         statusMessage:
           `Stopped to free its GPUs for version ${latest.version}, which waited ${human(waited)} for capacity ` +
           `the cluster does not have for both (${obs.message})`,
-        reason: 'make_room',
+        reason: MAKE_ROOM_REASON,
       },
     },
     inMs: null,
   };
 }
 
+/**
+ * When the latest version's start clock (pending and health timeouts) began: when it went PENDING,
+ * or later, when an older version was stopped to make room for it, or when that one's instance was
+ * gone (its DELETED keeps the make_room reason). The wait for room is not charged to the start: with
+ * it, a pending timeout close to makeRoomAfterMs failed the new version right after the serving one
+ * was stopped for it, and then nothing served.
+ */
+function startedWaiting(latest: VersionView, versions: VersionView[]): Date {
+  let since = latest.statusChangedAt;
+  for (const v of versions) {
+    if (v.version < latest.version && v.statusReason === MAKE_ROOM_REASON && v.statusChangedAt > since)
+      since = v.statusChangedAt;
+  }
+  return since;
+}
+
 type StatusFn = (change: StatusChange) => void;
 type FailFn = (reason: string, message: string) => void;
 
 /**
- * Plans a PENDING version. Returns how long until its next timeout when it
- * only waits on its instance (the runtime reports when that moves), or null
- * when it needs the regular re-check.
+ * Plans a PENDING version that has `waited` ms on its start clock. Returns how
+ * long until its next timeout when it only waits on its instance (the runtime
+ * reports when that moves), or null when it needs the regular re-check.
  */
 function planPending(
   v: VersionView,
   obs: InstanceObservation,
-  now: Date,
+  waited: number,
   settings: PlanSettings,
   steps: Step[],
   status: StatusFn,
   fail: FailFn,
 ): number | null {
-  const waited = now.getTime() - v.statusChangedAt.getTime();
   const spec = v.spec as InstanceSpec;
   switch (obs.phase) {
     case 'missing':
