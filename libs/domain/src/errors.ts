@@ -339,3 +339,22 @@ export class TooManyAuthFailuresError extends DomainError {
     );
   }
 }
+
+// ─── API keys (apps/api/src/iam) ─────────────────────────────────────────────
+
+/** Why an API key cannot be rotated (409): the IAM API's ApiKeyService throws them. */
+export const API_KEY_CODES = {
+  /** Rotating a revoked key (revoking twice is not an error: DELETE is idempotent). */
+  revoked: 'api_key/revoked',
+  /** Rotating a key that a rotation already replaced (rotate its replacement instead). */
+  rotated: 'api_key/already_rotated',
+  /** Rotating a key past its expiry: its replacement would be born expired. */
+  expired: 'api_key/expired',
+} as const;
+export type ApiKeyState = keyof typeof API_KEY_CODES;
+
+export class ApiKeyStateError extends ConflictError {
+  constructor(id: string, state: ApiKeyState, detail: string) {
+    super(API_KEY_CODES[state], `API key '${id}' cannot be rotated: ${detail}`);
+  }
+}
