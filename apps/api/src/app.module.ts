@@ -9,6 +9,7 @@ import { WorkspaceScope } from './common/workspace-scope.js';
 import { DeploymentConfigModule } from './deployment-configs/deployment-config.module.js';
 import { DeploymentModule } from './deployments/deployment.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IamModule } from './iam/iam.module.js';
 import { ModelModule } from './models/model.module.js';
 import { ProviderModule } from './providers/provider.module.js';
 import { SecretModule } from './secrets/secret.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         AccessModule.forRoot(config, { bootstrap: true }),
         HealthModule,
+        IamModule,
         WorkspaceModule,
         SecretModule,
         ModelModule,
