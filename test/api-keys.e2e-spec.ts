@@ -122,6 +122,27 @@ describe('API keys', () => {
     });
   });
 
+  it('lets a key restricted to a workspace issue and see keys of that workspace only', async () => {
+    const restricted = (await issue({ name: 'ws-admin', workspace: ws, scopes: ['read', 'admin'] }, aliceKey)).body;
+    const unrestricted = (await issue({ name: 'anywhere', scopes: ['read'] }, aliceKey)).body;
+    const inWs = await issue({ name: 'ws-reader', workspace: ws, scopes: ['read'] }, restricted.key);
+    expect(inWs.status).toBe(201);
+    expect(inWs.body).toMatchObject({ principal: alice, workspace: ws, created_by: alice });
+    for (const workspace of [undefined, uniqueName('other')]) {
+      const res = await issue({ name: 'x', workspace, scopes: ['read'] }, restricted.key);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('auth/key_workspace');
+      expect(res.body.detail).toContain(`'${ws}'`);
+    }
+    const list = await api.request('GET', '/v2/iam/api-keys?page_size=100', undefined, bearer(restricted.key));
+    expect(list.status).toBe(200);
+    expect(new Set(list.body.data.map((k: { workspace?: string }) => k.workspace))).toEqual(new Set([ws]));
+    const hidden = await api.request('GET', `/v2/iam/api-keys/${unrestricted.id}`, undefined, bearer(restricted.key));
+    expect(hidden.status).toBe(404);
+    const who = await api.request('GET', '/v2/iam/whoami', undefined, bearer(restricted.key));
+    expect(who.body).toMatchObject({ key_workspace: ws, roles: { [ws]: 'Admin' }, platform_admin: false });
+  });
+
   it('answers whoami with the principal, its key and its roles', async () => {
     const who = await api.request('GET', '/v2/iam/whoami', undefined, bearer(aliceKey));
     expect(who.status).toBe(200);

@@ -254,7 +254,8 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (spec.workspaced) return; // a list across workspaces: filtered by allowedWorkspaces
-    if (principal.keyWorkspace !== null && permission !== 'workspace.list') {
+    // Listing workspaces and managing the key's own workspace's keys (the handler narrows both) stay open.
+    if (principal.keyWorkspace !== null && permission !== 'workspace.list' && permission !== 'api-keys.manage') {
       throw new ForbiddenError(
         `API key ${principal.keyId} is restricted to workspace '${principal.keyWorkspace}'; '${permission}' is platform-wide`,
         'auth/key_workspace',

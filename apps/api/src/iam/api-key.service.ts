@@ -86,7 +86,8 @@ export class ApiKeyService {
     const query = toListQuery(dto, { filter: FILTER, sortable: API_KEY_SORTABLE });
     const caller = callerOf();
     if (!this.access.isPlatformAdmin(caller)) {
-      const own = { principal: caller.id };
+      const own: Record<string, unknown> = { principal: caller.id };
+      if (caller.keyWorkspace !== null) own.workspace = caller.keyWorkspace;
       query.filter = query.filter ? { $and: [query.filter, own] } : own;
     }
     const { rows, total } = await this.keys.list(query);
@@ -105,7 +106,6 @@ export class ApiKeyService {
     const old = await this.visible(id);
     const caller = callerOf();
     this.checkScopes(caller, old.scopes as Scope[]);
-    if (caller.keyWorkspace !== null && old.workspace !== caller.keyWorkspace) throw keyWorkspaceError(caller);
     const now = new Date();
     const grace = dto.grace_period_seconds ?? this.config.API_KEY_ROTATION_GRACE_SECONDS;
     const { row, key } = newKeyRow({ ...old, scopes: old.scopes as Scope[] });
@@ -141,13 +141,18 @@ export class ApiKeyService {
     });
   }
 
-  /** The key, if the caller may see it: its own, or any for a PlatformAdmin; else 404. */
+  /**
+   * The key, if the caller may see it: its own (of its workspace, for a key restricted to one), or any
+   * for a PlatformAdmin; else 404.
+   */
   private async visible(id: string): Promise<ApiKeyMeta> {
     const caller = callerOf();
     const row = await this.keys.findById(id);
-    if (!row || (row.principal !== caller.id && !this.access.isPlatformAdmin(caller))) {
-      throw new NotFoundError('api_key', id);
-    }
+    const own =
+      row !== null &&
+      row.principal === caller.id &&
+      (caller.keyWorkspace === null || row.workspace === caller.keyWorkspace);
+    if (!row || (!own && !this.access.isPlatformAdmin(caller))) throw new NotFoundError('api_key', id);
     return row;
   }
 
