@@ -353,8 +353,14 @@ export const API_KEY_CODES = {
 } as const;
 export type ApiKeyState = keyof typeof API_KEY_CODES;
 
+const API_KEY_REFUSALS: Record<ApiKeyState, string> = {
+  revoked: 'it has been revoked',
+  rotated: 'it has already been rotated; rotate its replacement instead',
+  expired: 'it has expired; issue a new key instead',
+};
+
 export class ApiKeyStateError extends ConflictError {
-  constructor(id: string, state: ApiKeyState, detail: string) {
-    super(API_KEY_CODES[state], `API key '${id}' cannot be rotated: ${detail}`);
+  constructor(id: string, state: ApiKeyState) {
+    super(API_KEY_CODES[state], `API key '${id}' cannot be rotated: ${API_KEY_REFUSALS[state]}`);
   }
 }

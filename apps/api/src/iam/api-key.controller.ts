@@ -23,6 +23,15 @@ export class ApiKeyController {
       "needs PlatformAdmin (403 `auth/not_key_owner`); scopes beyond the caller's credential are refused " +
       '(403 `auth/scope_missing`).',
   )
+  @ApiBody({
+    type: CreateApiKeyDto,
+    examples: {
+      service_account: {
+        summary: 'A CI pipeline that reads and calls models',
+        value: { name: 'ci-pipeline', principal: 'service-account:ci', scopes: ['read', 'inference'] },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: IssuedApiKeyDto })
   create(@Body() dto: CreateApiKeyDto): Promise<IssuedApiKeyDto> {
     return this.service.create(dto);

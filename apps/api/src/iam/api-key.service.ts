@@ -112,7 +112,7 @@ export class ApiKeyService {
     const result = await this.keys.rotate(id, row, now, new Date(now.getTime() + grace * 1000));
     if ('refused' in result) {
       if (result.refused === 'missing') throw new NotFoundError('api_key', id);
-      throw new ApiKeyStateError(id, result.refused, REFUSALS[result.refused]);
+      throw new ApiKeyStateError(id, result.refused);
     }
     await this.access.reload();
     return { ...presentApiKey(result.created), key };
@@ -182,12 +182,6 @@ export class ApiKeyService {
     }
   }
 }
-
-const REFUSALS = {
-  revoked: 'it has been revoked',
-  rotated: 'it has already been rotated; rotate its replacement instead',
-  expired: 'it has expired; issue a new key instead',
-} as const;
 
 /** The caller the guard found (every route here needs one; with authentication off, ANONYMOUS). */
 function callerOf(): Principal {
