@@ -126,6 +126,7 @@ describe('OpenAPI document', () => {
   it("accepts every write operation's example body as is, in dependency order, and answers repeats with the 409s shown", async () => {
     const workspace = uniqueName('oa');
     const created = new Map<string, string>(); // collection path → name its example created
+    const ids = new Map<string, string>(); // collection path → id of what it created (resources found by id)
     const writes = operations(doc)
       .filter(({ method }) => WRITES.includes(method))
       .sort(byDependency);
@@ -136,10 +137,12 @@ describe('OpenAPI document', () => {
       if (path === '/v2/workspaces') body = { ...body, name: workspace };
       const url = path
         .replace(/^(.*?)\/\{name\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
+        .replace(/^(.*?)\/\{id\}/, (_, collection: string) => `${collection}/${ids.get(collection)}`)
         .replace('{workspace}', workspace);
       const res = await api.request(method.toUpperCase(), url, body);
       if (res.status >= 300) failures.push(`${method} ${path}: ${res.status} ${res.text}`);
       if (method === 'post' && typeof body?.name === 'string') created.set(path, body.name);
+      if (method === 'post' && typeof res.body?.id === 'string') ids.set(path, res.body.id);
     }
     expect(failures).toEqual([]);
     // Every resource's writes ran (the list above comes from the document, so none was skipped).
@@ -158,7 +161,8 @@ describe('OpenAPI document', () => {
     const config = created.get('/v2/workspaces/{workspace}/deployment-configs');
     const repeats: [string, string, string, unknown][] = [
       ...writes
-        .filter(({ method, path }) => method === 'post' && created.has(path))
+        // Names that are not unique (API keys) show no 409 to repeat.
+        .filter(({ method, path, op }) => method === 'post' && created.has(path) && op.responses['409'])
         .map(({ path, op }): [string, string, string, unknown] => [
           'post',
           path,
@@ -206,7 +210,7 @@ describe('OpenAPI document', () => {
               : typeof value.detail === 'string' &&
                 ({
                   404: /not_found$/,
-                  409: /already_exists|in_use|has_deployments|transition|deleted|concurrent/,
+                  409: /already_exists|in_use|has_deployments|transition|deleted|concurrent|already_rotated/,
                   413: /^request\/too_large$/,
                 }[status]?.test(value.code ?? '') ??
                   true);
@@ -252,6 +256,7 @@ describe('OpenAPI document', () => {
       const url = path
         .replace('{workspace}', example.code === 'workspace/not_found' ? uniqueName('gone') : workspace)
         .replace('{name}', uniqueName('gone'))
+        .replace('{id}', uniqueName('gone'))
         .replace('{version}', '3');
       const res = await api.request(method.toUpperCase(), url);
       checked += 1;

@@ -12,6 +12,7 @@ import { DeploymentConfigModule } from './deployment-configs/deployment-config.m
 import { DeploymentModule } from './deployments/deployment.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MemberModule } from './members/member.module.js';
+import { IamModule } from './iam/iam.module.js';
 import { ModelModule } from './models/model.module.js';
 import { ProviderModule } from './providers/provider.module.js';
 import { RoleBindingModule } from './role-bindings/role-binding.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         AccessModule.forRoot(config, { bootstrap: true }),
         HealthModule,
+        IamModule,
         WorkspaceModule,
         SecretModule,
         ModelModule,

@@ -12,6 +12,7 @@ import {
   roleGrants,
   scopesAllow,
   SCOPES,
+  WORKSPACE_ROLES,
   type Permission,
   type Scope,
   type WorkspaceRole,
@@ -253,7 +254,8 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (spec.workspaced) return; // a list across workspaces: filtered by allowedWorkspaces
-    if (principal.keyWorkspace !== null && permission !== 'workspace.list') {
+    // Listing workspaces and managing the key's own workspace's keys (the handler narrows both) stay open.
+    if (principal.keyWorkspace !== null && permission !== 'workspace.list' && permission !== 'api-keys.manage') {
       throw new ForbiddenError(
         `API key ${principal.keyId} is restricted to workspace '${principal.keyWorkspace}'; '${permission}' is platform-wide`,
         'auth/key_workspace',
@@ -271,6 +273,18 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
     const least: WorkspaceRole = needed === 'Editor' || needed === 'Admin' ? needed : 'Viewer';
     const workspaces = this.snapshot.workspacesWith(bindingSubjects(principal), least);
     return principal.keyWorkspace === null ? workspaces : workspaces.filter((w) => w === principal.keyWorkspace);
+  }
+
+  /** The highest role the principal holds in each workspace it has one in (for whoami), within its key's workspace. */
+  rolesOf(principal: Principal): Record<string, WorkspaceRole> {
+    const subjects = bindingSubjects(principal);
+    const roles: Record<string, WorkspaceRole> = {};
+    for (const role of WORKSPACE_ROLES) {
+      for (const workspace of this.snapshot.workspacesWith(subjects, role)) {
+        if (principal.keyWorkspace === null || principal.keyWorkspace === workspace) roles[workspace] = role;
+      }
+    }
+    return roles;
   }
 
   private async flushUses(): Promise<void> {

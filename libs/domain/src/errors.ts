@@ -381,3 +381,28 @@ export class TooManyAuthFailuresError extends DomainError {
     );
   }
 }
+
+// ─── API keys (apps/api/src/iam) ─────────────────────────────────────────────
+
+/** Why an API key cannot be rotated (409): the IAM API's ApiKeyService throws them. */
+export const API_KEY_CODES = {
+  /** Rotating a revoked key (revoking twice is not an error: DELETE is idempotent). */
+  revoked: 'api_key/revoked',
+  /** Rotating a key that a rotation already replaced (rotate its replacement instead). */
+  rotated: 'api_key/already_rotated',
+  /** Rotating a key past its expiry: its replacement would be born expired. */
+  expired: 'api_key/expired',
+} as const;
+export type ApiKeyState = keyof typeof API_KEY_CODES;
+
+const API_KEY_REFUSALS: Record<ApiKeyState, string> = {
+  revoked: 'it has been revoked',
+  rotated: 'it has already been rotated; rotate its replacement instead',
+  expired: 'it has expired; issue a new key instead',
+};
+
+export class ApiKeyStateError extends ConflictError {
+  constructor(id: string, state: ApiKeyState) {
+    super(API_KEY_CODES[state], `API key '${id}' cannot be rotated: ${API_KEY_REFUSALS[state]}`);
+  }
+}

@@ -4,6 +4,7 @@ import { PERMISSION_EXTENSION, PERMISSIONS, type Permission } from '#auth';
 import { MAX_PAGE_SIZE, parseFilterParam } from '#db';
 import {
   AlreadyExistsError,
+  ApiKeyStateError,
   ConcurrentModificationError,
   DeploymentBeingDeletedError,
   DeploymentConfigInUseError,
@@ -115,7 +116,11 @@ const KINDS: Record<string, ResourceKind> = {
   providers: 'provider',
   'deployment-configs': 'deployment_config',
   deployments: 'deployment',
+  'api-keys': 'api_key',
 };
+
+/** An API key's id, for the examples of operations on one key (keys are found by id, not by name). */
+const API_KEY_ID = 'apikey-0f3c9a1b2c3d4e5f6a7b';
 
 type Names = Record<ResourceKind, string>;
 
@@ -219,6 +224,7 @@ function badRequests(op: Op): Example[] {
 
 function notFound(op: Op): NotFoundError {
   if (!op.kind || op.kind === 'workspace' || !op.named) return new NotFoundError('workspace', op.names.workspace);
+  if (op.kind === 'api_key') return new NotFoundError('api_key', API_KEY_ID);
   const where = ` in workspace '${op.names.workspace}'`;
   return new NotFoundError(
     op.kind,
@@ -240,6 +246,7 @@ function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsErro
     return new AlreadyExistsError(kind, kind === 'workspace' ? null : op.names.workspace, op.names[kind]);
   }
   if (op.method === 'delete') return IN_USE[kind]?.(op.names) ?? new ConcurrentModificationError();
+  if (kind === 'api_key' && op.action === 'rotate') return new ApiKeyStateError(API_KEY_ID, 'rotated');
   if (kind === 'deployment' && op.action === 'status') return new IllegalTransitionError('DELETING', 'READY');
   if (kind === 'deployment' && op.method === 'post') {
     return new DeploymentBeingDeletedError(op.names.deployment, 'DELETING');

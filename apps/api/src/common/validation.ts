@@ -18,9 +18,26 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+const OPTIONAL_BODIES = new WeakSet<object>();
+
+/** Marks a body DTO whose fields are all optional: a request without a body is validated as `{}`. */
+export function OptionalBody(): ClassDecorator {
+  return (target) => {
+    OPTIONAL_BODIES.add(target);
+  };
+}
+
 /** Adds where the value came from (body, query, path) to each issue's `loc`, as FastAPI does. */
 class LocatingValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (
+      metadata.type === 'body' &&
+      value === undefined &&
+      metadata.metatype &&
+      OPTIONAL_BODIES.has(metadata.metatype)
+    ) {
+      value = {};
+    }
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new RequestValidationError([
         { type: 'model_attributes_type', loc: ['body'], msg: 'body must be a JSON object' },

@@ -1,5 +1,6 @@
 import { AuditRepository } from './audit.repository.js';
 import { AccessRepository } from './access.repository.js';
+import { ApiKeyRepository } from './api-key.repository.js';
 import { DeploymentConfigRepository } from './deployment-config.repository.js';
 import { DeploymentRepository } from './deployment.repository.js';
 import { ModelRepository } from './model.repository.js';
@@ -9,6 +10,7 @@ import { SecretRepository } from './secret.repository.js';
 import { WorkspaceRepository } from './workspace.repository.js';
 
 export * from './access.repository.js';
+export * from './api-key.repository.js';
 export * from './audit.repository.js';
 export * from './deployment-config.repository.js';
 export * from './deployment.repository.js';
@@ -21,6 +23,7 @@ export * from './workspace.repository.js';
 
 export const REPOSITORIES = [
   AccessRepository,
+  ApiKeyRepository,
   AuditRepository,
   RoleBindingRepository,
   WorkspaceRepository,
