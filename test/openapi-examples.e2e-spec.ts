@@ -133,15 +133,19 @@ describe('OpenAPI document', () => {
     const failures: string[] = [];
     for (const { method, path, op } of writes) {
       let body = exampleBody(doc, op, sample) as Record<string, unknown> | undefined;
-      // The one substitution: a fresh workspace per run instead of the example's.
+      // The one substitution: a fresh workspace per run instead of the example's (also where a body names one).
       if (path === '/v2/workspaces') body = { ...body, name: workspace };
+      else body = inWorkspace(body, workspace) as Record<string, unknown> | undefined;
       const url = path
         .replace(/^(.*?)\/\{name\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
         .replace(/^(.*?)\/\{id\}/, (_, collection: string) => `${collection}/${ids.get(collection)}`)
+        .replace(/^(.*?)\/\{principal\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
         .replace('{workspace}', workspace);
       const res = await api.request(method.toUpperCase(), url, body);
       if (res.status >= 300) failures.push(`${method} ${path}: ${res.status} ${res.text}`);
       if (method === 'post' && typeof body?.name === 'string') created.set(path, body.name);
+      if (method === 'post' && typeof body?.principal === 'string')
+        created.set(path, encodeURIComponent(body.principal));
       if (method === 'post' && typeof res.body?.id === 'string') ids.set(path, res.body.id);
     }
     expect(failures).toEqual([]);
@@ -167,7 +171,7 @@ describe('OpenAPI document', () => {
           'post',
           path,
           path.replace('{workspace}', workspace),
-          path === '/v2/workspaces' ? { name: workspace } : exampleBody(doc, op, sample),
+          path === '/v2/workspaces' ? { name: workspace } : inWorkspace(exampleBody(doc, op, sample), workspace),
         ]),
       [
         'delete',
@@ -210,7 +214,7 @@ describe('OpenAPI document', () => {
               : typeof value.detail === 'string' &&
                 ({
                   404: /not_found$/,
-                  409: /already_exists|in_use|has_deployments|transition|deleted|concurrent|already_rotated/,
+                  409: /already_exists|in_use|has_deployments|transition|deleted|concurrent|already_rotated|last_(platform_)?admin/,
                   413: /^request\/too_large$/,
                 }[status]?.test(value.code ?? '') ??
                   true);
@@ -267,3 +271,9 @@ describe('OpenAPI document', () => {
     expect(checked).toBeGreaterThanOrEqual(15);
   });
 });
+
+/** A body that names a workspace (a role binding), in the test's workspace instead of the example's. */
+function inWorkspace(body: unknown, workspace: string): unknown {
+  const named = body as Record<string, unknown> | undefined;
+  return typeof named?.workspace === 'string' ? { ...named, workspace } : body;
+}

@@ -12,6 +12,10 @@ import {
   DeploymentsDisabledError,
   ForbiddenError,
   IllegalTransitionError,
+  LastAdminError,
+  LastPlatformAdminError,
+  MemberExistsError,
+  RoleBindingExistsError,
   NotFoundError,
   SecretInUseError,
   TooManyAuthFailuresError,
@@ -117,10 +121,15 @@ const KINDS: Record<string, ResourceKind> = {
   'deployment-configs': 'deployment_config',
   deployments: 'deployment',
   'api-keys': 'api_key',
+  members: 'member',
+  'role-bindings': 'role_binding',
 };
 
 /** An API key's id, for the examples of operations on one key (keys are found by id, not by name). */
 const API_KEY_ID = 'apikey-0f3c9a1b2c3d4e5f6a7b';
+/** A role binding's id (derived from what it binds). */
+const ROLE_BINDING_ID = 'rb-3f9a0c12ab4e5d6f7a8b9c0d';
+const MEMBER = 'alice@example.com';
 
 type Names = Record<ResourceKind, string>;
 
@@ -225,6 +234,8 @@ function badRequests(op: Op): Example[] {
 function notFound(op: Op): NotFoundError {
   if (!op.kind || op.kind === 'workspace' || !op.named) return new NotFoundError('workspace', op.names.workspace);
   if (op.kind === 'api_key') return new NotFoundError('api_key', API_KEY_ID);
+  if (op.kind === 'role_binding') return new NotFoundError('role_binding', ROLE_BINDING_ID);
+  if (op.kind === 'member') return new NotFoundError('member', MEMBER, ` in workspace '${op.names.workspace}'`);
   const where = ` in workspace '${op.names.workspace}'`;
   return new NotFoundError(
     op.kind,
@@ -242,6 +253,16 @@ const IN_USE: Partial<Record<ResourceKind, (names: Names) => ConflictError>> = {
 };
 
 function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsError {
+  if (kind === 'member') {
+    return op.method === 'post'
+      ? new MemberExistsError(op.names.workspace, MEMBER)
+      : new LastAdminError(op.names.workspace);
+  }
+  if (kind === 'role_binding') {
+    return op.method === 'post'
+      ? new RoleBindingExistsError(MEMBER, 'Editor', op.names.workspace)
+      : new LastPlatformAdminError();
+  }
   if (op.method === 'post' && !op.named) {
     return new AlreadyExistsError(kind, kind === 'workspace' ? null : op.names.workspace, op.names[kind]);
   }
