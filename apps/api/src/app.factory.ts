@@ -2,7 +2,14 @@ import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { assertEveryRouteDeclared, AuditService, BEARER_SCHEME, GatewayAccess } from '#auth';
+import {
+  AccessService,
+  assertEveryRouteDeclared,
+  AuditService,
+  authenticateEarly,
+  BEARER_SCHEME,
+  GatewayAccess,
+} from '#auth';
 import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import type { FastifyInstance } from 'fastify';
@@ -50,6 +57,10 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
   fastify.addHook('onResponse', (request, reply) => audit.onResponse(request, reply));
   const filter = new HttpExceptionFilter(config.MAX_BODY_BYTES);
   app.useGlobalFilters(filter);
+  fastify.addHook(
+    'onRequest',
+    authenticateEarly(app.get(AccessService), (error, reply) => filter.reply(error, reply)),
+  );
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (options.gateway) {

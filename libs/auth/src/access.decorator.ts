@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { AccessDeclaration } from './request-access.js';
 
@@ -14,8 +15,36 @@ export const PERMISSION_EXTENSION = 'x-modelplane-permission';
  * refuses to start when a route lacks it (see assertEveryRouteDeclared). The OpenAPI document names it
  * per operation (PERMISSION_EXTENSION), with the 401/403/429 answers (apps/api openapi.errors.ts).
  */
-export function Access(declaration: AccessDeclaration) {
-  const declared = [SetMetadata(ACCESS_METADATA, declaration), ApiExtension(PERMISSION_EXTENSION, declaration)];
-  if (declaration === 'public') return applyDecorators(...declared);
-  return applyDecorators(...declared, ApiBearerAuth(BEARER_SCHEME));
+export function Access(declaration: AccessDeclaration): ClassDecorator & MethodDecorator {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const action =
+      key === undefined
+        ? undefined
+        : actionName((target as { constructor: { name: string } }).constructor.name, String(key));
+    const declared = [
+      SetMetadata(ACCESS_METADATA, declaration),
+      // Also on the Fastify route, so the caller is authenticated before its body is read (authenticateEarly).
+      RouteConfig({ access: declaration, action }),
+      ApiExtension(PERMISSION_EXTENSION, declaration),
+      ...(declaration === 'public' ? [] : [ApiBearerAuth(BEARER_SCHEME)]),
+    ];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    applyDecorators(...declared)(target, key as any, descriptor as any);
+  };
+}
+
+/** Handlers whose name is not the verb an auditor reads: a PUT that creates or replaces is an update. */
+const VERBS: Readonly<Record<string, string>> = { upsert: 'update' };
+
+function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/**
+ * The audit event's action: `DeploymentConfigController.newVersion` → `deployment-config.new-version`,
+ * `ProviderController.upsert` → `provider.update`, `SecretAdminController.rotate` → `secret.rotate` (a
+ * resource's platform routes live in a controller of their own, but act on the same resource).
+ */
+export function actionName(controller: string, handler: string): string {
+  return `${kebab(controller.replace(/(Admin)?Controller$/, ''))}.${VERBS[handler] ?? kebab(handler)}`;
 }

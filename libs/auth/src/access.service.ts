@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AccessConfig } from '#config';
 import { AccessRepository, PgNotifications } from '#db';
@@ -43,6 +44,7 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
   private readonly limiter: FailureLimiter;
   private readonly oidc: OidcVerifier | null;
   private readonly uses = new Map<string, Date>();
+  private readonly authenticated = new WeakMap<IncomingMessage, Principal>();
   private reloading: Promise<void> | null = null;
   private again = false;
   private timers: NodeJS.Timeout[] = [];
@@ -134,6 +136,22 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
       }
     })();
     return this.reloading;
+  }
+
+  /**
+   * The principal of a request, authenticated once per request (the API authenticates before the body is
+   * read, in an onRequest hook, and the guard then finds it here).
+   */
+  async authenticateRequest(request: {
+    raw: IncomingMessage;
+    headers: IncomingHttpHeaders;
+    ip: string;
+  }): Promise<Principal> {
+    const known = this.authenticated.get(request.raw);
+    if (known) return known;
+    const principal = await this.authenticate(request.headers.authorization, request.ip);
+    this.authenticated.set(request.raw, principal);
+    return principal;
   }
 
   /**

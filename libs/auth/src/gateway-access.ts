@@ -19,7 +19,7 @@ export class GatewayAccess {
   async check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void> {
     const state: RequestAccess = { declaration, action, workspace, principal: null };
     setRequestAccess(request.raw, state);
-    state.principal = await this.access.authenticate(request.headers.authorization, request.ip);
+    state.principal = await this.access.authenticateRequest(request);
     this.access.authorize(state.principal, declaration, workspace);
   }
 

@@ -14,3 +14,4 @@ export * from './route-declarations.js';
 export * from './gateway-access.js';
 export * from './admin-bootstrap.js';
 export * from './permission-table.js';
+export * from './authenticate-early.js';

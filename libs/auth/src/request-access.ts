@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 
@@ -55,4 +56,32 @@ export function currentAccess(): RequestAccess | undefined {
 /** The principal id to record as `created_by`/`updated_by`: the caller's, or `system` outside a request. */
 export function actorId(): string {
   return storage.getStore()?.principal?.id ?? 'system';
+}
+
+/**
+ * The request's access state, made on first use (by the API's onRequest hook or by the guard): the
+ * declaration, the audit action, the route's workspace and what the path names, noted before anything
+ * can fail so a refused or failed request's audit event names it too.
+ */
+export function openRequestAccess(
+  request: FastifyRequest,
+  declaration: AccessDeclaration,
+  action: string,
+): RequestAccess {
+  const known = byRequest.get(request.raw);
+  if (known) return known;
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  const state: RequestAccess = { declaration, action, workspace: params.workspace ?? null, principal: null };
+  notePath(state, request);
+  byRequest.set(request.raw, state);
+  return state;
+}
+
+/** What the path names: the resource (`:name`, a member's `:principal`, a key's `:id`, or the workspace itself) and `:version`. */
+function notePath(state: RequestAccess, request: FastifyRequest): void {
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  const ownWorkspace = request.routeOptions.url?.endsWith('/:workspace') ? params.workspace : undefined;
+  const name = params.name ?? params.principal ?? params.id ?? ownWorkspace;
+  if (name !== undefined) state.resource = name;
+  if (params.version !== undefined && /^\d{1,9}$/.test(params.version)) state.version = Number(params.version);
 }
