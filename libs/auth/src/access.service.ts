@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AccessConfig } from '#config';
 import { AccessRepository, PgNotifications } from '#db';
-import { ForbiddenError, TooManyAuthFailuresError, UnauthenticatedError } from '#domain';
+import { CoalescedTask, ForbiddenError, TooManyAuthFailuresError, UnauthenticatedError } from '#domain';
 import { AccessSnapshot, type KeyEntry } from './access-snapshot.js';
 import { bootstrapAdmin } from './admin-bootstrap.js';
 import { apiKeyMatches, apiKeyPrefix, BOOTSTRAP_PREFIX } from './api-key.js';
@@ -45,8 +45,7 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
   private readonly oidc: OidcVerifier | null;
   private readonly uses = new Map<string, Date>();
   private readonly authenticated = new WeakMap<IncomingMessage, Principal>();
-  private reloading: Promise<void> | null = null;
-  private again = false;
+  private readonly reloads = new CoalescedTask(() => this.load());
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
 
@@ -102,40 +101,30 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.unsubscribe?.();
-    await this.reloading?.catch(() => undefined);
+    await this.reloads.pending?.catch(() => undefined);
     await this.flushUses();
   }
 
   /** Reloads keys and bindings now (coalescing with a reload under way: one more runs after it). */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.again = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.again = false;
-          const [keys, bindings] = await Promise.all([this.repository.loadKeys(), this.repository.loadBindings()]);
-          this.snapshot = new AccessSnapshot(
-            keys.map((k): KeyEntry => ({
-              id: k.id,
-              prefix: k.prefix,
-              hash: Buffer.from(k.keyHash),
-              principal: k.principal,
-              workspace: k.workspace,
-              scopes: k.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
-              expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
-              revoked: k.revoked,
-            })),
-            bindings,
-          );
-        } while (this.again);
-      } finally {
-        this.reloading = null;
-      }
-    })();
-    return this.reloading;
+    return this.reloads.run();
+  }
+
+  private async load(): Promise<void> {
+    const [keys, bindings] = await Promise.all([this.repository.loadKeys(), this.repository.loadBindings()]);
+    this.snapshot = new AccessSnapshot(
+      keys.map((k): KeyEntry => ({
+        id: k.id,
+        prefix: k.prefix,
+        hash: Buffer.from(k.keyHash),
+        principal: k.principal,
+        workspace: k.workspace,
+        scopes: k.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+        expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
+        revoked: k.revoked,
+      })),
+      bindings,
+    );
   }
 
   /**

@@ -9,3 +9,4 @@ export * from './env-names.js';
 export * from './json-text.js';
 export * from './health.js';
 export * from './within.js';
+export * from './coalesce.js';

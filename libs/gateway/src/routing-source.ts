@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   authHeaderFormatProblem,
+  CoalescedTask,
   DEFAULT_AUTH_HEADER_FORMAT,
   renderAuthHeader,
   secretHeaderValueProblem,
@@ -64,8 +65,10 @@ export class RoutingSource {
   private entities = new Set<string>();
   private readonly pool: pg.Pool;
   private unsubscribe: (() => void) | null = null;
-  private reloading: Promise<void> | null = null;
-  private again = false;
+  private readonly reloads = new CoalescedTask(
+    () => this.load(),
+    () => this.closed,
+  );
   private debounce: NodeJS.Timeout | null = null;
   private interval: NodeJS.Timeout | null = null;
   private closed = false;
@@ -105,28 +108,14 @@ export class RoutingSource {
 
   /** Reloads now (coalescing with a reload under way: one more runs after it). */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.again = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.load();
-        } while (this.again && !this.closed);
-      } finally {
-        this.reloading = null;
-      }
-    })();
-    return this.reloading;
+    return this.reloads.run();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
     for (const timer of [this.debounce, this.interval]) if (timer) clearTimeout(timer);
-    await this.reloading?.catch(() => undefined);
+    await this.reloads.pending?.catch(() => undefined);
     await this.pool.end();
   }
 
