@@ -51,3 +51,17 @@ export function currentAccess(): RequestAccess | undefined {
 export function actorId(): string {
   return storage.getStore()?.principal?.id ?? 'system';
 }
+
+/**
+ * NeMo's AuthContext of the caller (`{principal_id, principal_email?, principal_groups?}`), which a
+ * deployment records for its creator; `{principal_id: 'system'}` outside a request.
+ */
+export function actorAuthContext(): { principal_id: string; principal_email?: string; principal_groups?: string[] } {
+  const principal = storage.getStore()?.principal;
+  if (!principal) return { principal_id: 'system' };
+  return {
+    principal_id: principal.id,
+    ...(principal.email ? { principal_email: principal.email } : {}),
+    ...(principal.groups.length > 0 ? { principal_groups: [...principal.groups] } : {}),
+  };
+}
