@@ -8,9 +8,12 @@ import {
   DeploymentConfigInUseError,
   DeploymentConfigRefNotFoundError,
   DeploymentsDisabledError,
+  ForbiddenError,
   IllegalTransitionError,
   NotFoundError,
   SecretInUseError,
+  TooManyAuthFailuresError,
+  UnauthenticatedError,
   UnsupportedMediaTypeError,
   WorkspaceHasDeploymentsError,
   type ConflictError,
@@ -46,8 +49,8 @@ export function addErrorExamples(document: OpenAPIObject, maxBodyBytes: number):
       if (op.bodySchema) for (const status of [400, 415]) operation.responses[status] ??= { description: '' };
       for (const [code, response] of Object.entries(operation.responses)) {
         const status = Number(code);
-        if (!isErrorResponse(response)) continue;
-        const examples = errorsFor(status, op).map(([summary, error]) => {
+        if (!isErrorResponse(response, status)) continue;
+        const examples = errorsFor(status, op, (response as ResponseObject).description).map(([summary, error]) => {
           const [actual, body] = filter.toResponse(error);
           if (actual !== status) throw new Error(`${method} ${path}: a ${status} example answered ${actual}`);
           return [summary, { summary, value: body }] as const;
@@ -77,10 +80,16 @@ type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 type ResponseObject = Extract<Operation['responses'][string], { description: string }>;
 type SchemaObject = { properties?: Record<string, unknown> };
 
-/** Declared through ApiDoc (an error DTO), or added above with no content yet. */
-function isErrorResponse(response: Operation['responses'][string]): boolean {
+/**
+ * The refusals @Access declares on every non-public route (libs/auth, which knows no DTO of this app, so they
+ * come with a description and no content).
+ */
+const ACCESS_STATUSES = new Set([401, 403, 429]);
+
+/** Declared through ApiDoc (an error DTO), by @Access, or added above with no content yet. */
+function isErrorResponse(response: Operation['responses'][string], status: number): boolean {
   const content = (response as ResponseObject).content;
-  if (!content) return (response as ResponseObject).description === '';
+  if (!content) return (response as ResponseObject).description === '' || ACCESS_STATUSES.has(status);
   // Whatever media type the route produces (an event stream, say), its errors are JSON.
   return Object.values(content).some(({ schema }) =>
     /\/(ErrorDto|ValidationErrorDto)$/.test((schema as { $ref?: string } | undefined)?.$ref ?? ''),
@@ -145,10 +154,24 @@ function describe(document: OpenAPIObject, method: string, path: string, operati
 
 type Example = [summary: string, error: unknown];
 
-function errorsFor(status: number, op: Op): Example[] {
+function errorsFor(status: number, op: Op, description: string): Example[] {
   switch (status) {
     case 400:
       return badRequests(op);
+    case 401:
+      return [
+        [
+          'credential_missing',
+          new UnauthenticatedError('missing', 'Authentication required: send Authorization: Bearer <API key or token>'),
+        ],
+        ['credential_invalid', new UnauthenticatedError('invalid', 'The API key is not valid')],
+      ];
+    case 403: {
+      const refusal = forbidden(op, description);
+      return [[refusal.code.replace('auth/', ''), refusal]];
+    }
+    case 429:
+      return [['too_many_failures', new TooManyAuthFailuresError(42)]];
     case 404:
       return op.kind ? [['not_found', notFound(op)]] : [];
     case 409:
@@ -180,6 +203,30 @@ function badRequests(op: Op): Example[] {
     examples.push(['too_deep', thrownBy(() => parseJsonBody('application/json', '['.repeat(65) + ']'.repeat(65), 64))]);
   }
   return examples;
+}
+
+/** The refusal AccessService gives, for the permission and role @Access wrote into the description. */
+function forbidden(op: Op, description: string): ForbiddenError {
+  const permission = /Permission `([^`]+)`/.exec(description)?.[1] ?? 'workspaces.read';
+  const role = /the (\w+) role/.exec(description)?.[1];
+  if (role === 'PlatformAdmin') {
+    return new ForbiddenError(
+      `Principal 'alice@example.com' lacks permission '${permission}' (it needs PlatformAdmin)`,
+    );
+  }
+  if (!role) {
+    // Any authenticated principal may: only a key's scopes can refuse it.
+    const scope = /key scope `(\w+)`/.exec(description)?.[1] ?? 'write';
+    return new ForbiddenError(
+      `API key apikey-0f3c9a1b2c3d4e5f6a7b has scopes [read]; '${permission}' needs the '${scope}' scope`,
+      'auth/scope_missing',
+    );
+  }
+  const where = /in the workspace/.test(description) ? ` in workspace '${op.names.workspace}'` : '';
+  return new ForbiddenError(
+    `Principal 'alice@example.com' lacks permission '${permission}'${where}` +
+      (role ? ` (it needs the ${role} role)` : ''),
+  );
 }
 
 function notFound(op: Op): NotFoundError {
