@@ -1,8 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { buildOpenApi } from '../apps/api/src/app.factory.js';
-import { newWorkspace, nimConfig, startApi, uniqueName, type Api } from './api-harness.js';
-import { FuzzGenerator, HEADER_ODDITIES, hostileBodies, PATH_VALUES, type FuzzRequest } from './fuzz-requests.js';
+import { newWorkspace, nimConfig, startApi, uniqueName, withAuth, type Api } from './api-harness.js';
+import {
+  FuzzGenerator,
+  HEADER_ODDITIES,
+  hostileBodies,
+  PATH_VALUES,
+  withoutCredential,
+  type FuzzRequest,
+} from './fuzz-requests.js';
 import { eventually } from './worker-harness.js';
 
 /**
@@ -40,7 +47,8 @@ describe('fuzz', () => {
     const address = upstream.address();
     upstreamUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-    api = await startApi({}, { gateway: true });
+    // Hundreds of requests go without a credential (and some with a garbage one): no failure limit here.
+    api = await startApi({ AUTH_FAILURE_LIMIT: '100000' }, { gateway: true });
     ws = await newWorkspace(api, 'fuzz');
     const post = async (path: string, body: unknown, expected = 201) => {
       const res = await api.request('POST', `/v2/workspaces/${ws}/${path}`, body);
@@ -74,8 +82,9 @@ describe('fuzz', () => {
   });
 
   it('answers thousands of hostile requests without a 5xx, each 4xx in the documented shape', async () => {
+    const doc = buildOpenApi(api.app);
     const generator = new FuzzGenerator(
-      buildOpenApi(api.app),
+      doc,
       {
         workspace: ws,
         names: {
@@ -99,7 +108,9 @@ describe('fuzz', () => {
       },
       SEED,
     );
-    const requests = [...generator.generate(), ...gatewayRequests(ws)];
+    const authenticated = [...generator.generate(), ...gatewayRequests(ws)];
+    const unauthenticated = withoutCredential(authenticated, doc);
+    const requests = [...authenticated, ...unauthenticated];
     const started = Date.now();
     const outcomes = await runAll(api.url, requests);
     const raw = await rawRequests(api.url);
@@ -109,8 +120,9 @@ describe('fuzz', () => {
     const fiveXx = all.filter((o) => o.status >= 500).length;
     console.log(
       `fuzz: ${all.length} requests (${gateway} to gateway routes, ${raw.length} raw) in ${Date.now() - started} ms; ` +
-        `${fiveXx} answered 5xx; ${failures.length} failed a check`,
+        `${fiveXx} answered 5xx; ${failures.length} failed a check; ${unauthenticated.length} without a credential`,
     );
+    expect(unauthenticated.length).toBeGreaterThan(100);
     const distinct = [...new Set(failures.map((f) => `${f.request.op} | ${f.request.mutation} | ${f.problem}`))];
     expect(distinct).toEqual([]);
     expect(fiveXx).toBe(0);
@@ -122,7 +134,7 @@ describe('fuzz', () => {
     const floods = Array.from({ length: 8 }, (_, i) =>
       fetch(`${api.url}/v2/workspaces/${ws}/${i % 2 ? 'models' : 'deployment-configs'}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: withAuth({ 'content-type': 'application/json' }),
         body: deep,
       }).then(async (res) => ({ status: res.status, body: await res.json() })),
     );
@@ -236,7 +248,7 @@ async function send(url: string, request: FuzzRequest): Promise<Outcome> {
   try {
     res = await fetch(url + request.path, {
       method: request.method,
-      headers: request.headers,
+      headers: withAuth(request.headers),
       body: request.body,
       signal: AbortSignal.timeout(15_000),
     });

@@ -16,7 +16,7 @@ import { ProviderRepository } from '#db';
 import { createApp } from '../apps/api/src/app.factory.js';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { ProviderDiscoveryService } from '../apps/worker/src/discovery/provider-discovery.service.js';
-import { LOOPBACK_EGRESS, newWorkspace } from './api-harness.js';
+import { LOOPBACK_EGRESS, newWorkspace, TEST_ADMIN_KEY, withAuth } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(60_000);
@@ -112,10 +112,13 @@ interface Answer {
   json: () => Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** A request with exactly these headers and this body (fetch refuses hop-by-hop headers and rewrites others). */
+/**
+ * A request with exactly these headers and this body (fetch refuses hop-by-hop headers and rewrites others),
+ * as the admin unless `headers` carry an authorization of their own (an empty one sends none).
+ */
 function send(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
+    const req = request(url, { method, headers: withAuth(headers) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -181,7 +184,7 @@ describe('inference gateway HTTP behaviour', () => {
       await app.listen({ port: 0, host: '127.0.0.1' });
       bases[port] = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/v2/workspaces/${ws}/inference/gateway`;
       await eventually(async () => {
-        const res = await fetch(`${bases[port]}/openai/-/v1/models`);
+        const res = await fetch(`${bases[port]}/openai/-/v1/models`, { headers: withAuth() });
         return ((await res.json()) as { data: { id: string }[] }).data.some((m) => m.id === `${ws}/${SERVED}`);
       });
     }
@@ -196,7 +199,7 @@ describe('inference gateway HTTP behaviour', () => {
 
   const seenWith = (requestId: string) => upstream.seen.filter((s) => s.headers['x-request-id'] === requestId);
   const sdk = (port: string, kind: string) =>
-    new OpenAI({ baseURL: `${bases[port]}/${kind}/-/v1`, apiKey: 'client-key', maxRetries: 0 });
+    new OpenAI({ baseURL: `${bases[port]}/${kind}/-/v1`, apiKey: TEST_ADMIN_KEY, maxRetries: 0 });
 
   describe.each(['gateway', 'api'])('on the %s port', (port) => {
     const url = (kind: string, path: string) => `${bases[port]}/${kind}/-/v1/${path}`;
@@ -204,7 +207,7 @@ describe('inference gateway HTTP behaviour', () => {
     it('forwards no cookie, credential, hop-by-hop or forwarding header upstream, by provider and by model', async () => {
       const clientHeaders = {
         ...JSON_TYPE,
-        authorization: 'Bearer client-key',
+        authorization: `Bearer ${TEST_ADMIN_KEY}`,
         'x-api-key': 'client-key',
         cookie: 'session=victim',
         'proxy-authorization': 'Basic dXNlcjpwYXNz',
@@ -261,7 +264,9 @@ describe('inference gateway HTTP behaviour', () => {
       expect(res.headers['x-upstream']).toBe('kept');
     });
 
-    it('refuses with 415 a POST a browser page could send cross-site without a preflight, before any upstream sees it', async () => {
+    // With authentication on (the default) such a POST carries no credential and is refused 401 by the guard
+    // before the 415 check; simple-request.spec.ts covers the 415 (which matters with AUTH_ENABLED=false).
+    it('refuses a POST a browser page could send cross-site without a preflight (no credential), before any upstream sees it', async () => {
       const forms: [string, Record<string, string>, string][] = [
         ['text/plain', { 'content-type': 'text/plain;charset=UTF-8' }, '{"model":"x"}'],
         ['form', { 'content-type': 'application/x-www-form-urlencoded' }, 'name=evil'],
@@ -274,15 +279,12 @@ describe('inference gateway HTTP behaviour', () => {
           const res = await send(
             url(kind, 'chat/completions'),
             'POST',
-            { ...headers, 'x-request-id': requestId },
+            { ...headers, authorization: '', 'x-request-id': requestId },
             body,
           );
-          expect([kind, label, res.status]).toEqual([kind, label, 415]);
-          expect(res.json()).toMatchObject({
-            code: 'gateway/simple_request',
-            error: { code: 'gateway/simple_request' },
-          });
-          expect(res.json().detail).toMatch(/cross-site request forgery/);
+          expect([kind, label, res.status]).toEqual([kind, label, 401]);
+          expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+          expect(res.json()).toMatchObject({ code: 'auth/credential_missing' });
           expect(seenWith(requestId)).toEqual([]);
         }
       }
@@ -293,7 +295,7 @@ describe('inference gateway HTTP behaviour', () => {
         'POST',
         {
           'content-type': 'multipart/form-data; boundary=b',
-          authorization: 'Bearer client-key',
+          authorization: `Bearer ${TEST_ADMIN_KEY}`,
           'x-request-id': requestId,
         },
         '--b\r\n\r\nx\r\n--b--\r\n',
@@ -444,7 +446,7 @@ describe('inference gateway HTTP behaviour', () => {
 
   it("answers what reaches no gateway route in the routes' error shape on the gateway's port (wrong base URL, bad URL)", async () => {
     const origin = new URL(bases.gateway).origin;
-    const wrongBase = new OpenAI({ baseURL: `${bases.gateway}/openai/v1`, apiKey: 'k', maxRetries: 0 });
+    const wrongBase = new OpenAI({ baseURL: `${bases.gateway}/openai/v1`, apiKey: TEST_ADMIN_KEY, maxRetries: 0 });
     await expect(wrongBase.models.list()).rejects.toMatchObject({
       status: 404,
       message: expect.stringMatching(/^404 No route for GET .*\/openai\/v1\/models: the gateway routes are /),

@@ -15,7 +15,7 @@ import { createApp } from '../apps/api/src/app.factory.js';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import { RUNTIME } from '../apps/worker/src/tokens.js';
-import { LOOPBACK_EGRESS, newWorkspace } from './api-harness.js';
+import { ADMIN_AUTH, LOOPBACK_EGRESS, newWorkspace, TEST_ADMIN_KEY, withAuth } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 /** A POST whose path goes on the wire exactly as written (no URL normalisation). */
@@ -23,7 +23,7 @@ function rawPostTo(base: string, path: string): Promise<{ status: number; body: 
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json' } },
+      { host: hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', ...ADMIN_AUTH } },
       (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
@@ -36,7 +36,12 @@ function rawPostTo(base: string, path: string): Promise<{ status: number; body: 
 }
 
 const SECRET_VALUE = 'nvapi-gateway-test-secret-7f3a9c';
-const CLIENT_KEY = 'client-key-that-must-not-travel';
+/** The client's key: the admin's, which the gateway checks and must never forward upstream. */
+const CLIENT_KEY = TEST_ADMIN_KEY;
+
+/** A fetch carrying the client's key, as every gateway and API call must now. */
+const authed = (url: string, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {}) =>
+  fetch(url, { ...init, headers: withAuth(init.headers) });
 
 describe('inference gateway (openai SDK, simulators deployed by the engine)', () => {
   let plane: ControlPlane;
@@ -117,7 +122,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     // The gateway hears of every change through Postgres; wait until it routes both deployments' models.
     await eventually(
       async () =>
-        (await fetch(`${route('openai')}/models`)).ok && (await client('openai').models.list()).data.length > 0,
+        (await authed(`${route('openai')}/models`)).ok && (await client('openai').models.list()).data.length > 0,
     );
   }, 120_000);
 
@@ -165,7 +170,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     const sdk = client('provider/alpha');
     const answer = await sdk.chat.completions.create({ model: 'meta/llama-3.1-8b-instruct', ...chat });
     expect(answer.model).toBe('meta/llama-3.1-8b-instruct');
-    const raw = await fetch(`${route('provider/alpha')}/models?probe=1`);
+    const raw = await authed(`${route('provider/alpha')}/models?probe=1`);
     expect(raw.status).toBe(200);
     expect(raw.headers.get('x-request-id')).toBeTruthy();
     expect(((await raw.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toContain(
@@ -206,7 +211,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     });
     expect(created.status).toBe(201);
     const res = await eventually(async () => {
-      const r = await fetch(`${route('provider/ext-wrong')}/models`);
+      const r = await authed(`${route('provider/ext-wrong')}/models`);
       return r.status === 401 && r;
     });
     const text = await res.text();
@@ -216,7 +221,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
   });
 
   it('asks the upstream for an uncompressed answer on the routes that rewrite it', async () => {
-    const res = await fetch(`${route('model/llama')}/chat/completions`, {
+    const res = await authed(`${route('model/llama')}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, br', 'x-request-id': 'enc-check' },
       body: JSON.stringify(chat),
@@ -237,13 +242,13 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
   });
 
   it('keeps or creates x-request-id', async () => {
-    const kept = await fetch(`${route('model/llama')}/chat/completions`, {
+    const kept = await authed(`${route('model/llama')}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'trace-123' },
       body: JSON.stringify(chat),
     });
     expect(kept.headers.get('x-request-id')).toBe('trace-123');
-    const made = await fetch(`${route('model/llama')}/chat/completions`, {
+    const made = await authed(`${route('model/llama')}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(chat),
@@ -253,7 +258,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
 
   it('answers the reference errors with a detail that names the problem', async () => {
     const post = (kind: string, body: string, path = '/chat/completions') =>
-      fetch(`${route(kind)}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      authed(`${route(kind)}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const expectError = async (res: Response, status: number, detail: RegExp) => {
       expect(res.status).toBe(status);
       const body = (await res.json()) as { detail: string; code: string };
@@ -280,7 +285,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     });
     expect(created.status).toBe(201);
     const res = await eventually(async () => {
-      const r = await fetch(`${route('model/down-model')}/chat/completions`, {
+      const r = await authed(`${route('model/down-model')}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',
@@ -357,9 +362,9 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       ).toBe(201);
       const base = (await impatient.getUrl()).replace('[::1]', '127.0.0.1');
       const url = `${base}/v2/workspaces/${ws}/inference/gateway/provider/sluggish/-/v1/chat/completions`;
-      await eventually(async () => (await fetch(url.replace('chat/completions', 'models'))).ok);
+      await eventually(async () => (await authed(url.replace('chat/completions', 'models'))).ok);
       const started = Date.now();
-      const res = await fetch(url, {
+      const res = await authed(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...chat, max_tokens: 30 }),
@@ -386,7 +391,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       })(),
     ).rejects.toThrow(/stream/);
     // On the wire: the events that came, then `event: error`, and no [DONE].
-    const res = await fetch(`${route('model/cut-model')}/chat/completions`, {
+    const res = await authed(`${route('model/cut-model')}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...chat, stream: true }),
@@ -415,7 +420,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
             port,
             method: 'POST',
             path: `/v2/workspaces/${ws}/inference/gateway/model/llama/-/v1/chat/completions`,
-            headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) },
+            headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024), ...ADMIN_AUTH },
           },
           (res) => {
             let body = '';
@@ -448,7 +453,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     await other.listen({ port: 0, host: '127.0.0.1' });
     try {
       const base = (await other.getUrl()).replace('[::1]', '127.0.0.1');
-      const res = await fetch(`${base}/v2/workspaces/${ws}/inference/gateway/provider/ext/-/v1/models`);
+      const res = await authed(`${base}/v2/workspaces/${ws}/inference/gateway/provider/ext/-/v1/models`);
       expect(res.status).toBe(424);
       const text = await res.text();
       expect(text).toMatch(new RegExp(`Could not fetch secret for provider ${ws}/ext`));
@@ -474,12 +479,12 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
         return Number(/^nim_sim_requests_in_flight (\d+)/m.exec(text)?.[1]);
       };
       await eventually(async () => {
-        const res = await fetch(`${route('provider/slow')}/models`);
+        const res = await authed(`${route('provider/slow')}/models`);
         await res.text();
         return res.ok;
       });
       const abort = new AbortController();
-      const res = await fetch(`${route('provider/slow')}/chat/completions`, {
+      const res = await authed(`${route('provider/slow')}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...chat, max_tokens: 100, stream: true }),
@@ -505,7 +510,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
     await api.listen({ port: 0, host: '127.0.0.1' });
     try {
       const base = (await api.getUrl()).replace('[::1]', '127.0.0.1');
-      const registry = await fetch(`${base}/v2/workspaces/${ws}/deployments`);
+      const registry = await authed(`${base}/v2/workspaces/${ws}/deployments`);
       expect(registry.status).toBe(200);
       const sdk = new OpenAI({
         baseURL: `${base}/v2/workspaces/${ws}/inference/gateway/openai/-/v1`,

@@ -13,7 +13,7 @@ import {
   testKubeconfigPath,
   type TestNamespace,
 } from '#testing';
-import { newWorkspace, uniqueName } from './api-harness.js';
+import { newWorkspace, uniqueName, withAuth } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(120_000);
@@ -233,7 +233,7 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
           `http://127.0.0.1:${address.port}/v2/workspaces/${ws}/inference/gateway/openai/-/v1/chat/completions`,
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: withAuth({ 'content-type': 'application/json' }),
             body: JSON.stringify({
               model: `${ws}/meta-llama-3.1-8b-instruct`,
               messages: [{ role: 'user', content: 'hi' }],

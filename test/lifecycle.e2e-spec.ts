@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { compileInstanceSpec, type InstanceObservation, type LocalRuntime, type Runtime } from '#runtime';
 import { RUNTIME } from '../apps/worker/src/tokens.js';
-import { newWorkspace, uniqueName } from './api-harness.js';
+import { newWorkspace, uniqueName, withAuth } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(90_000);
@@ -154,7 +154,9 @@ describe('deployment lifecycle (local runtime, NIM simulator)', () => {
   it('streams status changes as server-sent events until the wanted status', async () => {
     await config('streamed', { SIM_START_DELAY_MS: '300' });
     await deploy('streamed', 'streamed');
-    const res = await fetch(`${plane.api.url}${base()}/deployments/streamed/events?until=READY,FAILED`);
+    const res = await fetch(`${plane.api.url}${base()}/deployments/streamed/events?until=READY,FAILED`, {
+      headers: withAuth(),
+    });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const text = await res.text(); // ends when READY is reached
     const events = text

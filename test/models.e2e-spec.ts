@@ -65,6 +65,8 @@ describe('models', () => {
         model_providers: [],
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
+        created_by: 'admin', // the bootstrap key's principal
+        updated_by: 'admin',
       });
       expect(res.body).not.toHaveProperty('spec');
       expect(res.text).not.toContain('null');
@@ -83,6 +85,8 @@ describe('models', () => {
         workspace: ws,
         created_at: expect.any(String),
         updated_at: expect.any(String),
+        created_by: 'admin',
+        updated_by: 'admin',
       });
       const got = await api.request('GET', `${base}/llama-full`);
       expect(got.status).toBe(200);

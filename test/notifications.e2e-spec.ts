@@ -58,11 +58,14 @@ describe('notifications (e2e)', () => {
   const setStatus = (name: string) =>
     api.request('POST', `/v2/workspaces/${ws}/deployments/${name}/status`, { status: next, status_message: 'moved' });
 
-  it('serves the routing table and the deployment status over one LISTEN connection', async () => {
+  it('serves the routing table, the deployment status and access changes over one LISTEN connection', async () => {
     const name = await newDeployment();
     const poll = longPoll(name);
-    await until('the status channel', async () => (await notifications.listeningChannels()).length === 2);
-    expect(await notifications.listeningChannels()).toEqual(['deployment_status', 'routing_changed']);
+    await until('the status channel', async () =>
+      (await notifications.listeningChannels()).includes('deployment_status'),
+    );
+    // Access control (keys and role bindings) listens on the same connection.
+    expect(await notifications.listeningChannels()).toEqual(['access_changed', 'deployment_status', 'routing_changed']);
     const { rows } = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1 AND application_name = 'modelplane-notifications'`,
       [notifications.backendPid],
@@ -99,7 +102,7 @@ describe('notifications (e2e)', () => {
     await until('the routing table reloaded', () => reloads > 0);
     stop();
     expect(notifications.backendPid).not.toBe(before);
-    expect(await notifications.listeningChannels()).toEqual(['deployment_status', 'routing_changed']);
+    expect(await notifications.listeningChannels()).toEqual(['access_changed', 'deployment_status', 'routing_changed']);
     expect(api.logs.some((l) => l.includes('Lost the notification connection'))).toBe(true);
     expect(api.logs.some((l) => l.includes('Notification connection restored'))).toBe(true);
   });

@@ -10,7 +10,7 @@ import { ProviderRepository } from '#db';
 import { EgressPolicy } from '#egress';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { ProviderDiscoveryService } from '../apps/worker/src/discovery/provider-discovery.service.js';
-import { LOOPBACK_EGRESS, newWorkspace, nimConfig, startApi, type Api } from './api-harness.js';
+import { LOOPBACK_EGRESS, newWorkspace, nimConfig, startApi, withAuth, type Api } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(60_000);
@@ -148,7 +148,7 @@ describe('egress policy at connect time: a name that resolves to this machine', 
     const strict = await gateway({});
     const before = target.seen.length;
     const res = await eventually(async () => {
-      const r = await fetch(`${strict}/provider/rebound/-/v1/models`);
+      const r = await fetch(`${strict}/provider/rebound/-/v1/models`, { headers: withAuth() });
       return r.status === 404 ? null : r;
     });
     expect(res.status).toBe(502);
@@ -161,7 +161,7 @@ describe('egress policy at connect time: a name that resolves to this machine', 
     // The same request through a gateway that allows this machine's addresses reaches the upstream, with the key.
     const lenient = await gateway({ PROVIDER_EGRESS_ALLOW: '127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16' });
     const reached = await eventually(async () => {
-      const r = await fetch(`${lenient}/provider/rebound/-/v1/models`);
+      const r = await fetch(`${lenient}/provider/rebound/-/v1/models`, { headers: withAuth() });
       return r.status === 404 ? null : r;
     });
     expect(reached.status).toBe(200);
@@ -175,7 +175,7 @@ describe('egress policy at connect time: a name that resolves to this machine', 
     expect(linked.status).toBe(200);
     const strict = await gateway({});
     const res = await eventually(async () => {
-      const r = await fetch(`${strict}/provider/rebound/-/v1/models`);
+      const r = await fetch(`${strict}/provider/rebound/-/v1/models`, { headers: withAuth() });
       return r.status === 404 ? null : r;
     });
     expect(res.status).toBe(502);
@@ -209,7 +209,7 @@ describe('egress policy at connect time: a name that resolves to this machine', 
       expect(created.status).toBe(201);
       const gw = await gateway(LOOPBACK_EGRESS);
       const res = await eventually(async () => {
-        const r = await fetch(`${gw}/provider/redirecting/-/v1/models`, { redirect: 'manual' });
+        const r = await fetch(`${gw}/provider/redirecting/-/v1/models`, { redirect: 'manual', headers: withAuth() });
         return r.status === 404 ? null : r;
       });
       expect(res.status).toBe(302);
@@ -233,7 +233,7 @@ describe('egress policy at connect time: a name that resolves to this machine', 
     // No worker from here on: nothing but this test writes, and the gateway reloads only when told (no timer).
     await plane.stopWorker();
     const strict = await gateway({ GATEWAY_REFRESH_INTERVAL_MS: '600000' });
-    const status = async () => (await fetch(`${strict}/provider/owned/-/v1/models`)).status;
+    const status = async () => (await fetch(`${strict}/provider/owned/-/v1/models`, { headers: withAuth() })).status;
     expect(await eventually(async () => ((await status()) === 200 ? 200 : null))).toBe(200);
 
     // The version's endpoint moves away from the provider's host_url: the same provider is now checked...

@@ -39,6 +39,8 @@ describe('model providers', () => {
         status_message: '',
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
+        created_by: 'admin',
+        updated_by: 'admin',
       });
       expect(res.text).not.toContain('null');
       expect((await api.request('GET', `${base}/minimal`)).body).toEqual(res.body);
@@ -71,6 +73,8 @@ describe('model providers', () => {
         workspace: ws,
         created_at: expect.any(String),
         updated_at: expect.any(String),
+        created_by: 'admin',
+        updated_by: 'admin',
       });
       expect(res.text).not.toContain('sk-provider-test');
       expect((await api.request('GET', `${base}/full`)).body).toEqual(res.body);
@@ -249,6 +253,8 @@ describe('model providers', () => {
         status_message: '',
         created_at: first.body.created_at,
         updated_at: expect.stringMatching(ISO),
+        created_by: 'admin',
+        updated_by: 'admin',
       });
       expect((await api.request('GET', `${base}/replaced`)).body).toEqual(second.body);
       // The secret is no longer referenced, so it can be deleted now.

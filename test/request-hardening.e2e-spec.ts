@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { newWorkspace, nimConfig, startApi, uniqueName, type Api } from './api-harness.js';
+import { newWorkspace, nimConfig, startApi, uniqueName, withAuth, type Api } from './api-harness.js';
 
 /** What the API does with requests that are not what it documents: issue 10's request-handling items. */
 describe('request hardening', () => {
@@ -9,14 +9,14 @@ describe('request hardening', () => {
   beforeAll(async () => {
     api = await startApi({ MAX_JSON_DEPTH: '16' });
     ws = await newWorkspace(api, 'hard');
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await api?.close();
   });
 
   const raw = (path: string, body: string | undefined, headers: Record<string, string>, method = 'POST') =>
-    fetch(api.url + path, { method, body, headers }).then(async (res) => ({
+    fetch(api.url + path, { method, body, headers: withAuth(headers) }).then(async (res) => ({
       status: res.status,
       body: await res.json().catch(() => undefined),
     }));

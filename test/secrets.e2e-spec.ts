@@ -61,6 +61,8 @@ describe('secrets', () => {
       description: 'OpenAI',
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      created_by: 'admin', // the bootstrap key's principal
+      updated_by: 'admin',
     });
     expect(res.body).not.toHaveProperty('value');
   });

@@ -85,3 +85,17 @@ function notePath(state: RequestAccess, request: FastifyRequest): void {
   if (name !== undefined) state.resource = name;
   if (params.version !== undefined && /^\d{1,9}$/.test(params.version)) state.version = Number(params.version);
 }
+
+/**
+ * NeMo's AuthContext of the caller (`{principal_id, principal_email?, principal_groups?}`), which a
+ * deployment records for its creator; `{principal_id: 'system'}` outside a request.
+ */
+export function actorAuthContext(): { principal_id: string; principal_email?: string; principal_groups?: string[] } {
+  const principal = storage.getStore()?.principal;
+  if (!principal) return { principal_id: 'system' };
+  return {
+    principal_id: principal.id,
+    ...(principal.email ? { principal_email: principal.email } : {}),
+    ...(principal.groups.length > 0 ? { principal_groups: [...principal.groups] } : {}),
+  };
+}

@@ -206,6 +206,13 @@ function errorsFor(status: number, op: Op): Example[] {
 function forbidden(op: Op): ForbiddenError {
   const permission = op.permission as Permission;
   const spec = PERMISSIONS[permission];
+  if (spec.role === 'authenticated') {
+    // Any authenticated principal may: only a key's scopes (or its workspace) can refuse it.
+    return new ForbiddenError(
+      `API key ${API_KEY_ID} has scopes [read]; '${permission}' needs the '${spec.scope}' scope`,
+      'auth/scope_missing',
+    );
+  }
   return spec.workspaced
     ? new ForbiddenError(
         `Principal 'service-account:ci' lacks permission '${permission}' in workspace '${op.names.workspace}' (it needs the ${spec.role} role; it has Viewer)`,

@@ -7,3 +7,11 @@ export function compact<T extends Record<string, unknown>>(obj: T): T {
 export function iso(date: Date): string {
   return date.toISOString();
 }
+
+/** created_by / updated_by of a row (principal ids), omitted where unknown (rows older than access control). */
+export function authorship(row: { createdBy: string | null; updatedBy?: string | null }): {
+  created_by?: string;
+  updated_by?: string;
+} {
+  return { created_by: row.createdBy ?? undefined, updated_by: row.updatedBy ?? undefined };
+}

@@ -360,4 +360,8 @@ export class DeploymentConfigDto {
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', description: 'Versions are immutable: equal to created_at.' })
   updated_at!: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that created this version.' })
+  created_by?: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'Versions are immutable: equal to created_by.' })
+  updated_by?: string;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { actorId } from '#auth';
 import { ApiConfig } from '#config';
 import {
   CONFIG_SORTABLE,
@@ -12,7 +13,7 @@ import {
 import { BadRequestError, InvalidFieldError, joinRef, parseEnvNameList } from '#domain';
 import { overrideProblem } from '#runtime';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
-import { compact, iso } from '../common/present.js';
+import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
 import { RuntimeGate } from '../common/runtime-gate.js';
 import type {
@@ -53,13 +54,13 @@ export class DeploymentConfigService {
   async create(workspace: string, dto: CreateDeploymentConfigDto): Promise<DeploymentConfigDto> {
     const data = toData(dto, this.envAllowed);
     data.modelEntityId ??= await this.inferModelEntity(workspace, dto.model_spec);
-    return present(await this.configs.create(workspace, dto.name, dto.project ?? null, data));
+    return present(await this.configs.create(workspace, dto.name, dto.project ?? null, data, actorId()));
   }
 
   async newVersion(workspace: string, name: string, dto: UpdateDeploymentConfigDto): Promise<DeploymentConfigDto> {
     this.gate.assertEnabled();
     const row = await this.configs
-      .newVersion(workspace, name, toData(dto, this.envAllowed))
+      .newVersion(workspace, name, toData(dto, this.envAllowed), actorId())
       .catch((e) => this.scope.rethrow(e, workspace));
     return present(row);
   }
@@ -156,5 +157,7 @@ function present(c: DeploymentConfigVersion): DeploymentConfigDto {
     executor_config: c.executorConfig as unknown as ExecutorConfigDto,
     created_at: iso(c.createdAt),
     updated_at: iso(c.createdAt),
+    // Versions are immutable: whoever wrote this version is its creator and its last writer.
+    ...authorship({ createdBy: c.createdBy, updatedBy: c.createdBy }),
   });
 }

@@ -94,12 +94,22 @@ export class DeploymentDto {
   })
   serving_version?: number;
   @ApiPropertyOptional({ example: 'default/llama-3-1-8b' }) model_provider_id?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: null }) auth_context?: Record<
-    string,
-    unknown
-  >;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { principal_id: 'alice@example.com', principal_email: 'alice@example.com' },
+    description: "The creator's identity (principal_id, principal_email?, principal_groups?), set by the server.",
+  })
+  auth_context?: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that created this version.' })
+  created_by?: string;
+  @ApiPropertyOptional({
+    example: 'alice@example.com',
+    description: 'The principal that last changed this version through the API (status update, delete).',
+  })
+  updated_by?: string;
 }
 
 export class ServedModelRefDto {

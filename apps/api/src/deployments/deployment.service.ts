@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { actorAuthContext, actorId } from '#auth';
 import {
   DEPLOYMENT_SORTABLE,
   DeploymentRepository,
   ProviderRepository,
   type ConfigRef,
   type DeleteOutcome,
+  type DeploymentAuthor,
   type DeploymentWithHistory,
   type Page,
   filterFields,
 } from '#db';
 import { BadRequestError, DEPLOYMENT_STATUSES, joinRef, splitRef, type DeploymentStatus } from '#domain';
 import type { ListQueryDto } from '../common/list.js';
-import { compact, iso } from '../common/present.js';
+import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
 import { ReconcileQueue } from '#queue';
 import { DeploymentEvents } from './deployment-events.js';
@@ -51,7 +53,7 @@ export class DeploymentService {
   async create(workspace: string, dto: CreateDeploymentDto): Promise<DeploymentDto> {
     this.gate.assertEnabled();
     const row = await this.deployments
-      .create(workspace, dto.name, dto.project ?? null, configRef(workspace, dto))
+      .create(workspace, dto.name, dto.project ?? null, configRef(workspace, dto), author())
       .catch((e) => this.scope.rethrow(e, workspace));
     await this.queue.enqueue(workspace, dto.name);
     return present(row);
@@ -60,7 +62,7 @@ export class DeploymentService {
   async newVersion(workspace: string, name: string, dto: UpdateDeploymentDto): Promise<DeploymentDto> {
     this.gate.assertEnabled();
     const row = await this.deployments
-      .newVersion(workspace, name, configRef(workspace, dto))
+      .newVersion(workspace, name, configRef(workspace, dto), author())
       .catch((e) => this.scope.rethrow(e, workspace));
     await this.queue.enqueue(workspace, name);
     return present(row);
@@ -101,6 +103,7 @@ export class DeploymentService {
       .setStatus(workspace, name, version, {
         status: dto.status,
         statusMessage: dto.status_message ?? '',
+        actor: actorId(),
         ...(dto.model_provider_id !== undefined ? { modelProviderId: dto.model_provider_id } : {}),
       })
       .catch((e) => this.scope.rethrow(e, workspace));
@@ -169,12 +172,20 @@ export class DeploymentService {
     this.gate.assertEnabled();
     const outcome =
       version === undefined
-        ? this.deployments.delete(workspace, name)
-        : this.deployments.deleteVersion(workspace, name, version);
+        ? this.deployments.delete(workspace, name, actorId())
+        : this.deployments.deleteVersion(workspace, name, version, actorId());
     const result = await outcome.catch((e) => this.scope.rethrow(e, workspace));
     if (result === 'marked') await this.queue.enqueue(workspace, name);
     return result;
   }
+}
+
+/**
+ * The caller writing a new version: its created_by, and the AuthContext the deployment keeps (set by the
+ * server from the authenticated principal; no client field can supply it).
+ */
+function author(): DeploymentAuthor {
+  return { actor: actorId(), authContext: actorAuthContext() };
 }
 
 /** `config` may be `name` or `workspace/name`; deployments only use configs of their own workspace. */
@@ -212,5 +223,6 @@ function present(d: DeploymentWithHistory): DeploymentDto {
     auth_context: (d.authContext as Record<string, unknown> | null) ?? undefined,
     created_at: iso(d.createdAt),
     updated_at: iso(d.updatedAt),
+    ...authorship(d),
   });
 }

@@ -258,4 +258,8 @@ export class ModelDto {
   @ApiProperty({ type: [String] }) model_providers!: string[];
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that created it.' })
+  created_by?: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that last changed it.' })
+  updated_by?: string;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { actorId } from '#auth';
 import { jsonColumn, MODEL_SORTABLE, ModelRepository, type Model, type ModelData, type Page, filterFields } from '#db';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
-import { compact, iso } from '../common/present.js';
+import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
 import type { ApiEndpointDto, CreateModelDto, ModelDto, PromptDto, UpdateModelDto } from './model.dto.js';
 
@@ -23,7 +24,8 @@ export class ModelService {
   ) {}
 
   async create(workspace: string, dto: CreateModelDto): Promise<ModelDto> {
-    const data: ModelData = { project: dto.project ?? null, ...toData(dto) };
+    const actor = actorId();
+    const data: ModelData = { project: dto.project ?? null, ...toData(dto), createdBy: actor, updatedBy: actor };
     return present(await this.models.create(workspace, dto.name, data));
   }
 
@@ -42,7 +44,7 @@ export class ModelService {
   }
 
   async update(workspace: string, name: string, dto: UpdateModelDto): Promise<ModelDto> {
-    const row = await this.models.update(workspace, name, toData(dto));
+    const row = await this.models.update(workspace, name, { ...toData(dto), updatedBy: actorId() });
     return present(row ?? (await this.scope.notFound('model', workspace, name)));
   }
 
@@ -94,5 +96,6 @@ function present(m: Model): ModelDto {
     model_providers: m.modelProviders,
     created_at: iso(m.createdAt),
     updated_at: iso(m.updatedAt),
+    ...authorship(m),
   });
 }

@@ -278,4 +278,8 @@ export class ProviderDto {
   @ApiPropertyOptional() auth_header_format?: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that created it.' })
+  created_by?: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that last changed it.' })
+  updated_by?: string;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { actorId } from '#auth';
 import { ApiConfig } from '#config';
 import {
   jsonColumn,
@@ -13,7 +14,7 @@ import {
 import { EGRESS_REFUSED, InvalidFieldError } from '#domain';
 import { EgressPolicy, providerUrlProblem } from '#egress';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
-import { compact, iso } from '../common/present.js';
+import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
 import {
   PROVIDER_STATUSES,
@@ -50,7 +51,7 @@ export class ProviderService {
 
   async create(workspace: string, dto: CreateProviderDto): Promise<ProviderDto> {
     await this.checkEgress(dto.host_url);
-    return present(await this.providers.create(workspace, dto.name, toData(dto)));
+    return present(await this.providers.create(workspace, dto.name, toData(dto), actorId()));
   }
 
   /** Full replacement (or creation) of a provider. */
@@ -58,7 +59,7 @@ export class ProviderService {
     // A deployment's provider may be rewritten keeping the endpoint the control plane gave it.
     const current = await this.providers.find(workspace, name);
     if (!(current?.modelDeploymentId && current.hostUrl === dto.host_url)) await this.checkEgress(dto.host_url);
-    const { row } = await this.providers.upsert(workspace, name, toData(dto));
+    const { row } = await this.providers.upsert(workspace, name, toData(dto), actorId());
     return present(row);
   }
 
@@ -86,7 +87,7 @@ export class ProviderService {
 
   /** Partial status update; a status without a message clears the message. */
   async setStatus(workspace: string, name: string, dto: ProviderStatusDto): Promise<ProviderDto> {
-    const patch: ProviderStatusPatch = {};
+    const patch: ProviderStatusPatch = { updatedBy: actorId() };
     if (dto.model_deployment_id !== undefined) patch.modelDeploymentId = dto.model_deployment_id;
     if (dto.served_models !== undefined && dto.served_models !== null)
       patch.servedModels = servedModels(dto.served_models);
@@ -151,5 +152,6 @@ function present(p: ModelProvider): ProviderDto {
     auth_header_format: p.authHeaderFormat ?? undefined,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
+    ...authorship(p),
   });
 }

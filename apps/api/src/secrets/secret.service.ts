@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { actorId } from '#auth';
 import { SECRET_SORTABLE, SecretCipher, SecretRepository, secretAad, type Page, type SecretMeta } from '#db';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
-import { compact, iso } from '../common/present.js';
+import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
 import type { CreateSecretDto, RotateSecretsResultDto, SecretDto, UpdateSecretDto } from './secret.dto.js';
 
@@ -20,7 +21,13 @@ export class SecretService {
 
   async create(workspace: string, dto: CreateSecretDto): Promise<SecretDto> {
     const sealed = this.cipher.seal(dto.value, secretAad(workspace, dto.name));
-    const row = await this.secrets.create({ workspace, name: dto.name, description: dto.description, sealed });
+    const row = await this.secrets.create({
+      workspace,
+      name: dto.name,
+      description: dto.description,
+      sealed,
+      actor: actorId(),
+    });
     this.logger.log(`Secret ${workspace}/${dto.name} created (key ${sealed.keyId})`);
     return present(row);
   }
@@ -43,7 +50,7 @@ export class SecretService {
 
   async update(workspace: string, name: string, dto: UpdateSecretDto): Promise<SecretDto> {
     const sealed = dto.value === undefined ? undefined : this.cipher.seal(dto.value, secretAad(workspace, name));
-    const row = await this.secrets.update(workspace, name, { description: dto.description, sealed });
+    const row = await this.secrets.update(workspace, name, { description: dto.description, sealed, actor: actorId() });
     if (!row) return this.scope.notFound('secret', workspace, name);
     if (sealed) this.logger.log(`Secret ${workspace}/${name} value replaced (key ${sealed.keyId})`);
     return present(row);
@@ -93,5 +100,6 @@ function present(s: SecretMeta): SecretDto {
     description: s.description ?? undefined,
     created_at: iso(s.createdAt),
     updated_at: iso(s.updatedAt),
+    ...authorship(s),
   });
 }

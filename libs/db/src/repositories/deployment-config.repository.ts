@@ -23,18 +23,26 @@ export type ConfigVersionData = Pick<
 export class DeploymentConfigRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Version 1 of a new config. */
+  /** Version 1 of a new config, written by `actor` (created_by of the head and the version). */
   create(
     workspace: string,
     name: string,
     project: string | null,
     data: ConfigVersionData,
+    actor: string,
   ): Promise<DeploymentConfigVersion> {
     return mapWriteErrors(
       () =>
         this.prisma.$transaction(async (tx) => {
           const head = await tx.deploymentConfig.create({
-            data: { id: newId('deploymentconfig'), workspace, name, latestVersion: 1 },
+            data: {
+              id: newId('deploymentconfig'),
+              workspace,
+              name,
+              latestVersion: 1,
+              createdBy: actor,
+              updatedBy: actor,
+            },
           });
           return tx.deploymentConfigVersion.create({
             data: {
@@ -46,6 +54,7 @@ export class DeploymentConfigRepository {
               version: 1,
               isLatest: true,
               project,
+              createdBy: actor,
             },
           });
         }),
@@ -57,7 +66,12 @@ export class DeploymentConfigRepository {
   }
 
   /** Version N+1, serialised on the head row so concurrent writers each get their own number. */
-  newVersion(workspace: string, name: string, data: ConfigVersionData): Promise<DeploymentConfigVersion> {
+  newVersion(
+    workspace: string,
+    name: string,
+    data: ConfigVersionData,
+    actor: string,
+  ): Promise<DeploymentConfigVersion> {
     return this.prisma.$transaction(async (tx) => {
       const next = await nextVersion(
         tx,
@@ -66,6 +80,7 @@ export class DeploymentConfigRepository {
         'config_id',
         workspace,
         name,
+        actor,
       );
       if (!next) throw new NotFoundError('deployment_config', name, ` in workspace '${workspace}'`);
       return tx.deploymentConfigVersion.create({
@@ -78,6 +93,7 @@ export class DeploymentConfigRepository {
           version: next.version,
           isLatest: true,
           project: next.project,
+          createdBy: actor,
         },
       });
     });

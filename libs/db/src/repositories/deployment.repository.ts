@@ -73,6 +73,14 @@ export interface StatusWrite {
   recoveryAttempts?: number;
   /** Compare-and-set: fail with 409 unless the row is still at this revision. */
   expectedRevision?: number;
+  /** Who wrote it through the API (the version's updated_by); the workers' own writes leave that alone. */
+  actor?: string;
+}
+
+/** Who writes a new version: its created_by, and the AuthContext the deployment records. */
+export interface DeploymentAuthor {
+  actor: string;
+  authContext: Prisma.InputJsonValue;
 }
 
 export type DeleteOutcome = 'marked' | 'deleted';
@@ -82,13 +90,26 @@ export class DeploymentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Version 1 in CREATED with its first history entry. */
-  create(workspace: string, name: string, project: string | null, config: ConfigRef): Promise<DeploymentWithHistory> {
+  create(
+    workspace: string,
+    name: string,
+    project: string | null,
+    config: ConfigRef,
+    author: DeploymentAuthor,
+  ): Promise<DeploymentWithHistory> {
     return mapWriteErrors(
       () =>
         this.prisma.$transaction(async (tx) => {
           const cfg = await resolveConfig(tx, workspace, config);
           const head = await tx.deployment.create({
-            data: { id: newId('deployment'), workspace, name, latestVersion: 1 },
+            data: {
+              id: newId('deployment'),
+              workspace,
+              name,
+              latestVersion: 1,
+              createdBy: author.actor,
+              updatedBy: author.actor,
+            },
           });
           return insertVersion(tx, {
             deploymentId: head.id,
@@ -99,6 +120,7 @@ export class DeploymentRepository {
             config: cfg,
             status: 'CREATED',
             statusMessage: STATUS_MESSAGES.created,
+            author,
           });
         }),
       {
@@ -109,7 +131,12 @@ export class DeploymentRepository {
   }
 
   /** Version N+1 in PENDING; the previous versions keep their status (they serve until it is READY). */
-  newVersion(workspace: string, name: string, config: ConfigRef): Promise<DeploymentWithHistory> {
+  newVersion(
+    workspace: string,
+    name: string,
+    config: ConfigRef,
+    author: DeploymentAuthor,
+  ): Promise<DeploymentWithHistory> {
     return this.prisma.$transaction(async (tx) => {
       // Lock the head before reading the latest status, so a concurrent delete
       // (which locks it too) either marks this version or is seen here.
@@ -124,7 +151,15 @@ export class DeploymentRepository {
       if (latest && (latest.status === 'DELETING' || latest.status === 'DELETED')) {
         throw new DeploymentBeingDeletedError(name, latest.status);
       }
-      const next = await nextVersion(tx, 'deployments', 'deployment_versions', 'deployment_id', workspace, name);
+      const next = await nextVersion(
+        tx,
+        'deployments',
+        'deployment_versions',
+        'deployment_id',
+        workspace,
+        name,
+        author.actor,
+      );
       if (!next) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
       return insertVersion(tx, {
         deploymentId: next.headId,
@@ -135,6 +170,7 @@ export class DeploymentRepository {
         config: cfg,
         status: 'PENDING',
         statusMessage: STATUS_MESSAGES.updatePending,
+        author,
       });
     });
   }
@@ -194,7 +230,10 @@ export class DeploymentRepository {
   ): Promise<DeploymentWithHistory> {
     return this.prisma.$transaction(async (tx) => {
       const current = await lockVersion(tx, workspace, name, version);
-      await applyStatus(tx, current, write);
+      const revision = await applyStatus(tx, current, write);
+      if (write.actor !== undefined && revision !== current.revision) {
+        await tx.deployment.updateMany({ where: { workspace, name }, data: { updatedBy: write.actor } });
+      }
       return this.reload(tx, current.id);
     });
   }
@@ -264,7 +303,7 @@ export class DeploymentRepository {
    * DELETING (the workers tear them down); when every version is already
    * DELETED the records are removed.
    */
-  delete(workspace: string, name: string): Promise<DeleteOutcome> {
+  delete(workspace: string, name: string, actor: string): Promise<DeleteOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const headId = await lockHead(tx, 'deployments', workspace, name, 'UPDATE');
       if (!headId) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
@@ -276,19 +315,21 @@ export class DeploymentRepository {
         await tx.deployment.delete({ where: { id: headId } });
         return 'deleted';
       }
-      for (const v of live) if (v.status !== 'DELETING') await markDeleting(tx, v.id);
+      for (const v of live) if (v.status !== 'DELETING') await markDeleting(tx, v.id, actor);
+      await tx.deployment.update({ where: { id: headId }, data: { updatedBy: actor } });
       return 'marked';
     });
   }
 
   /** The same for one version; removing the last version removes the deployment. */
-  deleteVersion(workspace: string, name: string, version: number): Promise<DeleteOutcome> {
+  deleteVersion(workspace: string, name: string, version: number, actor: string): Promise<DeleteOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const headId = await lockHead(tx, 'deployments', workspace, name, 'UPDATE');
       if (!headId) throw new NotFoundError('deployment', name, ` in workspace '${workspace}'`);
       const target = await lockVersion(tx, workspace, name, version);
       if (target.status !== 'DELETED') {
-        if (target.status !== 'DELETING') await markDeleting(tx, target.id);
+        if (target.status !== 'DELETING') await markDeleting(tx, target.id, actor);
+        await tx.deployment.update({ where: { id: headId }, data: { updatedBy: actor } });
         return 'marked';
       }
       await tx.deploymentVersion.delete({ where: { id: target.id } });
@@ -372,6 +413,7 @@ async function applyStatus(tx: Tx, current: LockedVersion, write: StatusWrite): 
       ...(write.modelProviderId !== undefined ? { modelProviderId: write.modelProviderId } : {}),
       ...(write.endpoint !== undefined ? { endpoint: write.endpoint } : {}),
       ...(write.recoveryAttempts !== undefined ? { recoveryAttempts: write.recoveryAttempts } : {}),
+      ...(write.actor !== undefined ? { updatedBy: write.actor } : {}),
       revision: { increment: 1 },
     },
   });
@@ -438,10 +480,11 @@ async function lockVersion(
   return rows[0];
 }
 
-async function markDeleting(tx: Tx, id: string): Promise<void> {
+async function markDeleting(tx: Tx, id: string, actor: string): Promise<void> {
   await tx.deploymentVersion.update({
     where: { id },
     data: {
+      updatedBy: actor,
       status: 'DELETING',
       statusMessage: STATUS_MESSAGES.deletionRequested,
       statusReason: null,
@@ -522,6 +565,7 @@ async function insertVersion(
     config: ResolvedConfig;
     status: DeploymentStatus;
     statusMessage: string;
+    author: DeploymentAuthor;
   },
 ): Promise<DeploymentWithHistory> {
   const id = newId('deployment');
@@ -540,6 +584,9 @@ async function insertVersion(
       ...(v.config.modelEntitySpec !== null ? { modelEntitySpec: v.config.modelEntitySpec } : {}),
       status: v.status,
       statusMessage: v.statusMessage,
+      authContext: v.author.authContext,
+      createdBy: v.author.actor,
+      updatedBy: v.author.actor,
       history: { create: { status: v.status, statusMessage: v.statusMessage } },
     },
     include: WITH_HISTORY,

@@ -11,21 +11,25 @@ export const PROVIDER_SORTABLE = { name: 'name', created_at: 'created_at', updat
 
 export type ProviderData = Omit<
   Prisma.ModelProviderUncheckedCreateInput,
-  'id' | 'workspace' | 'name' | 'createdAt' | 'updatedAt'
+  'id' | 'workspace' | 'name' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy'
 >;
 
 export type ProviderStatusPatch = Pick<
   Prisma.ModelProviderUncheckedUpdateInput,
-  'modelDeploymentId' | 'servedModels' | 'status' | 'statusMessage'
+  'modelDeploymentId' | 'servedModels' | 'status' | 'statusMessage' | 'updatedBy'
 >;
 
 @Injectable()
 export class ProviderRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(workspace: string, name: string, data: ProviderData): Promise<ModelProvider> {
+  /** Creates a provider; `actor` is its created_by and updated_by. */
+  create(workspace: string, name: string, data: ProviderData, actor: string): Promise<ModelProvider> {
     return mapWriteErrors(
-      () => this.prisma.modelProvider.create({ data: { ...data, id: newId('modelprovider'), workspace, name } }),
+      () =>
+        this.prisma.modelProvider.create({
+          data: { ...data, id: newId('modelprovider'), workspace, name, createdBy: actor, updatedBy: actor },
+        }),
       {
         onDuplicate: () => new AlreadyExistsError('provider', workspace, name),
         onMissingRef: () => this.missingRef(workspace, data.apiKeySecretName),
@@ -36,9 +40,14 @@ export class ProviderRepository {
   /**
    * Full replacement, creating the provider when it does not exist. Returns
    * the row and whether it was created. A create that loses a race with
-   * another create retries as a replacement.
+   * another create retries as a replacement. A replacement keeps created_by; `actor` is its updated_by.
    */
-  async upsert(workspace: string, name: string, data: ProviderData): Promise<{ row: ModelProvider; created: boolean }> {
+  async upsert(
+    workspace: string,
+    name: string,
+    data: ProviderData,
+    actor: string,
+  ): Promise<{ row: ModelProvider; created: boolean }> {
     const replacement: Prisma.ModelProviderUncheckedUpdateManyInput = {
       project: null,
       description: null,
@@ -55,6 +64,7 @@ export class ProviderRepository {
       authContext: Prisma.DbNull,
       authHeaderFormat: null,
       ...data,
+      updatedBy: actor,
     };
     return mapWriteErrors(
       async () => {
@@ -66,7 +76,7 @@ export class ProviderRepository {
           if (rows[0]) return { row: rows[0], created: false };
           try {
             const row = await this.prisma.modelProvider.create({
-              data: { ...data, id: newId('modelprovider'), workspace, name },
+              data: { ...data, id: newId('modelprovider'), workspace, name, createdBy: actor, updatedBy: actor },
             });
             return { row, created: true };
           } catch (error) {

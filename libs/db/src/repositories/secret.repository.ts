@@ -30,12 +30,14 @@ export class SecretRepository {
     name: string;
     description?: string | null;
     sealed: SealedSecret;
+    /** The principal creating it (created_by and updated_by). */
+    actor: string;
   }): Promise<SecretMeta> {
-    const { workspace, name, description, sealed } = input;
+    const { workspace, name, description, sealed, actor } = input;
     return mapWriteErrors(
       () =>
         this.prisma.secret.create({
-          data: { id: newId('secret'), workspace, name, description, ...sealed },
+          data: { id: newId('secret'), workspace, name, description, ...sealed, createdBy: actor, updatedBy: actor },
           select: META,
         }),
       {
@@ -64,9 +66,13 @@ export class SecretRepository {
   async update(
     workspace: string,
     name: string,
-    patch: { description?: string | null; sealed?: SealedSecret },
+    patch: { description?: string | null; sealed?: SealedSecret; actor: string },
   ): Promise<SecretMeta | null> {
-    const data = { ...(patch.description !== undefined ? { description: patch.description } : {}), ...patch.sealed };
+    const data = {
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...patch.sealed,
+      updatedBy: patch.actor,
+    };
     const rows = await this.prisma.secret.updateManyAndReturn({
       where: { workspace, name },
       data,

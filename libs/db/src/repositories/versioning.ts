@@ -27,7 +27,8 @@ export async function lockHead(
 
 /**
  * Takes the next version number under the head row's lock and clears
- * `is_latest` on the previous latest, returning what a new version needs.
+ * `is_latest` on the previous latest, returning what a new version needs;
+ * `actor` (who writes the new version) becomes the head's updated_by.
  * Concurrent callers queue on the row lock, so each gets its own number.
  */
 export async function nextVersion(
@@ -37,12 +38,14 @@ export async function nextVersion(
   headColumn: HeadColumn,
   workspace: string,
   name: string,
+  actor: string,
 ): Promise<{ headId: string; version: number; project: string | null } | null> {
   const bumped = await tx.$queryRawUnsafe<{ id: string; latest_version: number }[]>(
-    `UPDATE ${head} SET latest_version = latest_version + 1, updated_at = now()
+    `UPDATE ${head} SET latest_version = latest_version + 1, updated_at = now(), updated_by = $3
       WHERE workspace = $1 AND name = $2 RETURNING id, latest_version`,
     workspace,
     name,
+    actor,
   );
   if (bumped.length === 0) return null;
   const { id, latest_version } = bumped[0];
