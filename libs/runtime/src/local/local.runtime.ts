@@ -22,8 +22,9 @@ import {
 } from './local-runtime.options.js';
 import { PortBook } from './ports.js';
 import { ProcessLauncher } from './process-launcher.js';
-import { InstanceSupervisor, type LocalInstanceInfo, type SupervisorContext } from './process-supervisor.js';
+import { InstanceSupervisor } from './process-supervisor.js';
 import { runningInstanceIds, stopInstance } from './process-table.js';
+import type { LocalInstanceInfo, SupervisorContext } from './supervisor-context.js';
 
 /** A file name (no `/`, not `.` or `..`), and every id instanceIdOf makes from valid names. */
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._@+~-]{0,252}$/;

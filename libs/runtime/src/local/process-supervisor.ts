@@ -1,44 +1,13 @@
 import { appendFile } from 'node:fs/promises';
-import type { InstanceChange, InstanceObservation, InstanceSpec } from '../runtime.js';
-import type { CommandTemplate } from './command-template.js';
-import type { InstanceExit, InstanceRecord, InstanceStore } from './instance-store.js';
-import type { ResolvedLocalRuntimeOptions, RuntimeLogger } from './local-runtime.options.js';
-import { LogFollower } from './log-ring.js';
-import type { PortBook } from './ports.js';
-import { instanceEnvironment, type LaunchedProcess, type ProcessLauncher } from './process-launcher.js';
-import { isOwnedAlive, signalInstance, stopInstance, type Ownership } from './process-table.js';
-import { ReadinessTracker, type ReadinessChange } from './readiness-probe.js';
-import type { InstanceUser } from './instance-user.js';
+import type { InstanceObservation, InstanceSpec } from '../runtime.js';
 import { describeExit, formatMs, observeInstance } from './instance-observation.js';
-
-export interface SupervisorContext {
-  options: ResolvedLocalRuntimeOptions;
-  command: CommandTemplate;
-  store: InstanceStore;
-  ports: PortBook;
-  logger: RuntimeLogger;
-  launcher: ProcessLauncher;
-  /** The user instances run as (set once the runtime has loaded), or null for the worker's own. */
-  runAs: InstanceUser | null;
-  /** Told of every change of an instance (see Runtime.watch). */
-  changed(record: InstanceRecord, change: InstanceChange): void;
-}
-
-/** What a supervisor knows about one instance beyond its observation (for tooling and tests). */
-export interface LocalInstanceInfo {
-  instanceId: string;
-  state: InstanceRecord['state'];
-  /** The server process, while one runs. */
-  pid: number | null;
-  pgid: number | null;
-  port: number | null;
-  gpuIds: number[];
-  argv: string[];
-  /** Not started by this runtime but taken over from an earlier one. */
-  adopted: boolean;
-  logPath: string;
-  recordPath: string;
-}
+import { newInstanceRecord, recordExit } from './instance-record.js';
+import type { InstanceExit, InstanceRecord } from './instance-store.js';
+import { LogFollower } from './log-ring.js';
+import { instanceEnvironment, type LaunchedProcess } from './process-launcher.js';
+import { isOwnedAlive, signalInstance, stopInstance, type Ownership } from './process-table.js';
+import { ReadinessTracker, StartupProbes, type ReadinessChange } from './readiness-probe.js';
+import type { LocalInstanceInfo, SupervisorContext } from './supervisor-context.js';
 
 type Status =
   | { kind: 'pending' }
@@ -63,8 +32,8 @@ export class InstanceSupervisor {
   private readonly log: LogFollower;
   private readonly owner: Ownership;
   private launching: Promise<void> | null = null;
-  /** Probes of a process that has not been ready yet, faster than the runtime's tick (see scheduleStartupProbe). */
-  private startupProbe: NodeJS.Timeout | null = null;
+  /** Probes of a process that has not been ready yet, faster than the runtime's tick. */
+  private readonly startupProbes: StartupProbes;
   private terminating = false;
   /** The runtime closed: leave the process alone, write nothing more. */
   private detached = false;
@@ -78,32 +47,13 @@ export class InstanceSupervisor {
     this.status = { kind: record.state === 'pending' ? 'pending' : 'stopped' };
     this.owner = { instanceId: record.instanceId, stateDir: ctx.options.stateDir };
     this.readiness = this.newReadiness();
+    this.startupProbes = new StartupProbes(ctx.options.probeIntervalMs);
     this.log = new LogFollower(ctx.store.logPath(record.instanceId), ctx.options.logLines);
   }
 
   /** A new instance, waiting for the runtime to assign it GPUs. Its record is saved before this resolves. */
   static async create(ctx: SupervisorContext, spec: InstanceSpec): Promise<InstanceSupervisor> {
-    const supervisor = new InstanceSupervisor(ctx, {
-      schema: 1,
-      instanceId: spec.instanceId,
-      specHash: spec.specHash,
-      spec,
-      labels: { workspace: spec.workspace, deployment: spec.deployment, version: spec.version },
-      createdAt: new Date().toISOString(),
-      state: 'pending',
-      gpuIds: [],
-      pid: null,
-      pgid: null,
-      port: null,
-      argv: [],
-      startedAt: null,
-      readySince: null,
-      everReady: false,
-      restarts: 0,
-      consecutiveFailures: 0,
-      lastExit: null,
-      nextRestartAt: null,
-    });
+    const supervisor = new InstanceSupervisor(ctx, newInstanceRecord(spec, new Date()));
     // Unlike later updates, a record that cannot be written fails the apply: an unrecorded process would be lost on restart.
     await ctx.store.save(supervisor.record);
     return supervisor;
@@ -319,26 +269,20 @@ export class InstanceSupervisor {
     this.readiness = this.newReadiness();
     this.ctx.logger.log(`${r.instanceId}: started pid ${pid} on port ${port}`);
     await this.persist();
-    this.scheduleStartupProbe(this.readiness, this.ctx.options.startupProbeInitialMs);
+    const tracker = this.readiness;
+    const wanted = () =>
+      this.readiness === tracker && this.status.kind === 'running' && !this.terminating && !this.detached;
+    this.startupProbes.start(tracker, this.ctx.options.startupProbeInitialMs, wanted, () => this.probe());
     this.ctx.changed(r, 'started');
   }
 
   /** The process is gone: clear up after it and schedule the restart. */
   private handleExit(exit: Omit<InstanceExit, 'at' | 'ranMs'>): void {
     const r = this.record;
-    const { initialMs, maxMs, resetAfterMs } = this.ctx.options.restartBackoff;
     const now = Date.now();
-    const ranMs = exit.unknown || r.startedAt === null ? null : now - Date.parse(r.startedAt);
     // When a container's main process exits, its cgroup goes with it; here the group and any strays do.
     signalInstance(this.owner, r.pgid, 'SIGKILL');
-    if (ranMs !== null && ranMs >= resetAfterMs) r.consecutiveFailures = 0;
-    r.consecutiveFailures += 1;
-    const delay = Math.min(initialMs * 2 ** (r.consecutiveFailures - 1), maxMs);
-    r.lastExit = { ...exit, at: new Date(now).toISOString(), ranMs };
-    r.state = 'exited';
-    r.pid = null;
-    r.readySince = null;
-    r.nextRestartAt = new Date(now + delay).toISOString();
+    const delay = recordExit(r, exit, this.ctx.options.restartBackoff, now);
     this.status = { kind: 'backoff', timer: null };
     this.readiness = this.newReadiness();
     const what = `the process ${describeExit(r.lastExit)}; restarting in ${formatMs(delay)}`;
@@ -382,31 +326,7 @@ export class InstanceSupervisor {
       clearTimeout(this.status.timer);
       this.status.timer = null;
     }
-    if (this.startupProbe !== null) {
-      clearTimeout(this.startupProbe);
-      this.startupProbe = null;
-    }
-  }
-
-  /**
-   * A process just started is probed after `startupProbeInitialMs`, then at
-   * intervals growing by half until it is ready or the interval reaches the
-   * tick's (which probes it from then on): a server that starts in half a
-   * second is seen ready within about a hundred ms, while one that takes
-   * minutes costs no more probes than the tick's.
-   */
-  private scheduleStartupProbe(tracker: ReadinessTracker, delayMs: number): void {
-    if (delayMs >= this.ctx.options.probeIntervalMs) return;
-    const timer = setTimeout(() => {
-      if (this.startupProbe === timer) this.startupProbe = null;
-      const current = this.readiness === tracker && this.status.kind === 'running';
-      if (!current || tracker.ready || this.terminating || this.detached) return;
-      void this.probe().then(() => {
-        if (!tracker.ready) this.scheduleStartupProbe(tracker, Math.ceil(delayMs * 1.5));
-      });
-    }, delayMs);
-    timer.unref();
-    this.startupProbe = timer;
+    this.startupProbes.stop();
   }
 
   /**

@@ -105,3 +105,38 @@ export class ReadinessTracker {
     }
   }
 }
+
+/**
+ * A process just started is probed after `startupProbeInitialMs`, then at
+ * intervals growing by half until it is ready or the interval reaches the
+ * tick's (which probes it from then on): a server that starts in half a
+ * second is seen ready within about a hundred ms, while one that takes
+ * minutes costs no more probes than the tick's. One schedule per supervisor.
+ */
+export class StartupProbes {
+  private timer: NodeJS.Timeout | null = null;
+
+  /** `tickMs`: the runtime's own probe interval, where this schedule stops. */
+  constructor(private readonly tickMs: number) {}
+
+  /** Probes `tracker`'s process after `delayMs`, and again later while `wanted()` and it is not ready. */
+  start(tracker: ReadinessTracker, delayMs: number, wanted: () => boolean, probe: () => Promise<void>): void {
+    if (delayMs >= this.tickMs) return;
+    const timer = setTimeout(() => {
+      if (this.timer === timer) this.timer = null;
+      if (!wanted() || tracker.ready) return;
+      void probe().then(() => {
+        if (!tracker.ready) this.start(tracker, Math.ceil(delayMs * 1.5), wanted, probe);
+      });
+    }, delayMs);
+    timer.unref();
+    this.timer = timer;
+  }
+
+  stop(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}
