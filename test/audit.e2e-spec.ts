@@ -1,8 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { generateApiKey } from '#auth';
-import { roleBindingId } from '#db';
+import { insertKey } from './access-helpers.js';
 import { nimConfig, startApi, TEST_ADMIN_KEY, uniqueName, type Api, type ApiResponse } from './api-harness.js';
 
 jest.setTimeout(120_000);
@@ -88,18 +87,11 @@ describe('audit log (e2e)', () => {
   /** A key of a principal of its own, bound to `role` in `workspace`, once this API has loaded it. */
   async function newKey(role: 'Editor' | 'Admin', workspace: string): Promise<TestKey> {
     const principal = uniqueName(role.toLowerCase());
-    const keyId = uniqueName('key');
-    const { key, prefix, hash } = generateApiKey();
+    const { key, id: keyId } = await insertKey(db, principal, {
+      scopes: ['read', 'write', 'admin'],
+      roles: [[workspace, role]],
+    });
     credentials.push(key);
-    await db.query(
-      `INSERT INTO api_keys (id, name, principal, scopes, prefix, key_hash, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, 'test')`,
-      [keyId, keyId, principal, ['read', 'write', 'admin'], prefix, hash],
-    );
-    await db.query(
-      `INSERT INTO role_bindings (id, workspace, principal, role, granted_by) VALUES ($1, $2, $3, $4, 'test')`,
-      [roleBindingId(workspace, principal, role), workspace, principal, role],
-    );
     const auth = { authorization: `Bearer ${key}` };
     const deadline = Date.now() + 5_000;
     while ((await api.request('GET', `/v2/workspaces/${workspace}`, undefined, auth)).status !== 200) {

@@ -1,12 +1,9 @@
 /**
- * What the gateway's access tests share: principals and keys made by inserting rows (as the IAM
- * endpoints would), a tiny upstream that records what it receives, and raw requests.
+ * What the gateway's access tests share (principals and keys: access-helpers.ts): a tiny upstream that
+ * records what it receives, and raw requests.
  */
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { generateApiKey } from '#auth';
-import { roleBindingId } from '#db';
 
 export interface Seen {
   method: string;
@@ -44,46 +41,6 @@ export function recordingUpstream(): Promise<{ url: string; seen: Seen[]; server
   );
 }
 
-export interface TestKey {
-  id: string;
-  key: string;
-  principal: string;
-}
-
-/**
- * An API key for `principal` (scopes, optionally restricted to one workspace) and its roles, inserted
- * as rows: the NOTIFY on those tables reloads every process's access snapshot.
- */
-export async function insertKey(
-  pool: pg.Pool,
-  principal: string,
-  {
-    scopes = ['inference'],
-    workspace = null,
-    roles = [],
-  }: { scopes?: string[]; workspace?: string | null; roles?: [string, 'Viewer' | 'Editor' | 'Admin'][] },
-): Promise<TestKey> {
-  const { key, prefix, hash } = generateApiKey();
-  const id = `apikey-${prefix}`;
-  await pool.query(`INSERT INTO principals (id, kind, created_by) VALUES ($1, $2, 'test') ON CONFLICT DO NOTHING`, [
-    principal,
-    principal.startsWith('service-account:') ? 'service_account' : 'user',
-  ]);
-  await pool.query(
-    `INSERT INTO api_keys (id, name, principal, workspace, scopes, prefix, key_hash, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'test')`,
-    [id, `test ${principal}`, principal, workspace, scopes, prefix, hash],
-  );
-  for (const [ws, role] of roles) {
-    await pool.query(
-      `INSERT INTO role_bindings (id, workspace, principal, role, granted_by) VALUES ($1, $2, $3, $4, 'test')
-       ON CONFLICT DO NOTHING`,
-      [roleBindingId(ws, principal, role), ws, principal, role],
-    );
-  }
-  return { id, key, principal };
-}
-
 export interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
@@ -106,5 +63,3 @@ export function send(url: string, method: string, headers: Record<string, string
     req.end(body);
   });
 }
-
-export const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });

@@ -12,7 +12,11 @@ import pg from 'pg';
 import { GatewayConfig, loadEnv } from '#config';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { LOOPBACK_EGRESS, newWorkspace, startApi, type Api } from './api-harness.js';
-import { bearer, insertKey, recordingUpstream, send, SERVED, type TestKey } from './gateway-auth-harness.js';
+import { bearer, insertKey, type TestKey } from './access-helpers.js';
+
+/** The keys an application is given to call models with. */
+const INFERENCE = ['inference'];
+import { recordingUpstream, send, SERVED } from './gateway-auth-harness.js';
 import { eventually } from './worker-harness.js';
 
 jest.setTimeout(60_000);
@@ -55,15 +59,16 @@ describe('inference gateway access', () => {
     await db.query(`UPDATE model_providers SET status = 'READY' WHERE workspace = $1 AND name = 'up'`, [ws]);
 
     const sa = (name: string) => `service-account:${name}-${ws}`;
-    keys.viewer = await insertKey(db, sa('viewer'), { roles: [[ws, 'Viewer']] });
+    keys.viewer = await insertKey(db, sa('viewer'), { scopes: INFERENCE, roles: [[ws, 'Viewer']] });
     keys.otherWorkspace = await insertKey(db, sa('elsewhere'), {
+      scopes: INFERENCE,
       workspace: other,
       roles: [
         [ws, 'Admin'],
         [other, 'Admin'],
       ],
     });
-    keys.noRole = await insertKey(db, sa('stranger'), { roles: [[other, 'Admin']] });
+    keys.noRole = await insertKey(db, sa('stranger'), { scopes: INFERENCE, roles: [[other, 'Admin']] });
     keys.noInference = await insertKey(db, sa('reader'), { scopes: ['read', 'write'], roles: [[ws, 'Admin']] });
 
     bases.gateway = `${(await gateway.getUrl()).replace('[::1]', '127.0.0.1')}/v2/workspaces/${ws}/inference/gateway`;

@@ -7,7 +7,8 @@ import { jest } from '@jest/globals';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { newWorkspace, startApi, type Api } from './api-harness.js';
-import { bearer, insertKey, send } from './gateway-auth-harness.js';
+import { bearer, insertKey } from './access-helpers.js';
+import { send } from './gateway-auth-harness.js';
 import { eventually, freePort, spawnChild, type ChildHandle } from './worker-harness.js';
 
 jest.setTimeout(90_000);
@@ -47,7 +48,7 @@ describe('API key revocation across gateway replicas', () => {
   });
 
   it(`is refused by both gateway processes within ${REVOKE_BUDGET_MS} ms`, async () => {
-    const key = await insertKey(db, `service-account:ci-${ws}`, { roles: [[ws, 'Viewer']] });
+    const key = await insertKey(db, `service-account:ci-${ws}`, { scopes: ['inference'], roles: [[ws, 'Viewer']] });
     const list = (url: string) => send(`${url}/openai/-/v1/models`, 'GET', bearer(key.key));
     for (const g of gateways) await eventually(async () => (await list(g.url)).status === 200);
 

@@ -1,9 +1,10 @@
 import { jest } from '@jest/globals';
+import type pg from 'pg';
 import { PERMISSIONS, roleGrants, routeDeclarations, type AccessDeclaration, type Permission, type Role } from '#auth';
 import { GATEWAY_ROUTES } from '#gateway';
 import { OidcTestIssuer } from '#testing';
 import { buildOpenApi } from '../apps/api/src/app.factory.js';
-import { AccessFixtures, untilKnown } from './access-harness.js';
+import { bind, insertKey, testPool, untilKnown } from './access-helpers.js';
 import { startApi, uniqueName, type Api } from './api-harness.js';
 
 jest.setTimeout(120_000);
@@ -43,7 +44,7 @@ function expectedFor(declaration: AccessDeclaration, c: Case): Expected | 'publi
 
 describe('permission matrix: every route × every kind of caller', () => {
   let api: Api;
-  let fixtures: AccessFixtures;
+  let pool: pg.Pool;
   let issuer: OidcTestIssuer;
   const ws = { A: uniqueName('pm-a'), B: uniqueName('pm-b'), C: uniqueName('pm-c') };
   const keys: Record<string, string> = {};
@@ -55,26 +56,26 @@ describe('permission matrix: every route × every kind of caller', () => {
       { OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: issuer.audience, AUTH_FAILURE_LIMIT: '100000' },
       { gateway: true },
     );
-    fixtures = new AccessFixtures();
+    pool = testPool();
     for (const name of Object.values(ws)) {
       expect((await api.request('POST', '/v2/workspaces', { name })).status).toBe(201);
     }
     const u = (s: string) => `${s}-${ws.A}`;
-    await fixtures.bind(ws.A, u('viewer'), 'Viewer');
-    await fixtures.bind(ws.A, u('editor'), 'Editor');
-    await fixtures.bind(ws.A, u('admin'), 'Admin');
-    await fixtures.bind(ws.B, u('admin-b'), 'Admin');
-    await fixtures.bind(ws.A, u('scoped'), 'Admin');
-    await fixtures.bind(ws.B, u('scoped'), 'Admin');
-    await fixtures.bind(null, u('platform'), 'PlatformAdmin');
-    await fixtures.bind(ws.A, `group:${u('ml')}`, 'Editor');
-    await fixtures.bind(ws.C, '*', 'Viewer');
+    await bind(pool, ws.A, u('viewer'), 'Viewer');
+    await bind(pool, ws.A, u('editor'), 'Editor');
+    await bind(pool, ws.A, u('admin'), 'Admin');
+    await bind(pool, ws.B, u('admin-b'), 'Admin');
+    await bind(pool, ws.A, u('scoped'), 'Admin');
+    await bind(pool, ws.B, u('scoped'), 'Admin');
+    await bind(pool, null, u('platform'), 'PlatformAdmin');
+    await bind(pool, ws.A, `group:${u('ml')}`, 'Editor');
+    await bind(pool, ws.C, '*', 'Viewer');
     for (const who of ['viewer', 'editor', 'admin', 'admin-b', 'platform', 'everyone']) {
-      keys[who] = (await fixtures.key(u(who))).key;
+      keys[who] = (await insertKey(pool, u(who))).key;
     }
-    keys.scoped = (await fixtures.key(u('scoped'), { workspace: ws.B })).key;
-    keys.expired = (await fixtures.key(u('admin'), { expiresAt: new Date(Date.now() - 1000) })).key;
-    keys.revoked = (await fixtures.key(u('admin'), { revoked: true })).key;
+    keys.scoped = (await insertKey(pool, u('scoped'), { workspace: ws.B })).key;
+    keys.expired = (await insertKey(pool, u('admin'), { expiresAt: new Date(Date.now() - 1000) })).key;
+    keys.revoked = (await insertKey(pool, u('admin'), { revoked: true })).key;
     groupToken = await issuer.sign({ sub: u('grace'), email: 'grace@example.com', groups: [u('ml')] });
     await untilKnown(api, keys.platform);
     await untilKnown(api, keys.everyone);
@@ -83,8 +84,8 @@ describe('permission matrix: every route × every kind of caller', () => {
   afterAll(async () => {
     // The `*` binding of C and the roles in B reach every principal of the run: gone with their workspaces.
     for (const name of [ws.B, ws.C]) await api?.request('DELETE', `/v2/workspaces/${name}`);
-    await fixtures?.pool.query(`DELETE FROM role_bindings WHERE principal LIKE $1`, [`%-${ws.A}`]);
-    await fixtures?.close();
+    await pool?.query(`DELETE FROM role_bindings WHERE principal LIKE $1`, [`%-${ws.A}`]);
+    await pool?.end();
     await api?.close();
     await issuer?.stop();
   });

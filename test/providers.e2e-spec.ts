@@ -69,6 +69,8 @@ describe('model providers', () => {
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         ...body,
+        // Recorded by the server from the caller; a sent auth_context is never taken (it would be forged).
+        auth_context: { principal_id: 'admin' },
         id: expect.any(String),
         workspace: ws,
         created_at: expect.any(String),
@@ -251,6 +253,7 @@ describe('model providers', () => {
         served_models: [],
         status: 'UNKNOWN',
         status_message: '',
+        auth_context: { principal_id: 'admin' },
         created_at: first.body.created_at,
         updated_at: expect.stringMatching(ISO),
         created_by: 'admin',

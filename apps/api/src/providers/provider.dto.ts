@@ -213,7 +213,14 @@ export class CreateProviderDto {
   @MaxLength(600)
   model_deployment_id?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, example: null })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: null,
+    description:
+      "Accepted for NeMo clients and ignored: the server records the caller's own AuthContext ({principal_id, principal_email?, principal_groups?}).",
+  })
   @IsOptional()
   @IsObject()
   auth_context?: Record<string, unknown> | null;

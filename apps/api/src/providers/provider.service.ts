@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { actorId } from '#auth';
+import { actorAuthContext, actorId } from '#auth';
 import { ApiConfig } from '#config';
 import {
   jsonColumn,
@@ -125,7 +125,8 @@ function toData(dto: UpsertProviderDto): ProviderData {
     requiredExtraBody: jsonColumn(dto.required_extra_body),
     requiredExtraHeaders: jsonColumn(dto.required_extra_headers),
     modelDeploymentId: dto.model_deployment_id ?? null,
-    authContext: jsonColumn(dto.auth_context),
+    // Who wrote it, as NeMo records it: set here from the caller, never taken from the body (it would be forged).
+    authContext: actorAuthContext(),
     authHeaderFormat: dto.auth_header_format ?? null,
   };
 }

@@ -137,6 +137,12 @@ export class ClusterCache {
       this.restart(kind, informer, this.options.retryMs ?? 1000);
     });
     await informer.start();
+    // Stopped while this one listed (a resync or a restart under way at shutdown): its watch would
+    // outlive the cache, holding a connection to the API server.
+    if (this.stopped) {
+      await this.retire(informer);
+      return;
+    }
     if (failure !== null) {
       await this.retire(informer);
       const message = `Cannot list ${kind}s in namespace ${namespace}: ${describe(failure)}`;
