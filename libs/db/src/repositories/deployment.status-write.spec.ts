@@ -190,4 +190,32 @@ describe('DeploymentRepository.setStatusFrom', () => {
     },
     SLOW,
   );
+
+  it(
+    "the API's write (setStatus) sees the stored reason, endpoint and recovery count: repeating them is no change",
+    async () => {
+      const row = await createVersion();
+      await repo.setStatusFrom(row, {
+        status: 'PENDING',
+        statusMessage: 'Starting',
+        reason: 'start_failed',
+        endpoint: 'http://10.0.0.1:8000',
+        recoveryAttempts: 2,
+        expectedRevision: row.revision,
+      });
+      const before = await read(row.id);
+      await repo.setStatus('ws', row.id, 1, {
+        status: 'PENDING',
+        statusMessage: 'Starting',
+        reason: 'start_failed',
+        endpoint: 'http://10.0.0.1:8000',
+        recoveryAttempts: 2,
+      });
+      const after = await read(row.id);
+      expect(after.revision).toBe(before.revision);
+      expect(after).toEqual(before);
+      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Starting']);
+    },
+    SLOW,
+  );
 });

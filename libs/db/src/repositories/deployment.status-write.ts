@@ -187,11 +187,13 @@ export async function lockVersion(
     version === undefined
       ? await tx.$queryRaw<
           LockedVersion[]
-        >`SELECT id, status::text AS status, status_message, model_provider_id, revision, is_latest
+        >`SELECT id, status::text AS status, status_message, status_reason, model_provider_id, endpoint, recovery_attempts,
+                 revision, is_latest
           FROM deployment_versions WHERE workspace = ${workspace} AND name = ${name} AND is_latest FOR UPDATE`
       : await tx.$queryRaw<
           LockedVersion[]
-        >`SELECT id, status::text AS status, status_message, model_provider_id, revision, is_latest
+        >`SELECT id, status::text AS status, status_message, status_reason, model_provider_id, endpoint, recovery_attempts,
+                 revision, is_latest
           FROM deployment_versions WHERE workspace = ${workspace} AND name = ${name} AND version = ${version} FOR UPDATE`;
   if (!rows[0]) {
     throw new NotFoundError(
