@@ -37,6 +37,7 @@ describe('model providers', () => {
         served_models: [],
         status: 'UNKNOWN',
         status_message: '',
+        auth_context: { principal_id: 'admin' },
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
         created_by: 'admin',

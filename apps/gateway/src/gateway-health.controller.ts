@@ -3,18 +3,19 @@ import type { FastifyReply } from 'fastify';
 import { RoutingTableService } from '#gateway';
 import { Access } from '#auth';
 
-@Access('public')
 @Controller('health')
 export class GatewayHealthController {
   constructor(private readonly routing: RoutingTableService) {}
 
   @Get('live')
+  @Access('public')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready once the routing table has been loaded; it then answers from memory even while the database is away. */
   @Get('ready')
+  @Access('public')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const { builtAt, providers, models } = this.routing.source.current;
     const ok = builtAt > 0;

@@ -1,7 +1,7 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { assertEveryRouteDeclared, GatewayAccess } from '#auth';
+import { GatewayAccess, requireRouteDeclarations } from '#auth';
 import { LOG_LEVELS, type GatewayConfig } from '#config';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import { GatewayExceptionFilter, gatewayFrameworkError } from './gateway-exception.filter.js';
@@ -24,8 +24,8 @@ export async function createGateway(
     logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
   app.useGlobalFilters(new GatewayExceptionFilter());
+  requireRouteDeclarations(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   await app.register(gatewayRoutes(app.get(RoutingTableService).proxy, app.get(GatewayAccess)));
-  assertEveryRouteDeclared(app);
   return app;
 }

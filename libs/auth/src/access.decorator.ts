@@ -12,15 +12,12 @@ export const PERMISSION_EXTENSION = 'x-modelplane-permission';
 /**
  * Who may call a route, declared at the route: a permission from PERMISSIONS (checked by AccessGuard
  * against the caller's role in the route's `:workspace`), or `public`. Every route has one: the API
- * refuses to start when a route lacks it (see assertEveryRouteDeclared). The OpenAPI document names it
+ * refuses to start when a route lacks it (see requireRouteDeclarations). The OpenAPI document names it
  * per operation (PERMISSION_EXTENSION), with the 401/403/429 answers (apps/api openapi.errors.ts).
  */
-export function Access(declaration: AccessDeclaration): ClassDecorator & MethodDecorator {
-  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const action =
-      key === undefined
-        ? undefined
-        : actionName((target as { constructor: { name: string } }).constructor.name, String(key));
+export function Access(declaration: AccessDeclaration): MethodDecorator {
+  return (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+    const action = actionName((target as { constructor: { name: string } }).constructor.name, String(key));
     const declared = [
       SetMetadata(ACCESS_METADATA, declaration),
       // Also on the Fastify route, so the caller is authenticated before its body is read (authenticateEarly).
@@ -28,8 +25,7 @@ export function Access(declaration: AccessDeclaration): ClassDecorator & MethodD
       ApiExtension(PERMISSION_EXTENSION, declaration),
       ...(declaration === 'public' ? [] : [ApiBearerAuth(BEARER_SCHEME)]),
     ];
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    applyDecorators(...declared)(target, key as any, descriptor as any);
+    applyDecorators(...declared)(target, key, descriptor);
   };
 }
 

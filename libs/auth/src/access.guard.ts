@@ -32,10 +32,7 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const declaration = this.reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const declaration = this.reflector.get<AccessDeclaration | undefined>(ACCESS_METADATA, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const state = openRequestAccess(
       request,
@@ -43,7 +40,7 @@ export class AccessGuard implements CanActivate {
       actionName(context.getClass().name, context.getHandler().name),
     );
     const workspace = state.workspace;
-    // Start-up refuses an undeclared route (assertEveryRouteDeclared); were one to slip through, it is
+    // Start-up refuses an undeclared route (requireRouteDeclarations); were one to slip through, it is
     // served to PlatformAdmins only.
     if (state.declaration === 'public') return true;
     const principal = await this.access.authenticateRequest(request);

@@ -19,7 +19,6 @@ class HealthDto {
 }
 
 @ApiTags('Health')
-@Access('public')
 @Controller('health')
 export class HealthController {
   /** Once every migration is seen applied, it stays so for this process. */
@@ -32,6 +31,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Access('public')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process is serving requests' })
   @ApiOkResponse({ type: HealthDto })
@@ -40,6 +40,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Access('public')
   @ApiOperation({
     summary: 'Readiness: PostgreSQL answers, every migration is applied, and Redis (the job queue) answers',
   })
