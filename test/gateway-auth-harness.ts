@@ -49,7 +49,12 @@ export interface Answer {
 }
 
 /** A request with exactly these headers (fetch would add its own). */
-export function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+export function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];

@@ -7,7 +7,7 @@
  * node:http server, registered as a manual provider that wants a key.
  */
 import { jest } from '@jest/globals';
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import OpenAI from 'openai';
@@ -17,6 +17,7 @@ import { createApp } from '../apps/api/src/app.factory.js';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { ProviderDiscoveryService } from '../apps/worker/src/discovery/provider-discovery.service.js';
 import { LOOPBACK_EGRESS, newWorkspace, TEST_ADMIN_KEY, withAuth } from './api-harness.js';
+import { send as sendRaw, type Answer } from './gateway-auth-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
 jest.setTimeout(60_000);
@@ -105,30 +106,12 @@ function echoUpstream(): Promise<{ url: string; seen: Seen[]; server: Server }> 
   );
 }
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: () => Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 /**
  * A request with exactly these headers and this body (fetch refuses hop-by-hop headers and rewrites others),
  * as the admin unless `headers` carry an authorization of their own (an empty one sends none).
  */
 function send(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: withAuth(headers) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return sendRaw(url, method, withAuth(headers), body);
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
