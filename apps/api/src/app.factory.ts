@@ -11,6 +11,7 @@ import {
   requireRouteDeclarations,
 } from '#auth';
 import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
+import { rewriteNemoUrl } from '#domain';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
@@ -37,6 +38,8 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
     bodyLimit: config.MAX_BODY_BYTES,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    // NeMo's path families (/apis/models/v2/…, …) onto the same routes, in NeMo's vocabulary.
+    rewriteUrl: rewriteNemoUrl,
     routerOptions: {
       // Brackets (filter[name][$like]=x) need a parser that nests; depth and list sizes are bounded.
       querystringParser: (str: string) =>

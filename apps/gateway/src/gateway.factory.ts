@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayAccess, requireRouteDeclarations } from '#auth';
 import { LOG_LEVELS, type GatewayConfig } from '#config';
+import { rewriteNemoUrl } from '#domain';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
 import { GatewayExceptionFilter, gatewayFrameworkError } from './gateway-exception.filter.js';
 import { GatewayModule } from './gateway.module.js';
@@ -18,6 +19,8 @@ export async function createGateway(
   const adapter = new FastifyAdapter({
     routerOptions: { maxParamLength: 600 },
     forceCloseConnections: true,
+    // NeMo's /apis/inference-gateway/v2/… onto the same routes.
+    rewriteUrl: rewriteNemoUrl,
     frameworkErrors: gatewayFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
+import { dialectOf, type Dialect } from '#domain';
 import type { Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 
@@ -23,6 +24,8 @@ export interface RequestAccess {
   /** What the handler touched, for the audit event (set from its result). */
   resource?: string;
   version?: number;
+  /** The vocabulary of the path family the request came by (NeMo's on `/apis/…`; see libs/domain dialect). */
+  dialect?: Dialect;
   /** The error code or message the request was answered with, for the audit event. */
   error?: string;
   /**
@@ -53,6 +56,11 @@ export function currentAccess(): RequestAccess | undefined {
   return storage.getStore();
 }
 
+/** The vocabulary of the request being handled (Modelplane's outside a request). */
+export function currentDialect(): Dialect {
+  return storage.getStore()?.dialect ?? 'modelplane';
+}
+
 /** The principal id to record as `created_by`/`updated_by`: the caller's, or `system` outside a request. */
 export function actorId(): string {
   return storage.getStore()?.principal?.id ?? 'system';
@@ -71,7 +79,13 @@ export function openRequestAccess(
   const known = byRequest.get(request.raw);
   if (known) return known;
   const params = (request.params ?? {}) as Record<string, string | undefined>;
-  const state: RequestAccess = { declaration, action, workspace: params.workspace ?? null, principal: null };
+  const state: RequestAccess = {
+    declaration,
+    action,
+    workspace: params.workspace ?? null,
+    principal: null,
+    dialect: dialectOf(request.raw),
+  };
   notePath(state, request);
   byRequest.set(request.raw, state);
   return state;

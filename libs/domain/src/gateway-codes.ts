@@ -22,6 +22,7 @@ export const GATEWAY_CODES = [
   'gateway/no_provider',
   'gateway/no_ready_provider',
   'gateway/provider_not_found',
+  'gateway/provider_not_ready',
   'gateway/secret_unavailable',
   'gateway/no_attempt',
   // The upstream (upstream-errors.ts, gateway.proxy.ts; http-answers.ts: the SSE `event: error`)

@@ -10,3 +10,5 @@ export * from './json-text.js';
 export * from './health.js';
 export * from './within.js';
 export * from './coalesce.js';
+export * from './dialect.js';
+export * from './nemo-paths.js';

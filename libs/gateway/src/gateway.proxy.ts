@@ -102,6 +102,26 @@ export class GatewayProxy {
     });
   }
 
+  /**
+   * `…/provider/{name}/ready` (NeMo's `wait_for_gateway`): 200 `{ready, provider, host_url}` once this gateway
+   * routes to the provider and it is READY; 404 before (so a client polls until this replica can serve it).
+   */
+  async providerReady(req: IncomingMessage, res: ServerResponse, workspace: string, name: string): Promise<void> {
+    await this.answer(req, res, async (requestId) => {
+      const ref = `${workspace}/${name}`;
+      const provider = this.source.current.providers.get(ref);
+      if (!provider) throw new GatewayError(404, 'gateway/provider_not_found', `Model provider not found for ${ref}`);
+      if (provider.status !== 'READY') {
+        throw new GatewayError(
+          404,
+          'gateway/provider_not_ready',
+          `Model provider ${ref} is ${provider.status}, not READY${provider.statusMessage ? `: ${provider.statusMessage}` : ''}`,
+        );
+      }
+      sendJson(res, 200, JSON.stringify({ ready: true, provider: ref, host_url: provider.hostUrl }), requestId);
+    });
+  }
+
   /** `…/provider/{name}/-/{path}`: straight through to one provider; bodies stream unless it adds fields to them. */
   async provider(req: IncomingMessage, res: ServerResponse, workspace: string, name: string): Promise<void> {
     await this.answer(req, res, async (requestId) => {

@@ -1,6 +1,15 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiConfig } from '#config';
-import { DEPLOYMENT_STATUSES, InvalidFieldError } from '#domain';
+import {
+  DEPLOYMENT_STATUSES,
+  InvalidFieldError,
+  statusesOnWire,
+  statusFromWire,
+  statusOnWire,
+  type DeploymentStatus,
+  type Dialect,
+} from '#domain';
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
@@ -23,7 +32,7 @@ import {
   UpdateDeploymentDto,
 } from './deployment.dto.js';
 import { DeploymentService } from './deployment.service.js';
-import { Access } from '#auth';
+import { Access, currentDialect } from '#auth';
 
 @ApiTags('Deployments')
 @Controller('v2/workspaces/:workspace/deployments')
@@ -161,7 +170,8 @@ export class DeploymentController {
         if (stop?.has(next.status)) finish();
       });
     };
-    unsubscribe = await this.service.subscribe(workspace, name, refresh);
+    // Run in this request's context, whichever notification calls it (its vocabulary, its principal).
+    unsubscribe = await this.service.subscribe(workspace, name, AsyncResource.bind(refresh));
     send(last);
     if (stop?.has(last.status)) return finish();
     refresh(); // catches a change between the first read and the subscription
@@ -274,17 +284,20 @@ export class DeploymentController {
 }
 
 /** `READY,FAILED` → the set, each checked against the lifecycle's statuses. */
-export function parseStatuses(value: string, param: string): Set<string> {
+/**
+ * Comma-separated statuses, as the request's vocabulary says them (compared with what it is answered:
+ * on NeMo's paths a failed deployment is ERROR, and FAILED is read as ERROR there too).
+ */
+export function parseStatuses(value: string, param: string, dialect: Dialect = currentDialect()): Set<string> {
+  const wire = statusesOnWire(DEPLOYMENT_STATUSES, dialect);
   const statuses = value
     .split(',')
     .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  const unknown = statuses.filter((s) => !(DEPLOYMENT_STATUSES as readonly string[]).includes(s));
+    .filter(Boolean)
+    .map((s) => (wire.includes(s) ? s : statusOnWire(statusFromWire(s, dialect) as DeploymentStatus, dialect)));
+  const unknown = statuses.filter((s) => !wire.includes(s));
   if (statuses.length === 0 || unknown.length > 0) {
-    throw new InvalidFieldError(
-      ['query', param],
-      `${param} takes comma-separated statuses from ${DEPLOYMENT_STATUSES.join(', ')}`,
-    );
+    throw new InvalidFieldError(['query', param], `${param} takes comma-separated statuses from ${wire.join(', ')}`);
   }
   return new Set(statuses);
 }

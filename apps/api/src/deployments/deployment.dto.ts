@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DEPLOYMENT_STATUSES, OPTIONAL_WORKSPACE_REF_PATTERN, type DeploymentStatus } from '#domain';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { currentDialect } from '#auth';
+import { DEPLOYMENT_STATUSES, OPTIONAL_WORKSPACE_REF_PATTERN, statusesOnWire, type DeploymentStatus } from '#domain';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { IsEntityName, IsProject } from '../common/names.js';
 
 export class UpdateDeploymentDto {
@@ -35,9 +36,22 @@ export class CreateDeploymentDto extends UpdateDeploymentDto {
   project?: string | null;
 }
 
+/** A status in the request's vocabulary (ERROR for FAILED on NeMo's paths; see libs/domain dialect). */
+function IsDeploymentStatusOnWire() {
+  return ValidateBy({
+    name: 'isDeploymentStatus',
+    validator: {
+      validate: (value) =>
+        typeof value === 'string' && statusesOnWire(DEPLOYMENT_STATUSES, currentDialect()).includes(value),
+      defaultMessage: () =>
+        `status must be one of the following values: ${statusesOnWire(DEPLOYMENT_STATUSES, currentDialect()).join(', ')}`,
+    },
+  });
+}
+
 export class DeploymentStatusUpdateDto {
   @ApiProperty({ enum: DEPLOYMENT_STATUSES, example: 'READY' })
-  @IsIn(DEPLOYMENT_STATUSES)
+  @IsDeploymentStatusOnWire()
   status!: DeploymentStatus;
 
   @ApiPropertyOptional({ type: String, nullable: true, default: '', example: 'NIM is healthy' })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { actorAuthContext, actorId } from '#auth';
+import { actorAuthContext, actorId, currentDialect } from '#auth';
 import {
   DEPLOYMENT_SORTABLE,
   DeploymentRepository,
@@ -11,7 +11,15 @@ import {
   type Page,
   filterFields,
 } from '#db';
-import { BadRequestError, DEPLOYMENT_STATUSES, joinRef, splitRef, type DeploymentStatus } from '#domain';
+import {
+  BadRequestError,
+  DEPLOYMENT_STATUSES,
+  joinRef,
+  splitRef,
+  statusFromWire,
+  statusOnWire,
+  type DeploymentStatus,
+} from '#domain';
 import type { ListQueryDto } from '../common/list.js';
 import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
@@ -29,7 +37,13 @@ import type {
 const FILTER = filterFields({
   name: 'string',
   project: 'string',
-  status: { column: 'status', type: 'enum', values: DEPLOYMENT_STATUSES },
+  // Read in the request's vocabulary: ERROR is FAILED on NeMo's paths.
+  status: {
+    column: 'status',
+    type: 'enum',
+    values: DEPLOYMENT_STATUSES,
+    fromWire: (value) => statusFromWire(value, currentDialect()),
+  },
   config: { column: 'config_name', type: 'string' },
   config_version: 'int',
   model_provider_id: 'string',
@@ -101,7 +115,7 @@ export class DeploymentService {
     this.gate.assertEnabled();
     const row = await this.deployments
       .setStatus(workspace, name, version, {
-        status: dto.status,
+        status: statusFromWire(dto.status, currentDialect()) as DeploymentStatus,
         statusMessage: dto.status_message ?? '',
         actor: actorId(),
         ...(dto.model_provider_id !== undefined ? { modelProviderId: dto.model_provider_id } : {}),
@@ -200,7 +214,9 @@ function configRef(workspace: string, dto: UpdateDeploymentDto): ConfigRef {
   return { name: ref.name, version: dto.config_version ? dto.config_version : undefined };
 }
 
+/** A deployment as the request's vocabulary says it (FAILED is ERROR on NeMo's paths). */
 function present(d: DeploymentWithHistory): DeploymentDto {
+  const dialect = currentDialect();
   return compact({
     id: d.id,
     name: d.name,
@@ -209,11 +225,11 @@ function present(d: DeploymentWithHistory): DeploymentDto {
     entity_version: d.version,
     config: d.configName,
     config_version: d.configVersion,
-    status: d.status as DeploymentStatus,
+    status: statusOnWire(d.status as DeploymentStatus, dialect) as DeploymentStatus,
     status_message: d.statusMessage,
     status_history: d.history.map((h) => ({
       timestamp: iso(h.at),
-      status: h.status as DeploymentStatus,
+      status: statusOnWire(h.status as DeploymentStatus, dialect) as DeploymentStatus,
       status_message: h.statusMessage,
     })),
     status_reason: d.statusReason ?? undefined,

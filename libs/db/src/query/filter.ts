@@ -20,6 +20,11 @@ export interface FilterField {
   type: FieldType;
   /** Allowed values for enum fields. */
   values?: readonly string[];
+  /**
+   * An enum value as the client may say it, to the stored one (the API's NeMo paths say ERROR for
+   * FAILED; see libs/domain dialect). Applied before the value is checked.
+   */
+  fromWire?: (value: string) => string;
 }
 
 export type FilterSpec = Record<string, FilterField>;
@@ -180,11 +185,13 @@ function coerce(name: string, field: FilterField, value: unknown): unknown {
   switch (field.type) {
     case 'string':
       return text;
-    case 'enum':
-      if (!field.values?.includes(text)) {
+    case 'enum': {
+      const stored = field.fromWire ? field.fromWire(text) : text;
+      if (!field.values?.includes(stored)) {
         throw new InvalidFilterError(`field '${name}' must be one of ${field.values?.join(', ')}; got '${clip(text)}'`);
       }
-      return text;
+      return stored;
+    }
     case 'int': {
       const n = typeof value === 'number' || /^[+-]?\d+$/.test(text) ? Number(value) : Number.NaN;
       // Out of range, PostgreSQL refuses the whole query.

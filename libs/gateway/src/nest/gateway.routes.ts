@@ -68,6 +68,14 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
       proxy.model(request.raw, reply.raw, request.params.workspace, request.params.name),
   },
   {
+    methods: ['GET'],
+    url: `${BASE}/provider/:name/ready`,
+    access: 'inference',
+    action: 'inference.provider_ready',
+    handle: (proxy, request, reply) =>
+      proxy.providerReady(request.raw, reply.raw, request.params.workspace, request.params.name),
+  },
+  {
     methods: METHODS,
     url: `${BASE}/provider/:name/-/*`,
     access: 'inference',
