@@ -25,11 +25,18 @@ describe("NeMo's path families", () => {
     await api?.close();
   });
 
-  it('entities: creates and reads a workspace, and adds a member', async () => {
+  it('entities: creates, reads and updates a workspace (not its name), and adds a member', async () => {
     const created = await api.request('POST', '/apis/entities/v2/workspaces', { name: ws, description: 'sdk' }, sdk);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: ws, description: 'sdk', created_by: 'admin' });
     expect((await api.request('GET', `/apis/entities/v2/workspaces/${ws}`)).body.name).toBe(ws);
+    const put = await api.request('PUT', `/apis/entities/v2/workspaces/${ws}`, { name: ws, description: 'new' }, sdk);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ name: ws, description: 'new', updated_by: 'admin' });
+    const renamed = await api.request('PUT', `/apis/entities/v2/workspaces/${ws}`, { name: 'other-name' }, sdk);
+    expect(renamed.status).toBe(422);
+    expect(renamed.body.detail[0].loc).toEqual(['body', 'name']);
+    expect((await api.request('PUT', `/apis/entities/v2/workspaces/nope-${ws}`, {}, sdk)).status).toBe(404);
     const listed = await api.request('GET', `/apis/entities/v2/workspaces?filter[name]=${ws}`);
     expect(listed.body.data.map((w: { name: string }) => w.name)).toEqual([ws]);
     const member = await api.request(

@@ -134,7 +134,7 @@ describe('OpenAPI document', () => {
     for (const { method, path, op } of writes) {
       let body = exampleBody(doc, op, sample) as Record<string, unknown> | undefined;
       // The one substitution: a fresh workspace per run instead of the example's (also where a body names one).
-      if (path === '/v2/workspaces') body = { ...body, name: workspace };
+      if (path === '/v2/workspaces' || path === '/v2/workspaces/{workspace}') body = { ...body, name: workspace };
       else body = inWorkspace(body, workspace) as Record<string, unknown> | undefined;
       const url = path
         .replace(/^(.*?)\/\{name\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)

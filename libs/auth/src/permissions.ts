@@ -56,6 +56,12 @@ export const PERMISSIONS = {
     workspaced: false,
     what: 'List workspaces (only those the caller has a role in)',
   },
+  'workspace.update': {
+    role: 'Admin',
+    scope: 'write',
+    workspaced: true,
+    what: "Change a workspace's description (PUT, as NeMo's entity store)",
+  },
   'workspace.delete': { role: 'Admin', scope: 'admin', workspaced: true, what: 'Delete a workspace' },
   'members.read': { role: 'Viewer', scope: 'read', workspaced: true, what: "List a workspace's members" },
   'members.write': { role: 'Admin', scope: 'admin', workspaced: true, what: 'Add, change and remove members' },

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Page } from '#db';
 import { ListQueryDto } from '../common/list.js';
 import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
-import { CreateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
+import { CreateWorkspaceDto, UpdateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
 import { WorkspaceService } from './workspace.service.js';
 import { Access } from '#auth';
 
@@ -34,6 +34,18 @@ export class WorkspaceController {
   @ApiOkResponse({ type: WorkspaceDto })
   get(@Param('workspace') workspace: string): Promise<WorkspaceDto> {
     return this.service.get(workspace);
+  }
+
+  @Put(':workspace')
+  @Access('workspace.update')
+  @ApiDoc(
+    "Replace a workspace's description",
+    [404, 413, 422],
+    "The name cannot change: one sent must be the path's (else 422).",
+  )
+  @ApiOkResponse({ type: WorkspaceDto })
+  update(@Param('workspace') workspace: string, @Body() dto: UpdateWorkspaceDto): Promise<WorkspaceDto> {
+    return this.service.update(workspace, dto);
   }
 
   @Delete(':workspace')

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
 import { IsDescription } from '../common/fields.js';
 import { IsEntityName } from '../common/names.js';
+
+/** NeMo's PUT on a workspace: the name cannot change (it is the path's); the description is replaced. */
+export class UpdateWorkspaceDto {
+  @ApiPropertyOptional({ example: 'team-a', description: "The workspace's name, if sent: it must be the path's." })
+  @IsOptional()
+  @IsString()
+  name?: string;
+
+  @IsDescription('Models for team A')
+  description?: string | null;
+}
 
 export class CreateWorkspaceDto {
   @IsEntityName('team-a')

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { pageOf, WORKSPACE_SORTABLE, WorkspaceRepository, type Page } from '#db';
 import { AccessService, actorId } from '#auth';
-import { NotFoundError } from '#domain';
+import { InvalidFieldError, NotFoundError } from '#domain';
 import { NAMED_FIELDS, toListQuery, type ListQueryDto } from '../common/list.js';
-import type { CreateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
+import type { CreateWorkspaceDto, UpdateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
 import { presentWorkspace } from './workspace.presenter.js';
 
 const FILTER = NAMED_FIELDS;
@@ -32,6 +32,18 @@ export class WorkspaceService {
     const row = await this.workspaces.findByName(name);
     if (!row) throw new NotFoundError('workspace', name);
     return presentWorkspace(row);
+  }
+
+  async update(name: string, dto: UpdateWorkspaceDto): Promise<WorkspaceDto> {
+    if (dto.name !== undefined && dto.name !== name) {
+      throw new InvalidFieldError(
+        ['body', 'name'],
+        `name must be the workspace's own ('${name}'): a workspace cannot be renamed`,
+      );
+    }
+    return presentWorkspace(
+      await this.workspaces.update(name, { description: dto.description ?? null, updatedBy: actorId() }),
+    );
   }
 
   delete(name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AlreadyExistsError, newId, NotFoundError, WorkspaceHasDeploymentsError } from '#domain';
 import type { Workspace } from '../generated/prisma/client.js';
-import { mapWriteErrors } from '../prisma-errors.js';
+import { isRecordMissing, mapWriteErrors } from '../prisma-errors.js';
 import { PrismaService } from '../prisma.service.js';
 import { WORKSPACES } from '../query/tables.js';
 import { roleBindingId } from './access.repository.js';
@@ -42,6 +42,16 @@ export class WorkspaceRepository {
         }),
       { onDuplicate: () => new AlreadyExistsError('workspace', null, name) },
     );
+  }
+
+  /** Replaces the description (NotFoundError when there is no such workspace). */
+  async update(name: string, { description, updatedBy }: { description: string | null; updatedBy: string }) {
+    try {
+      return await this.prisma.workspace.update({ where: { name }, data: { description, updatedBy } });
+    } catch (error) {
+      if (isRecordMissing(error)) throw new NotFoundError('workspace', name);
+      throw error;
+    }
   }
 
   list(query: ListQuery) {
