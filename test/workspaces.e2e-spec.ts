@@ -163,10 +163,12 @@ describe('workspaces', () => {
       for (const name of names) expect((await api.request('POST', '/v2/workspaces', { name })).status).toBe(201);
     });
 
-    it('returns the envelope with data, pagination and sort', async () => {
+    it('returns the envelope with data, pagination, sort and the filter sent', async () => {
       const res = await api.request('GET', `/v2/workspaces?filter[name][$like]=${prefix}`);
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(['data', 'pagination', 'sort']);
+      expect(Object.keys(res.body).sort()).toEqual(['data', 'filter', 'pagination', 'sort']);
+      // The filter it sent, parsed, as NeMo's envelope echoes it.
+      expect(res.body.filter).toEqual({ name: { $like: prefix } });
       expect(res.body.pagination).toEqual({
         page: 1,
         page_size: 100,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AUDIT_FILTER, AUDIT_SORTABLE, AuditRepository, pageOf, type AuditEvent, type Page } from '#db';
-import { ALL_WORKSPACES, toListQuery } from '../common/list.js';
+import { AUDIT_FILTER, AUDIT_SORTABLE, AuditRepository, type AuditEvent, type Page } from '#db';
+import { ALL_WORKSPACES, listPage, toListQuery } from '../common/list.js';
 import { compact, iso } from '../common/present.js';
 import type { AuditEventDto, AuditEventListQueryDto } from './audit-event.dto.js';
 
@@ -24,7 +24,7 @@ export class AuditEventService {
     // page whatever the filter names, so the condition can only narrow it (to nothing, if it differs).
     if (scoped) query.filter = query.filter ? { $and: [{ workspace }, query.filter] } : { workspace };
     const { rows, total } = await this.events.list(query);
-    return pageOf(rows.map(present), total, query.page);
+    return listPage(rows.map(present), total, query);
   }
 }
 

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  pageOf,
+  type Page,
   DEFAULT_PAGE_SIZE,
   filterFields,
   MAX_PAGE_SIZE,
@@ -127,5 +129,12 @@ export function toListQuery(dto: ListQueryDto, spec: ListSpec, workspace?: strin
     spec: spec.workspaceScoped ? { ...spec.filter, ...WORKSPACE_FIELD } : spec.filter,
     sortable: spec.sortable,
     page: { page: dto.page, pageSize: dto.page_size, sort: dto.sort },
+    ...(parsed ? { requested: parsed } : {}),
   };
+}
+
+/** A list's page: the rows, paging, the sort and, when the client sent one, its filter (NeMo's envelope). */
+export function listPage<T>(data: T[], total: number, query: ListQuery): Page<T> {
+  const page = pageOf(data, total, query.page);
+  return query.requested ? { ...page, filter: query.requested } : page;
 }

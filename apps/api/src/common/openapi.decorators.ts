@@ -62,7 +62,7 @@ export function ApiDoc(summary: string, errors: number[], description?: string) 
   );
 }
 
-/** A 200 list response: `data` of `item`, `pagination` and `sort`. */
+/** A 200 list response: `data` of `item`, `pagination`, `sort` and the `filter` sent. */
 export function ApiPage(item: Type<unknown>) {
   return applyDecorators(
     ApiExtraModels(PaginationDto, item),
@@ -74,6 +74,12 @@ export function ApiPage(item: Type<unknown>) {
           data: { type: 'array', items: { $ref: getSchemaPath(item) } },
           pagination: { $ref: getSchemaPath(PaginationDto) },
           sort: { type: 'string', example: 'created_at' },
+          filter: {
+            type: 'object',
+            additionalProperties: true,
+            example: { name: { $like: 'llama' } },
+            description: 'The filter the request sent, parsed (present only when it sent one).',
+          },
         },
       },
     }),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { pageOf, WorkspaceRepository, type ListQuery, type Page } from '#db';
+import { WorkspaceRepository, type ListQuery, type Page } from '#db';
 import { DomainError, NotFoundError, type ResourceKind } from '#domain';
-import { ALL_WORKSPACES, toListQuery, type ListQueryDto, type ListSpec } from './list.js';
+import { ALL_WORKSPACES, listPage, toListQuery, type ListQueryDto, type ListSpec } from './list.js';
 
 /** Errors that may only mean the workspace itself is missing. */
 const MISSING_IN_WORKSPACE = new Set(['deployment/config_not_found']);
@@ -26,7 +26,7 @@ export class WorkspaceScope {
     const query = toListQuery(dto, { ...spec, workspaceScoped: true }, workspace);
     const { rows, total } = await fetch(query);
     if (total === 0 && workspace !== ALL_WORKSPACES) await this.workspaces.assertExists(workspace);
-    return pageOf(rows.map(present), total, query.page);
+    return listPage(rows.map(present), total, query);
   }
 
   /** Throws 404 for the workspace if it is missing, else for the resource. */

@@ -17,14 +17,13 @@ import {
   API_KEY_SORTABLE,
   ApiKeyRepository,
   filterFields,
-  pageOf,
   WorkspaceRepository,
   type ApiKeyMeta,
   type NewApiKeyRow,
   type Page,
 } from '#db';
 import { ApiKeyStateError, ForbiddenError, InvalidFieldError, newId, NotFoundError } from '#domain';
-import { toListQuery, type ListQueryDto } from '../common/list.js';
+import { listPage, toListQuery, type ListQueryDto } from '../common/list.js';
 import { compact, iso } from '../common/present.js';
 import type { ApiKeyDto, CreateApiKeyDto, IssuedApiKeyDto, RotateApiKeyDto, WhoAmIDto } from './api-key.dto.js';
 
@@ -91,7 +90,7 @@ export class ApiKeyService {
       query.filter = query.filter ? { $and: [query.filter, own] } : own;
     }
     const { rows, total } = await this.keys.list(query);
-    return pageOf(rows.map(presentApiKey), total, query.page);
+    return listPage(rows.map(presentApiKey), total, query);
   }
 
   async get(id: string): Promise<ApiKeyDto> {

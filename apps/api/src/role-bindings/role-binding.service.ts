@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService, actorId, EVERYONE, principalProblem, ROLES, type Role } from '#auth';
-import {
-  filterFields,
-  pageOf,
-  parseFilterParam,
-  ROLE_BINDING_SORTABLE,
-  RoleBindingRepository,
-  type Page,
-  type RoleBinding,
-} from '#db';
+import { filterFields, ROLE_BINDING_SORTABLE, RoleBindingRepository, type Page, type RoleBinding } from '#db';
 import { InvalidFieldError, NotFoundError } from '#domain';
 import { deleted, type DeleteResponseDto } from '../common/delete-response.js';
-import { toListQuery } from '../common/list.js';
+import { listPage, toListQuery } from '../common/list.js';
 import type { RoleBindingDto, RoleBindingInputDto, RoleBindingListQueryDto } from './role-binding.dto.js';
 
 const FILTER = filterFields({
@@ -23,8 +15,7 @@ const FILTER = filterFields({
   granted_at: 'datetime',
 });
 
-/** NeMo's paged list, which also echoes the filter it applied. */
-export type RoleBindingPage = Page<RoleBindingDto> & { filter: Record<string, unknown> };
+export type RoleBindingPage = Page<RoleBindingDto>;
 
 /**
  * Role bindings across the platform (PlatformAdmin only; workspace Admins manage theirs as members).
@@ -40,7 +31,7 @@ export class RoleBindingService {
   async list(dto: RoleBindingListQueryDto): Promise<RoleBindingPage> {
     const query = toListQuery(dto, { filter: FILTER, sortable: ROLE_BINDING_SORTABLE });
     const { rows, total } = await this.bindings.list(query);
-    return { ...pageOf(rows.map(presentBinding), total, query.page), filter: parseFilterParam(dto.filter) ?? {} };
+    return listPage(rows.map(presentBinding), total, query);
   }
 
   async get(id: string): Promise<RoleBindingDto> {

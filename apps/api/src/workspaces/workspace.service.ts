@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { pageOf, WORKSPACE_SORTABLE, WorkspaceRepository, type Page } from '#db';
+import { WORKSPACE_SORTABLE, WorkspaceRepository, type Page } from '#db';
 import { AccessService, actorId } from '#auth';
 import { InvalidFieldError, NotFoundError } from '#domain';
-import { NAMED_FIELDS, toListQuery, type ListQueryDto } from '../common/list.js';
+import { NAMED_FIELDS, listPage, toListQuery, type ListQueryDto } from '../common/list.js';
 import type { CreateWorkspaceDto, UpdateWorkspaceDto, WorkspaceDto } from './workspace.dto.js';
 import { presentWorkspace } from './workspace.presenter.js';
 
@@ -25,7 +25,7 @@ export class WorkspaceService {
   async list(dto: ListQueryDto): Promise<Page<WorkspaceDto>> {
     const query = toListQuery(dto, { filter: FILTER, sortable: WORKSPACE_SORTABLE, workspaceField: 'name' });
     const { rows, total } = await this.workspaces.list(query);
-    return pageOf(rows.map(presentWorkspace), total, query.page);
+    return listPage(rows.map(presentWorkspace), total, query);
   }
 
   async get(name: string): Promise<WorkspaceDto> {

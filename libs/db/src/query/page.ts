@@ -18,6 +18,8 @@ export interface Page<T> {
   data: T[];
   pagination: Pagination;
   sort: string;
+  /** The filter the client sent, parsed (only when it sent one). */
+  filter?: Record<string, unknown>;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;

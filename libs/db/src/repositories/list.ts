@@ -10,6 +10,8 @@ export interface ListQuery {
   /** Wire sort field → SQL column. */
   sortable: Record<string, string>;
   page: PageRequest;
+  /** The filter as the client sent it (parsed, before scoping), which the page echoes as NeMo's does. */
+  requested?: Record<string, unknown>;
 }
 
 /** `ORDER BY` for a validated sort string, with `id` as the tie-breaker so pages are stable. */

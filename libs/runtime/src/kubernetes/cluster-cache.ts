@@ -9,7 +9,8 @@
 import {
   AppsV1Api,
   CoreV1Api,
-  makeInformer,
+  ListWatch,
+  Watch,
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
@@ -20,6 +21,7 @@ import {
   type V1Pod,
   type V1Service,
 } from '@kubernetes/client-node';
+import { CoalescedTask } from '#domain';
 import type { RuntimeLogger } from '../local/local-runtime.options.js';
 import type { InstanceObjects } from './instance-status.js';
 import { ANNOTATIONS, LABELS, MANAGED_BY } from './nim.compiler.js';
@@ -50,6 +52,28 @@ export interface ClusterCacheOptions {
 }
 
 const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+
+/**
+ * client-node's ListWatch checks whether it was stopped before it lists, not after: a stop() that comes
+ * while it lists (at start, or when it lists again after a watch ended) lets it open a watch that nothing
+ * will close, which holds a connection to the API server (and kept a test run's process alive). This Watch
+ * opens nothing once its informer is stopped, and closes a watch that opens after the stop.
+ */
+export class StoppableWatch extends Watch {
+  stopped = false;
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    if (this.stopped) return new AbortController();
+    const controller = await super.watch(path, queryParams, callback, done);
+    if (this.stopped) controller.abort();
+    return controller;
+  }
+}
 const MAX_RETRY_MS = 30_000;
 
 export class ClusterCache {
@@ -60,9 +84,15 @@ export class ClusterCache {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   /** Informers replaced or being restarted: stopping one makes it report an error, which is not news. */
   private readonly retired = new WeakSet<object>();
+  /** Each informer's watch, stopped with it (see StoppableWatch). */
+  private readonly watches = new WeakMap<object, StoppableWatch>();
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
   private stopped = false;
+  private readonly resyncs = new CoalescedTask(
+    () => this.relistAll(),
+    () => this.stopped,
+  );
 
   constructor(private readonly options: ClusterCacheOptions) {
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
@@ -75,7 +105,12 @@ export class ClusterCache {
   }
 
   /** Replaces every cache with a fresh list (changes found are reported as if watched). */
-  async resync(): Promise<void> {
+  resync(): Promise<void> {
+    // One at a time: two resyncs under way would each replace the informers, and one set was never stopped.
+    return this.resyncs.run();
+  }
+
+  private async relistAll(): Promise<void> {
     await Promise.all(
       KINDS.map(async (kind) => {
         if (this.stopped) return;
@@ -151,7 +186,10 @@ export class ClusterCache {
       return;
     }
     listed = true;
+    // Whatever this one replaces is stopped, whoever started it (a restart and a resync can cross).
+    const replaced = this.informers.get(kind);
     this.informers.set(kind, informer);
+    if (replaced && replaced !== informer && !this.retired.has(replaced)) await this.retire(replaced);
     this.dropMissing(kind, informer);
   }
 
@@ -181,6 +219,8 @@ export class ClusterCache {
 
   private async retire(informer: Informer<KubernetesObject>): Promise<void> {
     this.retired.add(informer);
+    const watch = this.watches.get(informer);
+    if (watch) watch.stopped = true;
     await informer.stop();
   }
 
@@ -216,35 +256,41 @@ export class ClusterCache {
     }
   }
 
+  private informer(
+    path: string,
+    listFn: () => Promise<KubernetesListObject<KubernetesObject>>,
+    selector: string,
+  ): Informer<KubernetesObject> & ObjectCache<KubernetesObject> {
+    const watch = new StoppableWatch(this.options.kubeConfig);
+    const informer = new ListWatch(path, watch, listFn, false, selector);
+    this.watches.set(informer, watch);
+    return informer;
+  }
+
   private makeInformer(kind: Kind, namespace: string): Informer<KubernetesObject> & ObjectCache<KubernetesObject> {
-    const { kubeConfig } = this.options;
     const list = <T extends KubernetesObject>(fn: () => Promise<KubernetesListObject<T>>) =>
       fn as () => Promise<KubernetesListObject<KubernetesObject>>;
     switch (kind) {
       case 'deployment':
-        return makeInformer(
-          kubeConfig,
+        return this.informer(
           `/apis/apps/v1/namespaces/${namespace}/deployments`,
           list(() => this.apps.listNamespacedDeployment({ namespace, labelSelector: SELECTOR })),
           SELECTOR,
         );
       case 'pod':
-        return makeInformer(
-          kubeConfig,
+        return this.informer(
           `/api/v1/namespaces/${namespace}/pods`,
           list(() => this.core.listNamespacedPod({ namespace, labelSelector: SELECTOR })),
           SELECTOR,
         );
       case 'service':
-        return makeInformer(
-          kubeConfig,
+        return this.informer(
           `/api/v1/namespaces/${namespace}/services`,
           list(() => this.core.listNamespacedService({ namespace, labelSelector: SELECTOR })),
           SELECTOR,
         );
       case 'persistentVolumeClaim':
-        return makeInformer(
-          kubeConfig,
+        return this.informer(
           `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
           list(() => this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: SELECTOR })),
           SELECTOR,
