@@ -45,6 +45,10 @@ const common = {
 };
 
 export default {
+  // Known leak, not yet found: after a full run on a loaded machine, about 22 connections to the Kubernetes
+  // API server stay open (none when the Kubernetes suites run alone) and keep Jest alive until CI's timeout.
+  // test/global-teardown.mjs prints what is still open; exiting here keeps a green run green.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
     {
