@@ -3,6 +3,7 @@ import { generateApiKey } from '#auth';
 import { roleBindingId } from '#db';
 import { newId } from '#domain';
 import type { Api } from './api-harness.js';
+import { eventually } from './worker-harness.js';
 
 /**
  * Credentials for test principals other than the bootstrap admin: a key row written straight into the
@@ -86,19 +87,11 @@ export async function keyFor(
 
 /** Waits until `api` answers `path` with `key` other than 401. */
 export async function untilKnown(api: Api, key: string, path = '/v2/workspaces'): Promise<void> {
-  await until(async () => (await api.request('GET', path, undefined, bearer(key))).status !== 401);
+  await eventually(async () => (await api.request('GET', path, undefined, bearer(key))).status !== 401, 5_000, 25);
 }
 
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
-}
-
-export async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export interface AuditRow {
@@ -130,7 +123,7 @@ export async function auditEvents(
         [where.action, where.resource ?? null, where.workspace ?? null],
       )
     ).rows;
-  await until(async () => (await read()).length >= count);
+  await eventually(async () => (await read()).length >= count, 5_000, 25);
   await new Promise((r) => setTimeout(r, 100));
   return read();
 }

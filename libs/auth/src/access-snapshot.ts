@@ -44,10 +44,6 @@ export class AccessSnapshot {
     return this.keys.get(prefix);
   }
 
-  get keyCount(): number {
-    return this.keys.size;
-  }
-
   isPlatformAdmin(subjects: readonly string[]): boolean {
     const platform = this.roles.get(null);
     return platform !== undefined && subjects.some((s) => platform.get(s) === 'PlatformAdmin');

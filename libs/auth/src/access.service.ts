@@ -69,10 +69,6 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
       : null;
   }
 
-  get enabled(): boolean {
-    return this.config.AUTH_ENABLED;
-  }
-
   get oidcVerifier(): OidcVerifier | null {
     return this.oidc;
   }

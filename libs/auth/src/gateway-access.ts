@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
-import { requestAccess, setRequestAccess, type RequestAccess } from './request-access.js';
+import { openRequestAccess, requestAccess } from './request-access.js';
 
 /**
  * The gateway routes' guard (libs/gateway's GatewayGuard): the same authentication and authorization as
@@ -17,8 +17,7 @@ export class GatewayAccess {
   ) {}
 
   async check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void> {
-    const state: RequestAccess = { declaration, action, workspace, principal: null };
-    setRequestAccess(request.raw, state);
+    const state = openRequestAccess(request, declaration, action);
     state.principal = await this.access.authenticateRequest(request);
     this.access.authorize(state.principal, declaration, workspace);
   }

@@ -38,10 +38,6 @@ export interface RequestAccess {
 const byRequest = new WeakMap<IncomingMessage, RequestAccess>();
 const storage = new AsyncLocalStorage<RequestAccess>();
 
-export function setRequestAccess(req: IncomingMessage, access: RequestAccess): void {
-  byRequest.set(req, access);
-}
-
 export function requestAccess(req: IncomingMessage): RequestAccess | undefined {
   return byRequest.get(req);
 }
