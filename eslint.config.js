@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'libs/db/src/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'libs/db/src/generated/**', 'cli/src/generated/**', 'cli/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/**', 'libs/testing/**', 'scripts/**', 'test/**', 'bench/**', '**/*.spec.ts', 'prisma.config.ts', '*.js'],
+    files: ['cli/**', 'libs/config/**', 'libs/testing/**', 'scripts/**', 'test/**', 'bench/**', '**/*.spec.ts', 'prisma.config.ts', '*.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

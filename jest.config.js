@@ -50,7 +50,7 @@ export default {
   // test/global-teardown.mjs prints what is still open; exiting here keeps a green run green.
   forceExit: true,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/cli/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

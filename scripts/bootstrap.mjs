@@ -41,4 +41,5 @@ if (!existsSync(generatedStamp) || readFileSync(generatedStamp, 'utf8') !== sche
 if (!process.argv.includes('--no-build')) {
   console.log('[bootstrap] compiling…');
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json']);
+  run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'cli']);
 }

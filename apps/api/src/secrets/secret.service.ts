@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { actorId } from '#auth';
 import { SECRET_SORTABLE, SecretCipher, SecretRepository, secretAad, type Page, type SecretMeta } from '#db';
@@ -48,12 +49,39 @@ export class SecretService {
     );
   }
 
+  /**
+   * Replaces the value and/or description. Writing what is already stored
+   * changes nothing (no write, `updated_at` kept), so a pipeline that applies
+   * the same secret on every run can tell from `updated_at` that nothing moved,
+   * without the value ever being compared outside the server.
+   */
   async update(workspace: string, name: string, dto: UpdateSecretDto): Promise<SecretDto> {
-    const sealed = dto.value === undefined ? undefined : this.cipher.seal(dto.value, secretAad(workspace, name));
-    const row = await this.secrets.update(workspace, name, { description: dto.description, sealed, actor: actorId() });
+    const current =
+      (await this.secrets.findMeta(workspace, name)) ?? (await this.scope.notFound('secret', workspace, name));
+    const newValue = dto.value !== undefined && !(await this.holds(workspace, name, dto.value));
+    const newDescription = dto.description !== undefined && (dto.description ?? null) !== (current.description ?? null);
+    if (!newValue && !newDescription) return present(current);
+    const sealed = newValue ? this.cipher.seal(dto.value as string, secretAad(workspace, name)) : undefined;
+    const row = await this.secrets.update(workspace, name, {
+      description: newDescription ? dto.description : undefined,
+      sealed,
+      actor: actorId(),
+    });
     if (!row) return this.scope.notFound('secret', workspace, name);
     if (sealed) this.logger.log(`Secret ${workspace}/${name} value replaced (key ${sealed.keyId})`);
     return present(row);
+  }
+
+  /** Whether the stored value is `value` (compared in constant time; false when it cannot be opened). */
+  private async holds(workspace: string, name: string, value: string): Promise<boolean> {
+    const sealed = await this.secrets.findSealed(workspace, name);
+    if (!sealed || !this.cipher.hasKey(sealed.keyId)) return false;
+    const digest = (text: string) => createHash('sha256').update(text).digest();
+    try {
+      return timingSafeEqual(digest(this.cipher.open(sealed, secretAad(workspace, name))), digest(value));
+    } catch {
+      return false; // sealed under a key that no longer opens it: write the value anew
+    }
   }
 
   async delete(workspace: string, name: string): Promise<void> {
