@@ -27,6 +27,23 @@ describe("NeMo's path families", () => {
       '/apis/inference-gateway/v2/workspaces/ws/provider/p/ready',
       '/v2/workspaces/ws/inference/gateway/provider/p/ready',
     ],
+    // NeMo's SDK encodes the forwarded path's slashes; only those after `/-/`, never the query's, are decoded.
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/openai/-/v1%2Fchat%2Fcompletions',
+      '/v2/workspaces/ws/inference/gateway/openai/-/v1/chat/completions',
+    ],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/model/a%2Fb/-/v1%2fmodels?next=x%2Fy',
+      '/v2/workspaces/ws/inference/gateway/model/a%2Fb/-/v1/models?next=x%2Fy',
+    ],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/provider/p/-/v1%2F..%2Fadmin',
+      '/v2/workspaces/ws/inference/gateway/provider/p/-/v1/../admin',
+    ],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/openai?q=%2F-%2Fa%2Fb',
+      '/v2/workspaces/ws/inference/gateway/openai?q=%2F-%2Fa%2Fb',
+    ],
   ])('%s → %s', (nemo, ours) => {
     expect(fromNemoPath(nemo)).toBe(ours);
   });
