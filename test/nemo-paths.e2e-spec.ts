@@ -62,6 +62,10 @@ describe("NeMo's path families", () => {
     expect(secret.text).not.toContain('"v"');
     expect((await api.request('POST', models('/models'), { name: 'mm' }, sdk)).status).toBe(201);
     expect((await api.request('POST', models('/deployment-configs'), nimConfig('cfg'), sdk)).status).toBe(201);
+    // `secrets.admin.rotate_encryption_keys()`: NeMo's answer is {rotated_secrets, success}.
+    const rotated = await api.request('POST', '/apis/secrets/v2/rotate-encryption-keys', undefined, sdk);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({ rotated_secrets: expect.any(Number), success: true });
     const configs = await api.request('GET', models('/deployment-configs'));
     expect(configs.body.data.map((c: { name: string }) => c.name)).toEqual(['cfg']);
     // NeMo's SDK sends its JSON content type on a DELETE without a body.

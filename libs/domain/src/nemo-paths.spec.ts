@@ -18,6 +18,7 @@ describe("NeMo's path families", () => {
     ['/apis/entities/v2/workspaces/ws', '/v2/workspaces/ws'],
     ['/apis/entities/v2/workspaces/ws/members/alice%40x.io', '/v2/workspaces/ws/members/alice%40x.io'],
     ['/apis/secrets/v2/workspaces/ws/secrets/k', '/v2/workspaces/ws/secrets/k'],
+    ['/apis/secrets/v2/rotate-encryption-keys', '/v2/admin/secrets/rotate'],
     ['/apis/auth/v2/iam/role-bindings?page=1', '/v2/iam/role-bindings?page=1'],
     [
       '/apis/inference-gateway/v2/workspaces/ws/openai/-/v1/models',
@@ -57,6 +58,8 @@ describe("NeMo's path families", () => {
     '/apis/models/v2/workspaces/ws/deploymentsx',
     '/apis/models/v3/workspaces/ws/models',
     '/apis/inference-gateway/v2/workspaces/ws/admin',
+    '/apis/secrets/v2/rotate-encryption-keys/x',
+    '/apis/secrets/v2/workspaces/ws/secrets-x',
   ])('leaves %s alone', (url) => {
     expect(fromNemoPath(url)).toBeNull();
   });

@@ -27,6 +27,11 @@ const FAMILIES: readonly {
     to: (m) => `/v2/workspaces/${m[1]}/secrets`,
   },
   {
+    // The secrets service's admin routine (`secrets.admin.rotate_encryption_keys()`): re-encrypt every secret.
+    pattern: /^\/apis\/secrets\/v2\/rotate-encryption-keys(?=\?|$)/,
+    to: () => '/v2/admin/secrets/rotate',
+  },
+  {
     // IAM: role bindings (API keys are Modelplane's own, under the same prefix).
     pattern: /^\/apis\/auth\/v2\/iam\/(role-bindings|api-keys|whoami)(?=[/?]|$)/,
     to: (m) => `/v2/iam/${m[1]}`,
