@@ -1,4 +1,6 @@
 import { jest } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eventually } from './worker-harness.js';
 import { ADMIN_AUTH, nimConfig, startApi, uniqueName, type Api } from './api-harness.js';
 
@@ -60,6 +62,10 @@ describe("NeMo's path families", () => {
     expect(secret.text).not.toContain('"v"');
     expect((await api.request('POST', models('/models'), { name: 'mm' }, sdk)).status).toBe(201);
     expect((await api.request('POST', models('/deployment-configs'), nimConfig('cfg'), sdk)).status).toBe(201);
+    // `secrets.admin.rotate_encryption_keys()`: NeMo's answer is {rotated_secrets, success}.
+    const rotated = await api.request('POST', '/apis/secrets/v2/rotate-encryption-keys', undefined, sdk);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({ rotated_secrets: expect.any(Number), success: true });
     const configs = await api.request('GET', models('/deployment-configs'));
     expect(configs.body.data.map((c: { name: string }) => c.name)).toEqual(['cfg']);
     // NeMo's SDK sends its JSON content type on a DELETE without a body.
@@ -145,5 +151,41 @@ describe("NeMo's path families", () => {
     );
     const listed = await api.request('GET', `${gateway}/openai/-/v1/models`);
     expect(listed.status).toBe(200);
+  });
+
+  it("the gateway family: the SDK's forwarded path with encoded slashes reaches the upstream decoded", async () => {
+    // NeMo's SDK (`inference.gateway.provider.post("v1/chat/completions", …)`) sends `/-/v1%2Fchat%2Fcompletions`.
+    const seen: string[] = [];
+    const upstream: Server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const hostUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      expect((await api.request('POST', models('/providers'), { name: 'up', host_url: hostUrl }, sdk)).status).toBe(
+        201,
+      );
+      expect((await api.request('PUT', models('/providers/up/status'), { status: 'READY' }, sdk)).status).toBe(200);
+      const gateway = `/apis/inference-gateway/v2/workspaces/${ws}/provider/up/-`;
+      const res = await eventually(async () => {
+        const r = await api.request('POST', `${gateway}/v1%2Fchat%2Fcompletions?x=a%2Fb`, {}, sdk);
+        return r.status === 200 ? r : null;
+      });
+      expect(res.body).toEqual({ ok: true });
+      expect(seen).toEqual(['/v1/chat/completions?x=a%2Fb']);
+
+      // Decoded, a dot segment is judged as one: refused, nothing sent upstream.
+      const dots = await api.request('POST', `${gateway}/v1%2F..%2Fadmin`, {}, sdk);
+      expect(dots.status).toBe(400);
+      expect(dots.text).toMatch(/'\.' or '\.\.' segments/);
+      // Modelplane's own paths keep refusing an encoded slash.
+      const ours = await api.request('POST', `/v2/workspaces/${ws}/inference/gateway/provider/up/-/v1%2Fchat`, {}, sdk);
+      expect(ours.status).toBe(400);
+      expect(ours.text).toMatch(/encoded slashes/);
+      expect(seen).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });

@@ -18,6 +18,7 @@ describe("NeMo's path families", () => {
     ['/apis/entities/v2/workspaces/ws', '/v2/workspaces/ws'],
     ['/apis/entities/v2/workspaces/ws/members/alice%40x.io', '/v2/workspaces/ws/members/alice%40x.io'],
     ['/apis/secrets/v2/workspaces/ws/secrets/k', '/v2/workspaces/ws/secrets/k'],
+    ['/apis/secrets/v2/rotate-encryption-keys', '/v2/admin/secrets/rotate'],
     ['/apis/auth/v2/iam/role-bindings?page=1', '/v2/iam/role-bindings?page=1'],
     [
       '/apis/inference-gateway/v2/workspaces/ws/openai/-/v1/models',
@@ -26,6 +27,23 @@ describe("NeMo's path families", () => {
     [
       '/apis/inference-gateway/v2/workspaces/ws/provider/p/ready',
       '/v2/workspaces/ws/inference/gateway/provider/p/ready',
+    ],
+    // NeMo's SDK encodes the forwarded path's slashes; only those after `/-/`, never the query's, are decoded.
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/openai/-/v1%2Fchat%2Fcompletions',
+      '/v2/workspaces/ws/inference/gateway/openai/-/v1/chat/completions',
+    ],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/model/a%2Fb/-/v1%2fmodels?next=x%2Fy',
+      '/v2/workspaces/ws/inference/gateway/model/a%2Fb/-/v1/models?next=x%2Fy',
+    ],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/provider/p/-/v1%2F..%2Fadmin',
+      '/v2/workspaces/ws/inference/gateway/provider/p/-/v1/../admin',
+    ],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/openai?q=%2F-%2Fa%2Fb',
+      '/v2/workspaces/ws/inference/gateway/openai?q=%2F-%2Fa%2Fb',
     ],
   ])('%s → %s', (nemo, ours) => {
     expect(fromNemoPath(nemo)).toBe(ours);
@@ -40,6 +58,8 @@ describe("NeMo's path families", () => {
     '/apis/models/v2/workspaces/ws/deploymentsx',
     '/apis/models/v3/workspaces/ws/models',
     '/apis/inference-gateway/v2/workspaces/ws/admin',
+    '/apis/secrets/v2/rotate-encryption-keys/x',
+    '/apis/secrets/v2/workspaces/ws/secrets-x',
   ])('leaves %s alone', (url) => {
     expect(fromNemoPath(url)).toBeNull();
   });
