@@ -39,6 +39,7 @@ const common = {
     '^#gateway$': '<rootDir>/libs/gateway/src/index.ts',
     '^#egress$': '<rootDir>/libs/egress/src/index.ts',
     '^#auth$': '<rootDir>/libs/auth/src/index.ts',
+    '^#routing$': '<rootDir>/libs/routing/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

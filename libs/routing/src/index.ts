@@ -1,0 +1,2 @@
+export * from './policy.types.js';
+export * from './policy.schema.js';
