@@ -115,7 +115,7 @@ describe('embedding router', () => {
       classifier: {
         weights: [
           [5, 0, 0],
-          [4, 0, 0],
+          [5, 0, 0],
           [0, 0, 5],
         ],
         bias: [0, 0, 0],
