@@ -17,8 +17,9 @@ export const GATEWAY_CODES = [
   'gateway/no_model',
   'gateway/bad_model_name',
   'gateway/other_workspace',
-  // Routing (gateway.proxy.ts, balancer.ts, model-objects.ts)
+  // Routing (gateway.proxy.ts, balancer.ts, model-objects.ts; virtual-route.ts: a virtual model that chose nothing)
   'gateway/model_not_found',
+  'gateway/virtual_model_no_target',
   'gateway/no_provider',
   'gateway/no_ready_provider',
   'gateway/provider_not_found',

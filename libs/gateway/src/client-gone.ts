@@ -17,13 +17,19 @@ export class ClientGone extends EventEmitter {
     return ClientGone.REASON;
   }
 
-  constructor(res: ServerResponse) {
+  /** Without a response: a call the gateway makes itself (a classifier), aborted by `abort()`. */
+  constructor(res?: ServerResponse) {
     super();
-    res.once('close', () => {
+    res?.once('close', () => {
       if (res.writableFinished) return;
-      this.aborted = true;
-      this.emit('abort');
+      this.abort();
     });
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
   }
 
   /** Resolves after `ms`, or at once when the client goes. */

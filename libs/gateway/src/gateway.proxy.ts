@@ -1,20 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { exceedsJsonDepth } from '#domain';
-import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
+import { Balancer } from './balancer.js';
 import { ClientGone } from './client-gone.js';
 import { GatewayError, sendGatewayError } from './gateway-error.js';
-import { drained, passThrough, requestIdOf, sendJson, sendText, streamErrorEvent } from './http-answers.js';
+import { passThrough, requestIdOf, sendJson, sendText } from './http-answers.js';
 import { modelList, retrievedModel } from './model-objects.js';
-import { rewriteModel, SseModelRewriter } from './model-rewrite.js';
+import { deliverAnswer } from './model-answer.js';
+import { ModelCaller } from './model-call.js';
 import { parseJsonObject, readBody, readJsonObject, refuseTooDeep, tooLarge, type BodyLimits } from './request-body.js';
 import type { RoutingSource } from './routing-source.js';
-import type { ModelRoute, ProviderRoute } from './routing-table.js';
-import { scrubSecret, SecretScrubber } from './secret-scrub.js';
+import { RoutingStats } from './routing-stats.js';
+import { scrubSecret } from './secret-scrub.js';
 import { refuseSimpleRequest } from './simple-request.js';
-import { networkError, upstreamError } from './upstream-errors.js';
+import { networkError } from './upstream-errors.js';
 import { UpstreamPools, type UpstreamOptions } from './upstream-pools.js';
-import { changesBodies, forwardedPath, mergeBody, upstreamHeaders, upstreamUrl } from './upstream-request.js';
+import { changesBodies, forwardedPath, mergeBody, upstreamHeaders } from './upstream-request.js';
+import { recommendationCompletion, VirtualRouter } from './virtual-route.js';
 
 export interface GatewayOptions extends UpstreamOptions, BodyLimits {
   /** Providers tried per request on the model and OpenAI routes (connection failures, 5xx before any byte). */
@@ -38,7 +39,10 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  */
 export class GatewayProxy {
   readonly balancer = new Balancer();
+  readonly stats = new RoutingStats();
   private readonly pools: UpstreamPools;
+  private readonly caller: ModelCaller;
+  private readonly virtual: VirtualRouter;
 
   constructor(
     private readonly source: RoutingSource,
@@ -46,6 +50,8 @@ export class GatewayProxy {
     private readonly logger: GatewayLogger,
   ) {
     this.pools = new UpstreamPools(options);
+    this.caller = new ModelCaller(this.pools, this.balancer, options, logger);
+    this.virtual = new VirtualRouter(this.caller, source, options, this.stats, logger);
     source.onChange((table) =>
       this.pools.retain(new Set([...table.providers.values()].map((p) => originOf(p.hostUrl)))),
     );
@@ -122,6 +128,24 @@ export class GatewayProxy {
     });
   }
 
+  /**
+   * `POST …/virtual-models/{name}/decision` (recommendation mode): the body of a chat completion in, the
+   * decision out, without calling the target: chosen model and provider, fallbacks, reason, latency. With
+   * `openai`, as a chat completion whose assistant message is the chosen model's name (the LLM Router's form).
+   */
+  async decision(req: IncomingMessage, res: ServerResponse, workspace: string, name: string, openai: boolean) {
+    await this.answer(req, res, async (requestId) => {
+      const policy = this.source.current.virtualModels.get(`${workspace}/${name}`);
+      if (!policy) {
+        throw new GatewayError(404, 'gateway/model_not_found', `Virtual model not found for ${workspace}/${name}`);
+      }
+      const body = await readJsonObject(req, this.options, true);
+      const decision = await this.virtual.recommend(req, requestId, policy, body);
+      const answer = openai ? recommendationCompletion(decision, requestId) : decision;
+      sendJson(res, 200, JSON.stringify(answer), requestId);
+    });
+  }
+
   /** `…/provider/{name}/-/{path}`: straight through to one provider; bodies stream unless it adds fields to them. */
   async provider(req: IncomingMessage, res: ServerResponse, workspace: string, name: string): Promise<void> {
     await this.answer(req, res, async (requestId) => {
@@ -155,7 +179,7 @@ export class GatewayProxy {
       const done = this.balancer.begin(provider.ref);
       let upstream: Dispatcher.ResponseData;
       try {
-        upstream = await this.send(provider, method, path, headers, body, gone);
+        upstream = await this.caller.send(provider, method, path, headers, body, gone);
       } catch (error) {
         done();
         throw networkError(error, provider);
@@ -184,7 +208,10 @@ export class GatewayProxy {
       throw new GatewayError(422, 'gateway/bad_model_name', `'${name}' is not a valid model entity name`);
     }
     const ref = `${workspace}/${name}`;
-    const model = this.source.current.models.get(ref);
+    const table = this.source.current;
+    const policy = table.virtualModels.get(ref);
+    if (policy) return this.virtual.route(req, res, requestId, path, policy, body);
+    const model = table.models.get(ref);
     if (!model) {
       throw this.source.hasEntity(ref)
         ? new GatewayError(404, 'gateway/no_provider', `No providers found for model entity ${ref}`)
@@ -196,140 +223,10 @@ export class GatewayProxy {
     }
     const method = req.method ?? 'POST';
     const gone = new ClientGone(res);
-    const candidates = this.balancer.candidates(model);
-    let lastError: GatewayError | null = null;
-    for (let attempt = 0; attempt < this.options.maxAttempts; attempt++) {
-      const candidate = candidates[attempt % candidates.length];
-      const { provider, servedName } = candidate;
-      if (provider.keyError) {
-        lastError = new GatewayError(424, 'gateway/secret_unavailable', provider.keyError);
-        if (candidates.length === 1) break;
-        continue;
-      }
-      const upstreamBody = BODY_METHODS.has(method)
-        ? JSON.stringify({ ...mergeBody(provider, body), model: servedName })
-        : null;
-      const headers = upstreamHeaders(req.headers, provider, requestId);
-      // The answer is parsed and rewritten here: ask for it uncompressed (a hosted API gzips when asked).
-      headers['accept-encoding'] = 'identity';
-      if (upstreamBody !== null) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = String(Buffer.byteLength(upstreamBody));
-      }
-      const done = this.balancer.begin(provider.ref);
-      let upstream: Dispatcher.ResponseData;
-      try {
-        upstream = await this.send(provider, method, path, headers, upstreamBody, gone);
-      } catch (error) {
-        done();
-        if (gone.aborted) return;
-        this.balancer.coolDown(provider.ref, 2000);
-        lastError = networkError(error, provider);
-        this.logger.warn(
-          `${requestId}: ${provider.ref} failed (${lastError.message}); attempt ${attempt + 1}/${this.options.maxAttempts}`,
-        );
-        continue;
-      }
-      if (upstream.statusCode >= 500 && attempt + 1 < this.options.maxAttempts) {
-        // Nothing has reached the client yet: another provider may answer.
-        const wait = retryAfterMs(upstream.headers['retry-after']);
-        const text = await upstream.body.text().catch(() => '');
-        done();
-        this.balancer.coolDown(provider.ref, wait ?? 1000);
-        lastError = upstreamError(upstream.statusCode, text, candidate, model, upstream.headers);
-        const alone = candidates.length === 1;
-        if (alone && wait !== null && wait > this.options.retryAfterMaxMs) break;
-        if (alone && wait !== null) await gone.wait(wait);
-        if (gone.aborted) return;
-        continue;
-      }
-      await this.deliver(res, upstream, candidate, model, requestId, done);
-      return;
-    }
-    throw lastError ?? new GatewayError(502, 'gateway/no_attempt', `No provider of ${model.ref} could be tried`);
-  }
-
-  private send(
-    provider: ProviderRoute,
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body: string | IncomingMessage | null,
-    signal: ClientGone,
-  ): Promise<Dispatcher.ResponseData> {
-    const url = upstreamUrl(provider.hostUrl, path);
-    return this.pools.get(url.origin, provider.egressChecked).request({
-      path: url.pathname + url.search,
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal,
-    });
-  }
-
-  /** The upstream's answer to a model route: errors mapped, JSON and SSE with the model rewritten, the rest as is. */
-  private async deliver(
-    res: ServerResponse,
-    upstream: Dispatcher.ResponseData,
-    candidate: Candidate,
-    model: ModelRoute,
-    requestId: string,
-    done: () => void,
-  ): Promise<void> {
-    const { statusCode, headers, body } = upstream;
-    const type = String(headers['content-type'] ?? '');
-    const { secret } = candidate.provider;
-    if (statusCode >= 400) {
-      const text = await body.text().catch(() => '');
-      done();
-      throw upstreamError(statusCode, text, candidate, model, headers);
-    }
-    if (type.includes('text/event-stream')) {
-      res.writeHead(statusCode, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-request-id': requestId,
-      });
-      const rewriter = new SseModelRewriter(model.ref);
-      const scrubber = SecretScrubber.for(secret);
-      try {
-        for await (const chunk of body) {
-          const out = rewriter.push(scrubber ? scrubber.push(chunk as Buffer) : (chunk as Buffer));
-          // A slow client slows the upstream read instead of growing a buffer here.
-          if (out && !res.write(out)) await drained(res);
-        }
-        const rest = (scrubber ? rewriter.push(scrubber.flush()) : '') + rewriter.flush();
-        if (rest) res.write(rest);
-        if (!rewriter.done) {
-          res.write(streamErrorEvent('The upstream stream ended before [DONE]; the response is incomplete', requestId));
-        }
-      } catch (error) {
-        if (!res.destroyed) {
-          res.write(streamErrorEvent(`The upstream stream broke: ${(error as Error).message}`, requestId));
-        }
-      } finally {
-        done();
-        res.end();
-      }
-      return;
-    }
-    if (type.includes('json')) {
-      const text = scrubSecret(await body.text().finally(done), secret);
-      // No body to rewrite: the answer to a HEAD, a 204, an upstream that sent the headers only.
-      if (text.trim() === '') return sendJson(res, statusCode, '', requestId);
-      const parsed = exceedsJsonDepth(text, this.options.maxJsonDepth) ? null : parseJsonObject(text);
-      if (!parsed) {
-        throw new GatewayError(
-          502,
-          'gateway/bad_upstream_json',
-          `${candidate.provider.ref} answered JSON that is not an object, or nested deeper than ${this.options.maxJsonDepth} levels`,
-        );
-      }
-      rewriteModel(parsed, model.ref);
-      sendJson(res, statusCode, JSON.stringify(parsed), requestId);
-      return;
-    }
-    passThrough(res, upstream, requestId, done, secret);
+    const call = { method, path, headers: req.headers, body: BODY_METHODS.has(method) ? body : null, requestId, gone };
+    const opened = await this.caller.open(model, call);
+    if (!opened) return; // the client went away
+    await deliverAnswer(res, opened, requestId, { maxJsonDepth: this.options.maxJsonDepth });
   }
 
   /** Runs a route; a GatewayError (or anything else) becomes the error answer unless the response has started. */

@@ -30,11 +30,12 @@ export function retrievedModel(table: RoutingTable, workspace: string, rawUrl: s
     throw new GatewayError(400, 'gateway/bad_path', `The model id '${raw}' has a malformed escape`);
   }
   const name = id.startsWith(`${workspace}/`) ? id.slice(workspace.length + 1) : id;
-  if (name === '' || name.includes('/') || !table.models.has(`${workspace}/${name}`)) {
+  const ref = `${workspace}/${name}`;
+  if (name === '' || name.includes('/') || !(table.models.has(ref) || table.virtualModels.has(ref))) {
     throw new GatewayError(
       404,
       'gateway/model_not_found',
-      `Model '${id}' not found: workspace '${workspace}' has no routable model entity of that name`,
+      `Model '${id}' not found: workspace '${workspace}' has no routable model entity or virtual model of that name`,
     );
   }
   return modelObject(workspace, name);

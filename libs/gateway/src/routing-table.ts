@@ -1,7 +1,10 @@
+import type { RoutingPolicy } from '#routing';
+
 /**
- * The gateway's routing table: every provider and every routable model
- * entity, built from the database in one go and swapped whole when anything
- * changes, so a request reads memory only. Pure: no I/O here.
+ * The gateway's routing table: every provider, every routable model entity
+ * and every virtual model, built from the database in one go and swapped
+ * whole when anything changes, so a request reads memory only. Pure: no I/O
+ * here.
  */
 
 export type ProviderStatus = 'READY' | 'ERROR' | 'LOST' | 'UNKNOWN';
@@ -41,10 +44,21 @@ export interface ModelRoute {
   providers: { provider: ProviderRoute; servedName: string }[];
 }
 
+/** A model entity's prices per million tokens (the cost rule, and what each decision reports). */
+export interface Pricing {
+  input_per_million_tokens: number;
+  output_per_million_tokens: number;
+  currency: string;
+}
+
 export interface RoutingTable {
   providers: Map<string, ProviderRoute>;
   models: Map<string, ModelRoute>;
-  /** Per workspace, its routable model entity names, sorted (the OpenAI model list). */
+  /** Virtual models by `workspace/name`: routable wherever a model entity is, and resolved first. */
+  virtualModels: Map<string, RoutingPolicy>;
+  /** Prices of the model entities that have them, by `workspace/name`. */
+  prices: Map<string, Pricing>;
+  /** Per workspace, its routable model entity and virtual model names, sorted (the OpenAI model list). */
   modelsByWorkspace: Map<string, string[]>;
   /** When it was built (ms since the epoch). */
   builtAt: number;
@@ -72,11 +86,17 @@ export interface ProviderRow {
 export const EMPTY_TABLE: RoutingTable = {
   providers: new Map(),
   models: new Map(),
+  virtualModels: new Map(),
+  prices: new Map(),
   modelsByWorkspace: new Map(),
   builtAt: 0,
 };
 
-export function buildRoutingTable(rows: ProviderRow[], now = Date.now()): RoutingTable {
+export function buildRoutingTable(
+  rows: ProviderRow[],
+  now = Date.now(),
+  extra: { virtualModels?: RoutingPolicy[]; prices?: Map<string, Pricing> } = {},
+): RoutingTable {
   const providers = new Map<string, ProviderRoute>();
   const models = new Map<string, ModelRoute>();
   for (const row of rows) {
@@ -120,13 +140,15 @@ export function buildRoutingTable(rows: ProviderRow[], now = Date.now()): Routin
     }
   }
   const modelsByWorkspace = new Map<string, string[]>();
-  for (const model of models.values()) {
-    const names = modelsByWorkspace.get(model.workspace) ?? [];
-    names.push(model.name);
-    modelsByWorkspace.set(model.workspace, names);
+  const virtualModels = new Map((extra.virtualModels ?? []).map((v) => [`${v.workspace}/${v.name}`, v]));
+  const listed = [...models.values(), ...virtualModels.values()];
+  for (const { workspace, name } of listed) {
+    const names = modelsByWorkspace.get(workspace) ?? [];
+    if (!names.includes(name)) names.push(name);
+    modelsByWorkspace.set(workspace, names);
   }
   for (const names of modelsByWorkspace.values()) names.sort();
-  return { providers, models, modelsByWorkspace, builtAt: now };
+  return { providers, models, virtualModels, prices: extra.prices ?? new Map(), modelsByWorkspace, builtAt: now };
 }
 
 function servedModelsOf(value: unknown): { model_entity_id: string; served_model_name: string }[] {

@@ -75,6 +75,25 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     handle: (proxy, request, reply) =>
       proxy.providerReady(request.raw, reply.raw, request.params.workspace, request.params.name),
   },
+  // Recommendation mode: the decision of a virtual model without calling its target. On the registry's path
+  // (`/v2/workspaces/{ws}/virtual-models/{name}/decision`, and NeMo's `/apis/inference-gateway/v2/…` through the
+  // rewrite), served by the gateway and by the API when it serves the gateway's routes.
+  {
+    methods: ['POST'],
+    url: '/v2/workspaces/:workspace/virtual-models/:name/decision',
+    access: 'inference',
+    action: 'inference.decision',
+    handle: (proxy, request, reply) =>
+      proxy.decision(request.raw, reply.raw, request.params.workspace, request.params.name, false),
+  },
+  {
+    methods: ['POST'],
+    url: '/v2/workspaces/:workspace/virtual-models/:name/decision/-/v1/chat/completions',
+    access: 'inference',
+    action: 'inference.decision',
+    handle: (proxy, request, reply) =>
+      proxy.decision(request.raw, reply.raw, request.params.workspace, request.params.name, true),
+  },
   {
     methods: METHODS,
     url: `${BASE}/provider/:name/-/*`,

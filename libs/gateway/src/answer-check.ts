@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/**
+ * Escalation's check of a JSON answer: the request's `response_format`
+ * (`json_schema` with a schema, or `json_object`) says what a good answer
+ * is. The caller's schema is compiled without the keywords that run regular
+ * expressions (`pattern`, `patternProperties`, `format`), so no schema and
+ * no answer can make the check slow; schemas are bounded in size and their
+ * compiled checks cached.
+ */
+const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+const MAX_SCHEMA_BYTES = 64 * 1024;
+const compiled = new Map<string, ValidateFunction | null>();
+
+export type AnswerCheck = (value: unknown) => string | null;
+
+/** The check for a request, or null when it asks for no JSON (or streams: escalation is for whole answers). */
+export function answerCheckFor(body: Record<string, unknown>): AnswerCheck | null {
+  if (body.stream === true) return null;
+  const format = body.response_format as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
+  if (!format || typeof format !== 'object') return null;
+  if (format.type === 'json_object') {
+    return (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? null : 'the answer is not a JSON object');
+  }
+  if (format.type !== 'json_schema') return null;
+  const schema = format.json_schema?.schema;
+  const validate = schema && typeof schema === 'object' ? compile(schema) : null;
+  return (v) => {
+    if (!validate) return null; // the schema could not be compiled: parsing is the check
+    if (validate(v)) return null;
+    const e = validate.errors?.[0];
+    return `the answer does not match the schema (${e ? `${e.instancePath || '/'} ${e.message ?? 'is invalid'}` : 'invalid'})`;
+  };
+}
+
+/** Why an assistant answer fails the check, or null when it passes. */
+export function judgeAnswer(answer: Record<string, unknown>, check: AnswerCheck): string | null {
+  const choices = answer.choices;
+  const content = Array.isArray(choices)
+    ? (choices[0] as { message?: { content?: unknown } })?.message?.content
+    : undefined;
+  if (typeof content !== 'string') return 'the answer has no text content';
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return 'the answer is not JSON';
+  }
+  return check(value);
+}
+
+function compile(schema: object): ValidateFunction | null {
+  const text = JSON.stringify(schema);
+  if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return null;
+  const key = createHash('sha256').update(text).digest('hex');
+  if (compiled.has(key)) return compiled.get(key) ?? null;
+  let validate: ValidateFunction | null;
+  try {
+    validate = ajv.compile(withoutRegexes(JSON.parse(text) as unknown) as object);
+  } catch {
+    validate = null;
+  }
+  if (compiled.size >= 256) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(key, validate);
+  return validate;
+}
+
+const REGEX_KEYWORDS = new Set(['pattern', 'patternProperties', 'format', '$id', '$schema']);
+/** Keywords whose value maps names to schemas: the names are data, not keywords. */
+const SCHEMA_MAPS = new Set(['properties', '$defs', 'definitions', 'dependentSchemas']);
+
+function withoutRegexes(value: unknown, namesToSchemas = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutRegexes(v));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (namesToSchemas) out[k] = withoutRegexes(v);
+    else if (!REGEX_KEYWORDS.has(k)) out[k] = withoutRegexes(v, SCHEMA_MAPS.has(k));
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
+import type { ClientGone } from './client-gone.js';
+import { GatewayError } from './gateway-error.js';
+import type { ModelRoute, ProviderRoute } from './routing-table.js';
+import { networkError, upstreamError } from './upstream-errors.js';
+import type { UpstreamPools } from './upstream-pools.js';
+import { mergeBody, upstreamHeaders, upstreamUrl } from './upstream-request.js';
+
+export interface CallOptions {
+  /** Providers tried per request (connection failures, 5xx before any byte). */
+  maxAttempts: number;
+  /** The longest Retry-After waited before trying the same provider again. */
+  retryAfterMaxMs: number;
+}
+
+export interface ModelCallLogger {
+  warn(message: string): void;
+}
+
+/** A request to a model entity: what to send, and on whose behalf. */
+export interface ModelCall {
+  method: string;
+  /** The path after `/-/`, sent to the provider. */
+  path: string;
+  /** The client's headers (what upstreamHeaders passes on), or none for the gateway's own calls. */
+  headers: IncomingHttpHeaders;
+  /** The JSON body (its `model` becomes the provider's served name); null for a method without one. */
+  body: Record<string, unknown> | null;
+  requestId: string;
+  gone: ClientGone;
+  /** No response headers within this long fails the attempt as a timeout (a fallback may take over). */
+  firstByteTimeoutMs?: number | null;
+}
+
+/** An answer below 500 (or the last 5xx): its body is unread; call `done` once it is. */
+export interface OpenCall {
+  upstream: Dispatcher.ResponseData;
+  candidate: Candidate;
+  model: ModelRoute;
+  done: () => void;
+}
+
+/**
+ * Sends a request to a model entity across its READY providers: the least
+ * busy first; a connection failure or a 5xx before any byte tries the next
+ * (cooling the failed one down), a Retry-After is honoured when it is the
+ * only provider. Throws the last GatewayError when no attempt answered.
+ * Used by the model and OpenAI routes, and by virtual models for their
+ * targets and for the classifiers and embedders they call.
+ */
+export class ModelCaller {
+  constructor(
+    private readonly pools: UpstreamPools,
+    readonly balancer: Balancer,
+    private readonly options: CallOptions,
+    private readonly logger: ModelCallLogger,
+  ) {}
+
+  async open(model: ModelRoute, call: ModelCall): Promise<OpenCall | null> {
+    const { method, path, requestId, gone } = call;
+    const candidates = this.balancer.candidates(model);
+    let lastError: GatewayError | null = null;
+    for (let attempt = 0; attempt < this.options.maxAttempts; attempt++) {
+      const candidate = candidates[attempt % candidates.length];
+      const { provider, servedName } = candidate;
+      if (provider.keyError) {
+        lastError = new GatewayError(424, 'gateway/secret_unavailable', provider.keyError);
+        if (candidates.length === 1) break;
+        continue;
+      }
+      const body = call.body === null ? null : JSON.stringify({ ...mergeBody(provider, call.body), model: servedName });
+      const headers = upstreamHeaders(call.headers, provider, requestId);
+      // The answer is parsed and rewritten here: ask for it uncompressed (a hosted API gzips when asked).
+      headers['accept-encoding'] = 'identity';
+      if (body !== null) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(body));
+      }
+      const done = this.balancer.begin(provider.ref);
+      let upstream: Dispatcher.ResponseData;
+      try {
+        upstream = await this.send(provider, method, path, headers, body, gone, call.firstByteTimeoutMs ?? undefined);
+      } catch (error) {
+        done();
+        if (gone.aborted) return null;
+        this.balancer.coolDown(provider.ref, 2000);
+        lastError = networkError(error, provider);
+        this.logger.warn(
+          `${requestId}: ${provider.ref} failed (${lastError.message}); attempt ${attempt + 1}/${this.options.maxAttempts}`,
+        );
+        continue;
+      }
+      if (upstream.statusCode >= 500 && attempt + 1 < this.options.maxAttempts) {
+        // Nothing has reached the client yet: another provider may answer.
+        const wait = retryAfterMs(upstream.headers['retry-after']);
+        const text = await upstream.body.text().catch(() => '');
+        done();
+        this.balancer.coolDown(provider.ref, wait ?? 1000);
+        lastError = upstreamError(upstream.statusCode, text, candidate, model, upstream.headers);
+        const alone = candidates.length === 1;
+        if (alone && wait !== null && wait > this.options.retryAfterMaxMs) break;
+        if (alone && wait !== null) await gone.wait(wait);
+        if (gone.aborted) return null;
+        continue;
+      }
+      return { upstream, candidate, model, done };
+    }
+    throw lastError ?? new GatewayError(502, 'gateway/no_attempt', `No provider of ${model.ref} could be tried`);
+  }
+
+  /** Straight to one provider (the provider route): the caller owns headers and body. */
+  send(
+    provider: ProviderRoute,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | IncomingMessage | null,
+    signal: ClientGone,
+    headersTimeout?: number,
+  ): Promise<Dispatcher.ResponseData> {
+    const url = upstreamUrl(provider.hostUrl, path);
+    return this.pools.get(url.origin, provider.egressChecked).request({
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal,
+      ...(headersTimeout ? { headersTimeout } : {}),
+    });
+  }
+}

@@ -1,0 +1,417 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import {
+  ConversationCache,
+  decide,
+  type Decision,
+  type FallbackCause,
+  type Reason,
+  type RoutingIo,
+  type RoutingPolicy,
+} from '#routing';
+import { answerCheckFor, judgeAnswer, type AnswerCheck } from './answer-check.js';
+import { ClientGone } from './client-gone.js';
+import { GatewayError } from './gateway-error.js';
+import { sendJson } from './http-answers.js';
+import { deliverAnswer, readJsonAnswer } from './model-answer.js';
+import type { ModelCaller, OpenCall } from './model-call.js';
+import { rewriteModel } from './model-rewrite.js';
+import type { RoutingSource } from './routing-source.js';
+import type { RoutingStats, Usage } from './routing-stats.js';
+
+export interface VirtualRouteOptions {
+  maxJsonDepth: number;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const SHADOW_TIMEOUT_MS = 120_000;
+
+/** What a recommendation answers: the decision, without calling the target. */
+export interface Recommendation {
+  virtual_model: string;
+  model: string;
+  provider: string | null;
+  fallbacks: string[];
+  reason: Reason;
+  pricing: unknown;
+  latency_ms: number;
+}
+
+/**
+ * Requests to a virtual model: its request middleware decides the target
+ * (libs/routing's decide, with this gateway's own calls to classifiers and
+ * embedders), then the target is called, and on what the fallback entry
+ * names (connection failure, timeout before the first byte, 5xx, 429, a
+ * stream that breaks before its first token) the next one; a JSON answer
+ * that fails the request's schema is retried on the escalation tiers; a
+ * share of requests is copied to the shadow after the client's answer.
+ * Every answer says which virtual model, target and reason (headers).
+ */
+export class VirtualRouter {
+  private readonly conversations = new ConversationCache();
+
+  constructor(
+    private readonly caller: ModelCaller,
+    private readonly source: RoutingSource,
+    private readonly options: VirtualRouteOptions,
+    private readonly stats: RoutingStats,
+    private readonly logger: { warn(message: string): void },
+  ) {}
+
+  async recommend(
+    req: IncomingMessage,
+    requestId: string,
+    policy: RoutingPolicy,
+    body: Record<string, unknown>,
+  ): Promise<Recommendation> {
+    const started = performance.now();
+    const decision = await this.decide(req.headers, requestId, policy, body);
+    const table = this.source.current;
+    const model = table.models.get(decision.model);
+    let provider: string | null;
+    try {
+      provider = model ? (this.caller.balancer.candidates(model)[0]?.provider.ref ?? null) : null;
+    } catch {
+      provider = null; // none READY: the decision stands, the provider is unknown
+    }
+    return {
+      virtual_model: decision.virtualModel,
+      model: decision.model,
+      provider,
+      fallbacks: decision.fallbacks,
+      reason: decision.reason,
+      pricing: table.prices.get(decision.model) ?? null,
+      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+  }
+
+  async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    path: string,
+    policy: RoutingPolicy,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const decision = await this.decide(req.headers, requestId, policy, body);
+    const vm = decision.virtualModel;
+    res.setHeader('x-modelplane-virtual-model', vm);
+    res.setHeader('x-modelplane-route-reason', reasonHeader(decision.reason));
+    const method = req.method ?? 'POST';
+    const gone = new ClientGone(res);
+    const check = decision.escalation.length ? answerCheckFor(body) : null;
+    const targets = [decision.model, ...decision.fallbacks];
+    let lastError: GatewayError | null = null;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i];
+      const role = i === 0 ? 'primary' : 'fallback';
+      const canFall = (cause: FallbackCause) => i + 1 < targets.length && decision.fallbackOn.has(cause);
+      const started = performance.now();
+      const elapsed = () => performance.now() - started;
+      const model = this.source.current.models.get(target);
+      if (!model) {
+        lastError = new GatewayError(404, 'gateway/no_provider', `No providers found for model entity ${target}`);
+        this.stats.observed(vm, target, role, 'no_provider', 0);
+        if (canFall('connection')) continue;
+        throw lastError;
+      }
+      let opened: OpenCall | null;
+      try {
+        opened = await this.caller.open(model, {
+          method,
+          path,
+          headers: req.headers,
+          body: BODY_METHODS.has(method) ? body : null,
+          requestId,
+          gone,
+          firstByteTimeoutMs: decision.firstByteTimeoutMs,
+        });
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        const cause = causeOf(error);
+        this.stats.observed(vm, target, role, cause, elapsed());
+        lastError = error;
+        if (canFall(cause)) continue;
+        throw error;
+      }
+      if (!opened) return; // the client went away
+      const status = opened.upstream.statusCode;
+      if ((status === 429 && canFall('status_429')) || (status >= 500 && canFall('status_5xx'))) {
+        await opened.upstream.body.text().catch(() => '');
+        opened.done();
+        this.stats.observed(vm, target, role, status, elapsed());
+        lastError = new GatewayError(status, 'gateway/upstream_error', `${target} answered ${status}`);
+        continue;
+      }
+      res.setHeader('x-modelplane-route-target', target);
+      if (i > 0) res.setHeader('x-modelplane-route-fallbacks', String(i));
+      if (check && status < 300) {
+        await this.escalate(res, opened, check, decision, requestId, req.headers, body, gone);
+        this.shadow(res, decision, body, requestId);
+        return;
+      }
+      const outcome = await deliverAnswer(res, opened, requestId, {
+        maxJsonDepth: this.options.maxJsonDepth,
+        holdUntilToken: body.stream === true && canFall('stream_break'),
+      });
+      if (outcome.result === 'broke') {
+        res.removeHeader('x-modelplane-route-target');
+        this.stats.observed(vm, target, role, 'stream_break', elapsed());
+        lastError = new GatewayError(502, 'gateway/stream_interrupted', `${target} broke its stream before a token`);
+        continue;
+      }
+      this.stats.observed(vm, target, role, status, elapsed(), outcome.usage);
+      this.shadow(res, decision, body, requestId);
+      return;
+    }
+    throw lastError ?? new GatewayError(502, 'gateway/no_attempt', `No target of ${vm} could be tried`);
+  }
+
+  private async decide(
+    headers: IncomingHttpHeaders,
+    requestId: string,
+    policy: RoutingPolicy,
+    body: Record<string, unknown>,
+  ): Promise<Decision> {
+    const io: RoutingIo = {
+      chat: async (model, messages, timeoutMs) => {
+        const answer = await this.internal(
+          model,
+          'v1/chat/completions',
+          { messages, max_tokens: 16, temperature: 0 },
+          requestId,
+          timeoutMs,
+        );
+        const content = (answer.choices as { message?: { content?: unknown } }[] | undefined)?.[0]?.message?.content;
+        if (typeof content !== 'string') throw new Error(`${model} answered no text`);
+        return content;
+      },
+      embed: async (model, text, timeoutMs) => {
+        const answer = await this.internal(model, 'v1/embeddings', { input: text }, requestId, timeoutMs);
+        const vector = (answer.data as { embedding?: unknown }[] | undefined)?.[0]?.embedding;
+        if (!Array.isArray(vector) || !vector.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+          throw new Error(`${model} answered no embedding`);
+        }
+        return vector as number[];
+      },
+      costOf: (model) => {
+        const price = this.source.current.prices.get(model);
+        return price ? price.input_per_million_tokens + price.output_per_million_tokens : undefined;
+      },
+      header: (name) => {
+        const value = headers[name];
+        return typeof value === 'string' ? value : undefined;
+      },
+    };
+    const decision = await decide(policy, body, io, this.conversations);
+    if (!decision) {
+      throw new GatewayError(
+        422,
+        'gateway/virtual_model_no_target',
+        `Virtual model ${policy.workspace}/${policy.name} chose no target and has no default_model_entity`,
+      );
+    }
+    this.stats.decided(decision.virtualModel, decision.model, reasonHeader(decision.reason));
+    return decision;
+  }
+
+  /** A call the gateway makes itself (a classifier, an embedder): its JSON answer, or an Error saying why not. */
+  private async internal(
+    ref: string,
+    path: string,
+    body: Record<string, unknown>,
+    requestId: string,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    const model = this.source.current.models.get(ref);
+    if (!model) throw new Error(`no provider serves ${ref}`);
+    const gone = new ClientGone();
+    const timer = setTimeout(() => gone.abort(), timeoutMs);
+    try {
+      const opened = await this.caller.open(model, { method: 'POST', path, headers: {}, body, requestId, gone });
+      if (!opened) throw new Error('timed out');
+      if (opened.upstream.statusCode >= 400) {
+        await opened.upstream.body.text().catch(() => '');
+        opened.done();
+        throw new Error(`${ref} answered ${opened.upstream.statusCode}`);
+      }
+      const answer = await readJsonAnswer(
+        opened.upstream.body,
+        opened.candidate.provider.secret,
+        opened.candidate.provider.ref,
+        this.options.maxJsonDepth,
+        opened.done,
+      );
+      if (!answer) throw new Error(`${ref} answered nothing`);
+      return answer;
+    } catch (error) {
+      if (gone.aborted) throw new Error(`timed out after ${timeoutMs} ms`, { cause: error });
+      throw error instanceof GatewayError ? new Error(error.message, { cause: error }) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A whole JSON answer checked against the request's schema; one that fails
+   * goes to the next tier. The last tier's answer is sent whatever it is, and
+   * the headers say which tier answered and why earlier ones did not.
+   */
+  private async escalate(
+    res: ServerResponse,
+    first: OpenCall,
+    check: AnswerCheck,
+    decision: Decision,
+    requestId: string,
+    headers: IncomingHttpHeaders,
+    body: Record<string, unknown>,
+    gone: ClientGone,
+  ): Promise<void> {
+    const vm = decision.virtualModel;
+    let opened = first;
+    const reasons: string[] = [];
+    for (let tier = 0; ; tier++) {
+      const started = performance.now();
+      const { candidate, model } = opened;
+      const answer = await readJsonAnswer(
+        opened.upstream.body,
+        candidate.provider.secret,
+        candidate.provider.ref,
+        this.options.maxJsonDepth,
+        opened.done,
+      );
+      const verdict = answer ? judgeAnswer(answer, check) : 'the answer is empty';
+      const next = decision.escalation[tier];
+      const nextModel = next === undefined ? undefined : this.source.current.models.get(next);
+      let escalated: OpenCall | null = null;
+      if (verdict && nextModel) {
+        reasons.push(`tier ${tier} (${model.ref}): ${verdict}`);
+        this.stats.observed(
+          vm,
+          model.ref,
+          tier === 0 ? 'primary' : 'escalation',
+          'invalid_answer',
+          performance.now() - started,
+        );
+        try {
+          escalated = await this.caller.open(nextModel, {
+            method: 'POST',
+            path: 'v1/chat/completions',
+            headers,
+            body,
+            requestId,
+            gone,
+          });
+        } catch (error) {
+          reasons.push(`tier ${tier + 1} (${next}): ${(error as Error).message}`);
+        }
+        if (gone.aborted) return;
+        if (escalated && escalated.upstream.statusCode < 300) {
+          opened = escalated;
+          continue;
+        }
+        if (escalated) {
+          reasons.push(`tier ${tier + 1} (${next}): answered ${escalated.upstream.statusCode}`);
+          await escalated.upstream.body.text().catch(() => '');
+          escalated.done();
+        }
+      }
+      if (answer) rewriteModel(answer, model.ref);
+      res.setHeader('x-modelplane-route-target', model.ref);
+      res.setHeader('x-modelplane-route-tier', String(tier));
+      if (reasons.length || verdict)
+        res.setHeader(
+          'x-modelplane-escalation',
+          headerSafe([...reasons, ...(verdict ? [`kept: ${verdict}`] : [])].join('; ')),
+        );
+      this.stats.observed(
+        vm,
+        model.ref,
+        tier === 0 ? 'primary' : 'escalation',
+        opened.upstream.statusCode,
+        performance.now() - started,
+        usageOf(answer),
+      );
+      sendJson(res, opened.upstream.statusCode, answer ? JSON.stringify(answer) : '', requestId);
+      return;
+    }
+  }
+
+  /** After the client's answer, a share of requests goes to the shadow too; what it answers is only counted. */
+  private shadow(res: ServerResponse, decision: Decision, body: Record<string, unknown>, requestId: string): void {
+    const shadow = decision.shadow;
+    if (!shadow || Math.random() >= shadow.share) return;
+    const run = () => {
+      void this.shadowCall(decision.virtualModel, shadow.model, body, requestId).catch((error: Error) =>
+        this.logger.warn(`${requestId}: shadow ${shadow.model} failed: ${error.message}`),
+      );
+    };
+    if (res.writableFinished) run();
+    else res.once('close', run);
+  }
+
+  private async shadowCall(vm: string, ref: string, body: Record<string, unknown>, requestId: string): Promise<void> {
+    const started = performance.now();
+    try {
+      const answer = await this.internal(
+        ref,
+        'v1/chat/completions',
+        { ...body, stream: false },
+        `${requestId}-shadow`,
+        SHADOW_TIMEOUT_MS,
+      );
+      this.stats.observed(vm, ref, 'shadow', 200, performance.now() - started, usageOf(answer));
+    } catch (error) {
+      const message = (error as Error).message;
+      const status = /answered (\d{3})/.exec(message)?.[1];
+      this.stats.observed(
+        vm,
+        ref,
+        'shadow',
+        status ? Number(status) : /timed out/.test(message) ? 'timeout' : 'connection',
+        performance.now() - started,
+      );
+    }
+  }
+}
+
+/** Which fallback cause a failed call is. */
+function causeOf(error: GatewayError): FallbackCause {
+  if (error.code === 'gateway/network')
+    return /HEADERS_TIMEOUT|Timeout/i.test(error.message) ? 'timeout' : 'connection';
+  if (error.code === 'gateway/no_ready_provider' || error.code === 'gateway/secret_unavailable') return 'connection';
+  if (error.status === 429) return 'status_429';
+  return 'status_5xx';
+}
+
+/** The reason as a short header value: `rules:0`, `intent_classifier:code`, `weighted:sticky`, `default`. */
+export function reasonHeader(reason: Reason): string {
+  if (reason.category) return `${reason.middleware}:${reason.category}`;
+  if (reason.rule !== undefined) return `${reason.middleware}:${reason.rule}`;
+  if (reason.detail.startsWith('failed open')) return `${reason.middleware}:failed_open`;
+  if (reason.middleware === 'weighted') return `weighted:${reason.detail}`;
+  return reason.middleware;
+}
+
+function usageOf(answer: Record<string, unknown> | null): Usage | undefined {
+  const usage = answer?.usage;
+  return typeof usage === 'object' && usage !== null ? (usage as Usage) : undefined;
+}
+
+/** Header values are Latin-1 without control characters; cut to a readable length. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+}
+
+/** The recommendation as a chat completion whose assistant message is the chosen model (the LLM Router's form). */
+export function recommendationCompletion(decision: Recommendation, requestId: string): Record<string, unknown> {
+  return {
+    id: `chatcmpl-${requestId}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: decision.virtual_model,
+    choices: [{ index: 0, message: { role: 'assistant', content: decision.model }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    modelplane_decision: decision,
+  };
+}
