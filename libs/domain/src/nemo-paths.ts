@@ -8,8 +8,9 @@ import { markNemoRequest } from './dialect.js';
  */
 const FAMILIES: readonly { pattern: RegExp; to: (m: RegExpExecArray) => string }[] = [
   {
-    // Models service: deployment configs, deployments, model entities, providers.
-    pattern: /^\/apis\/models\/v2\/workspaces\/([^/?]+)\/(deployment-configs|deployments|models|providers)(?=[/?]|$)/,
+    // Models service: deployment configs, deployments, model entities (and their adapters), adapters, providers.
+    pattern:
+      /^\/apis\/models\/v2\/workspaces\/([^/?]+)\/(deployment-configs|deployments|models|adapters|providers)(?=[/?]|$)/,
     to: (m) => `/v2/workspaces/${m[1]}/${m[2]}`,
   },
   {
