@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { DeploymentRepository } from '#db';
 import { ADMIN_AUTH, newWorkspace, withAuth } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
 
@@ -192,6 +193,19 @@ describe('DELETED deployments kept for a retention (DELETED_DEPLOYMENT_RETENTION
     const [event] = await h.removalEvents('kept');
     expect(event).toMatchObject({ principal: 'system', details: { cause: 'retention' } });
     expect(statuses(event.details.versions[0])).toEqual(LIFE);
+  });
+
+  it('is removed once however many workers try at the same time (the row lock), and never while live', async () => {
+    await h.deployReady('raced');
+    const repository = plane.worker.get(DeploymentRepository);
+    // Live: nothing to remove, whatever the retention.
+    expect(await repository.removeIfSettled(ws, 'raced', 0)).toBe(false);
+    expect((await plane.api.request('DELETE', `${h.base()}/deployments/raced`)).status).toBe(202);
+    await plane.api.request('GET', `${h.base()}/deployments/raced?wait_for=DELETED&timeout=30`);
+    const tries = await Promise.all(Array.from({ length: 4 }, () => repository.removeIfSettled(ws, 'raced', 0)));
+    expect(tries.filter(Boolean)).toHaveLength(1);
+    expect(await h.removalEvents('raced')).toHaveLength(1);
+    expect((await plane.api.request('GET', `${h.base()}/deployments/raced`)).status).toBe(404);
   });
 
   it('a second DELETE within the retention removes it at once, by the caller, history kept', async () => {

@@ -131,10 +131,12 @@ export async function expiredDeleted(
   limit: number,
 ): Promise<{ workspace: string; name: string }[]> {
   const { rows } = await pool.query<{ workspace: string; name: string }>(
-    `SELECT d.workspace, d.name FROM deployments d
-       JOIN deployment_versions v ON v.deployment_id = d.id
-      GROUP BY d.id, d.workspace, d.name
-     HAVING bool_and(v.status = 'DELETED') AND max(v.status_changed_at) <= now() - make_interval(secs => $1)
+    // From the latest versions that are DELETED (indexed by status), not every deployment.
+    `SELECT l.workspace, l.name FROM deployment_versions l
+      WHERE l.is_latest AND l.status = 'DELETED'
+        AND NOT EXISTS (SELECT 1 FROM deployment_versions v WHERE v.deployment_id = l.deployment_id AND v.status <> 'DELETED')
+        AND (SELECT max(v.status_changed_at) FROM deployment_versions v WHERE v.deployment_id = l.deployment_id)
+            <= now() - make_interval(secs => $1)
       LIMIT $2`,
     [retentionMs / 1000, limit],
   );
