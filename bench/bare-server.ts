@@ -11,8 +11,11 @@ const port = Number(process.argv[2] ?? 0);
 const pool = new pg.Pool({ connectionString: process.argv[3], max: Number(process.argv[4] ?? 10) });
 const app = Fastify();
 
+// A model's adapters live in their own table; the API reads them with the model (one subquery), as here.
 const COLUMNS = `id, workspace, name, project, description, spec, finetuning_type, fileset, trust_remote_code, base_model,
-  api_endpoint, backend_format, adapters, prompt, custom_fields, ownership, model_providers, created_at, updated_at`;
+  api_endpoint, backend_format, prompt, custom_fields, ownership, model_providers, created_at, updated_at,
+  (SELECT json_agg(to_jsonb(a) ORDER BY a.created_at, a.id) FROM adapters a
+    WHERE a.model_workspace = t.workspace AND a.model_name = t.name AND a.workspace = t.workspace) AS adapters`;
 
 function present(r: Record<string, unknown>) {
   const out: Record<string, unknown> = {};
@@ -27,7 +30,7 @@ app.get<{ Params: { ws: string }; Querystring: { page?: string; page_size?: stri
     const size = Number(req.query.page_size ?? 100);
     const [rows, count] = await Promise.all([
       pool.query(
-        `SELECT ${COLUMNS} FROM models WHERE workspace = $1 ORDER BY created_at ASC, id ASC LIMIT $2 OFFSET $3`,
+        `SELECT ${COLUMNS} FROM models t WHERE workspace = $1 ORDER BY created_at ASC, id ASC LIMIT $2 OFFSET $3`,
         [req.params.ws, size, (page - 1) * size],
       ),
       pool.query('SELECT count(*)::int AS n FROM models WHERE workspace = $1', [req.params.ws]),
@@ -48,7 +51,7 @@ app.get<{ Params: { ws: string }; Querystring: { page?: string; page_size?: stri
 );
 
 app.get<{ Params: { ws: string; name: string } }>('/v2/workspaces/:ws/models/:name', async (req, reply) => {
-  const { rows } = await pool.query(`SELECT ${COLUMNS} FROM models WHERE workspace = $1 AND name = $2`, [
+  const { rows } = await pool.query(`SELECT ${COLUMNS} FROM models t WHERE workspace = $1 AND name = $2`, [
     req.params.ws,
     req.params.name,
   ]);

@@ -662,6 +662,8 @@ async function run(n: number): Promise<RunResult> {
       POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
       LOG_LEVEL: 'log',
       WORKER_HEALTH_PORT: '0', // may run beside a development stack, whose worker holds 8082
+      // The teardown counts DELETED deployments in a list: keep them readable rather than removed at once.
+      DELETED_DEPLOYMENT_RETENTION_SECONDS: '3600',
     },
     join(runDir, 'worker.log'),
     execArgv,

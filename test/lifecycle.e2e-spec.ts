@@ -323,7 +323,9 @@ describe('deployment lifecycle (local runtime, NIM simulator)', () => {
     expect((await plane.api.request('GET', `${base()}/providers/gone`)).status).toBe(404);
     const entity = (await plane.api.request('GET', `${base()}/models/meta-llama-3.1-8b-instruct`)).body;
     expect(entity.model_providers).not.toContain(`${ws}/gone`);
-    expect((await plane.api.request('DELETE', `${base()}/deployments/gone`)).status).toBe(204);
+    // DELETED deployments are removed (retention 0 by default; see deployment-removal.e2e-spec.ts).
+    await eventually(async () => (await plane.api.request('GET', `${base()}/deployments/gone`)).status === 404);
+    expect((await plane.api.request('DELETE', `${base()}/deployments/gone`)).status).toBe(404);
   });
 });
 

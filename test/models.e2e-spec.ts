@@ -41,7 +41,7 @@ describe('models', () => {
         format: 'openai',
       },
       backend_format: 'ANTHROPIC_MESSAGES',
-      adapters: [{ name: 'adapter-a', finetuning_type: 'lora' }],
+      // No `adapters`: read-only on a model, written through the adapters endpoints (adapters.e2e-spec.ts).
       prompt: {
         system_prompt: 'You are helpful.',
         icl_few_shot_examples: [{ input: 'hi', output: 'hello' }],

@@ -9,7 +9,15 @@ type Operation = { method: string; path: string; op: Schema };
 
 const WRITES = ['post', 'put', 'patch'];
 /** Resources in the order they depend on each other. */
-const DEPENDENCY_ORDER = ['workspaces', 'secrets', 'providers', 'models', 'deployment-configs', 'deployments'];
+const DEPENDENCY_ORDER = [
+  'workspaces',
+  'secrets',
+  'providers',
+  'models',
+  'adapters',
+  'deployment-configs',
+  'deployments',
+];
 
 /**
  * Swagger UI's own sample generator (the body "Try it out" starts from), run
@@ -130,17 +138,21 @@ describe('OpenAPI document', () => {
     const writes = operations(doc)
       .filter(({ method }) => WRITES.includes(method))
       .sort(byDependency);
+    // Names in a path are those the examples created: `{model}` of …/models/{model}/adapters is the model's.
+    const urlOf = (path: string) =>
+      path
+        .replace(/^(.*?)\/\{name\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
+        .replace(/^(.*?)\/\{model\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
+        .replace(/^(.*?)\/\{id\}/, (_, collection: string) => `${collection}/${ids.get(collection)}`)
+        .replace(/^(.*?)\/\{principal\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
+        .replace('{workspace}', workspace);
     const failures: string[] = [];
     for (const { method, path, op } of writes) {
       let body = exampleBody(doc, op, sample) as Record<string, unknown> | undefined;
       // The one substitution: a fresh workspace per run instead of the example's (also where a body names one).
       if (path === '/v2/workspaces' || path === '/v2/workspaces/{workspace}') body = { ...body, name: workspace };
       else body = inWorkspace(body, workspace) as Record<string, unknown> | undefined;
-      const url = path
-        .replace(/^(.*?)\/\{name\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
-        .replace(/^(.*?)\/\{id\}/, (_, collection: string) => `${collection}/${ids.get(collection)}`)
-        .replace(/^(.*?)\/\{principal\}/, (_, collection: string) => `${collection}/${created.get(collection)}`)
-        .replace('{workspace}', workspace);
+      const url = urlOf(path);
       const res = await api.request(method.toUpperCase(), url, body);
       if (res.status >= 300) failures.push(`${method} ${path}: ${res.status} ${res.text}`);
       if (method === 'post' && typeof body?.name === 'string') created.set(path, body.name);
@@ -170,7 +182,7 @@ describe('OpenAPI document', () => {
         .map(({ path, op }): [string, string, string, unknown] => [
           'post',
           path,
-          path.replace('{workspace}', workspace),
+          urlOf(path),
           path === '/v2/workspaces' ? { name: workspace } : inWorkspace(exampleBody(doc, op, sample), workspace),
         ]),
       [
@@ -260,6 +272,7 @@ describe('OpenAPI document', () => {
       const url = path
         .replace('{workspace}', example.code === 'workspace/not_found' ? uniqueName('gone') : workspace)
         .replace('{name}', uniqueName('gone'))
+        .replace('{model}', uniqueName('gone'))
         .replace('{id}', uniqueName('gone'))
         .replace('{version}', '3');
       const res = await api.request(method.toUpperCase(), url);

@@ -107,6 +107,48 @@ describe('discovery of manually registered providers', () => {
     expect((await plane.api.request('GET', `/v2/workspaces/${ws}/providers/down`)).body.status).toBe('LOST');
   });
 
+  it("a LoRA adapter on a deployment's model list becomes an adapter of its base model (upserted)", async () => {
+    const base = `/v2/workspaces/${ws}`;
+    const deploy = async (name: string) => {
+      const cfg = await plane.api.request('POST', `${base}/deployment-configs`, {
+        name,
+        engine: 'nim',
+        model_spec: { model_namespace: 'meta', model_name: 'llama-3.1-8b-instruct' },
+        executor_config: { gpu: 1, additional_envs: { SIM_LORA_ADAPTERS: 'support-bot' } },
+      });
+      expect(cfg.status).toBe(201);
+      expect((await plane.api.request('POST', `${base}/deployments`, { name, config: name })).status).toBe(201);
+      const ready = await plane.api.request('GET', `${base}/deployments/${name}?wait_for=READY,FAILED&timeout=30`);
+      expect(ready.body.status).toBe('READY');
+    };
+    await deploy('lora-a');
+    const adapter = {
+      id: expect.stringMatching(/^adapter-/),
+      name: 'meta-llama-3.1-8b-instruct@support-bot', // the routable entity's name, unique in the workspace
+      workspace: ws,
+      model: `${ws}/meta-llama-3.1-8b-instruct`,
+      finetuning_type: 'lora',
+      enabled: true,
+      description: expect.stringContaining('support-bot'),
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+      created_by: 'system',
+      updated_by: 'system',
+    };
+    const model = (await plane.api.request('GET', `${base}/models/meta-llama-3.1-8b-instruct`)).body;
+    expect(model.adapters).toEqual([adapter]);
+    expect(model.adapters[0].description).toContain('deployment lora-a');
+    expect(model.adapters[0]).not.toHaveProperty('fileset'); // the server loads it itself: there is none to name
+    const listed = await plane.api.request('GET', `${base}/models/meta-llama-3.1-8b-instruct/adapters`);
+    expect(listed.body.data).toEqual([adapter]);
+
+    // Another deployment serving it: still one adapter, which says where it was seen last.
+    await deploy('lora-b');
+    const again = await plane.api.request('GET', `${base}/adapters?filter[model]=${ws}/meta-llama-3.1-8b-instruct`);
+    expect(again.body.data).toEqual([{ ...adapter, id: model.adapters[0].id }]);
+    expect(again.body.data[0].description).toContain('deployment lora-b');
+  });
+
   it('discoverAll checks every external provider', async () => {
     const upstream = await fakeUpstream(['timer-model']);
     servers.push(upstream.server);

@@ -199,6 +199,9 @@ async function startPlane(label: string, settings: Record<string, string> = {}):
     ...FAST_LIFECYCLE,
     // A busy machine must not turn a slow start into a FAILED version here.
     HEALTH_TIMEOUT_MS: '60000',
+    // These tests look at the DELETED state they converge to (lists, a second DELETE): keep it readable.
+    // The removal itself is deployment-removal.e2e-spec.ts's.
+    DELETED_DEPLOYMENT_RETENTION_SECONDS: '3600',
     ...settings,
   };
   plane.api = await startApi(shared);

@@ -4,6 +4,7 @@ import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
+import { AdapterModule } from './adapters/adapter.module.js';
 import { AuditEventModule } from './audit/audit-event.module.js';
 import { AuthDiscoveryModule } from './auth-discovery/auth-discovery.module.js';
 import { RuntimeGate } from './common/runtime-gate.js';
@@ -59,6 +60,7 @@ export class AppModule {
         WorkspaceModule,
         SecretModule,
         ModelModule,
+        AdapterModule,
         ProviderModule,
         DeploymentConfigModule,
         DeploymentModule,

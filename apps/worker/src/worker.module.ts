@@ -27,6 +27,7 @@ export class WorkerModule {
       pollIntervalMs: config.POLL_INTERVAL_MS,
       waitingRecheckMs: config.WAITING_RECHECK_MS,
       makeRoomAfterMs: config.ROLLOUT_MAKE_ROOM_AFTER_MS,
+      deletedRetentionMs: config.DELETED_DEPLOYMENT_RETENTION_SECONDS * 1000,
     };
     return {
       module: WorkerModule,

@@ -74,6 +74,13 @@ export const PERMISSIONS = {
     workspaced: true,
     what: 'Create, change and delete model entities',
   },
+  'adapters.read': { role: 'Viewer', scope: 'read', workspaced: true, what: "Read model entities' adapters" },
+  'adapters.write': {
+    role: 'Editor',
+    scope: 'write',
+    workspaced: true,
+    what: 'Create, change and delete adapters (on a model of another workspace: with models.read there)',
+  },
   'providers.read': { role: 'Viewer', scope: 'read', workspaced: true, what: 'Read model providers' },
   'providers.write': {
     role: 'Admin',

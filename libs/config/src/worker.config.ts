@@ -49,6 +49,17 @@ export class WorkerConfig extends PlatformConfig {
   @Min(0)
   ROLLOUT_MAKE_ROOM_AFTER_MS: number = 2 * MINUTE;
 
+  /**
+   * How long a deployment deleted as a whole (every version DELETED) stays readable as DELETED before its
+   * records are removed, its versions and status history kept in the audit log (`deployment.removed`).
+   * 0 = at once, as NeMo: its SDK waits for DELETED by waiting for a 404. Longer ones are removed by the
+   * sweep that runs every RESYNC_INTERVAL_MS. Retired versions of a live deployment always stay.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(365 * 24 * 3600)
+  DELETED_DEPLOYMENT_RETENTION_SECONDS: number = 0;
+
   /** Restarts after which an instance that keeps exiting is FAILED (crash_loop). */
   @IsInt()
   @Min(1)

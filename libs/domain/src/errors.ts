@@ -30,6 +30,7 @@ export type ResourceKind =
   | 'workspace'
   | 'secret'
   | 'model'
+  | 'adapter'
   | 'provider'
   | 'deployment_config'
   | 'deployment'
@@ -41,6 +42,7 @@ const LABELS: Record<ResourceKind, string> = {
   workspace: 'Workspace',
   secret: 'Secret',
   model: 'Model',
+  adapter: 'Adapter',
   provider: 'Model provider',
   deployment_config: 'Deployment config',
   deployment: 'Deployment',

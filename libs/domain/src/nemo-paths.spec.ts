@@ -13,6 +13,8 @@ describe("NeMo's path families", () => {
     ['/apis/models/v2/workspaces/ws/deployment-configs?page=2', '/v2/workspaces/ws/deployment-configs?page=2'],
     ['/apis/models/v2/workspaces/ws/models/a%2Fb', '/v2/workspaces/ws/models/a%2Fb'],
     ['/apis/models/v2/workspaces/ws/providers/p/status', '/v2/workspaces/ws/providers/p/status'],
+    ['/apis/models/v2/workspaces/ws/adapters/a?x=1', '/v2/workspaces/ws/adapters/a?x=1'],
+    ['/apis/models/v2/workspaces/ws/models/m/adapters/a', '/v2/workspaces/ws/models/m/adapters/a'],
     ['/apis/entities/v2/workspaces', '/v2/workspaces'],
     ['/apis/entities/v2/workspaces?page=1', '/v2/workspaces?page=1'],
     ['/apis/entities/v2/workspaces/ws', '/v2/workspaces/ws'],

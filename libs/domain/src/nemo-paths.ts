@@ -13,8 +13,9 @@ const FAMILIES: readonly {
   rest?: (rest: string) => string;
 }[] = [
   {
-    // Models service: deployment configs, deployments, model entities, providers.
-    pattern: /^\/apis\/models\/v2\/workspaces\/([^/?]+)\/(deployment-configs|deployments|models|providers)(?=[/?]|$)/,
+    // Models service: deployment configs, deployments, model entities (and their adapters), adapters, providers.
+    pattern:
+      /^\/apis\/models\/v2\/workspaces\/([^/?]+)\/(deployment-configs|deployments|models|adapters|providers)(?=[/?]|$)/,
     to: (m) => `/v2/workspaces/${m[1]}/${m[2]}`,
   },
   {

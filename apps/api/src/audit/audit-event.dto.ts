@@ -18,6 +18,8 @@ export class AuditEventListQueryDto extends ListQueryDto {
 /**
  * One audit event: who did (or tried) what, where, and how it ended. It never holds a request's body, a
  * secret's value or a credential: `message` is an error code, or the refusal's own text for a 401/403.
+ * Events the system makes itself (removing a DELETED deployment) carry no request fields and keep what
+ * they removed in `details`.
  */
 export class AuditEventDto {
   @ApiProperty({ description: 'Increasing id (a 64-bit integer, as a string).', example: '1042' })
@@ -47,17 +49,20 @@ export class AuditEventDto {
   @ApiProperty({ enum: AUDIT_OUTCOMES })
   outcome!: AuditOutcome;
 
-  @ApiProperty({ example: 201 })
-  status_code!: number;
+  @ApiPropertyOptional({
+    example: 201,
+    description: "The answer's status; absent for an event the system made itself.",
+  })
+  status_code?: number;
 
-  @ApiProperty({ example: 'POST' })
-  method!: string;
+  @ApiPropertyOptional({ example: 'POST', description: 'Absent for an event the system made itself.' })
+  method?: string;
 
-  @ApiProperty({
-    description: 'The route (its template, not the request URL).',
+  @ApiPropertyOptional({
+    description: 'The route (its template, not the request URL); absent for an event the system made itself.',
     example: '/v2/workspaces/:workspace/deployments',
   })
-  path!: string;
+  path?: string;
 
   @ApiPropertyOptional()
   request_id?: string;
@@ -67,4 +72,15 @@ export class AuditEventDto {
 
   @ApiPropertyOptional({ description: 'Why it was refused or failed: an error code (or the refusal for a 401/403).' })
   message?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'What the event keeps beyond the fields above. `deployment.removed` (a DELETED deployment removed by the ' +
+      'workers, principal `system`, or by a DELETE): `{cause, deployment: {id, created_at, created_by, updated_by}, ' +
+      'versions: [...]}`, each version with its config, statuses and `status_history`, newest first.',
+    example: { cause: 'retention', deployment: { id: 'deployment-0f3c9a1b2c3d4e5f6a7b' }, versions: [] },
+  })
+  details?: Record<string, unknown>;
 }

@@ -40,11 +40,12 @@ function present(e: AuditEvent): AuditEventDto {
     resource: e.resource ?? undefined,
     version: e.version ?? undefined,
     outcome: e.outcome,
-    status_code: e.statusCode,
-    method: e.method,
-    path: e.path,
+    status_code: e.statusCode ?? undefined,
+    method: e.method ?? undefined,
+    path: e.path ?? undefined,
     request_id: e.requestId ?? undefined,
     client_address: e.clientAddress ?? undefined,
     message: e.message ?? undefined,
+    details: (e.details as Record<string, unknown> | null) ?? undefined,
   });
 }

@@ -107,16 +107,22 @@ interface Op {
   named: boolean;
   /** The last literal segment after the name, e.g. `status`. */
   action: string | undefined;
+  /** A collection under another resource (`…/models/{model}/adapters`): that resource's kind. */
+  parent: ResourceKind | undefined;
   version: boolean;
   bodySchema: SchemaObject | undefined;
   /** The permission the operation declares (undefined: public). */
   permission: Permission | undefined;
 }
 
+/** Collections that also live under one resource of another kind: `…/models/{model}/adapters`. */
+const NESTED: Record<string, ResourceKind> = { adapters: 'adapter' };
+
 const KINDS: Record<string, ResourceKind> = {
   workspaces: 'workspace',
   secrets: 'secret',
   models: 'model',
+  adapters: 'adapter',
   providers: 'provider',
   'deployment-configs': 'deployment_config',
   deployments: 'deployment',
@@ -147,8 +153,11 @@ function exampleNames(document: OpenAPIObject): Names {
 function describe(document: OpenAPIObject, method: string, path: string, operation: Operation, names: Names): Op {
   const segments = path.split('/').filter(Boolean);
   // /v2/workspaces/{workspace}/<collection>/{name}/<action>; anything after the collection's name is an action.
-  const at = segments.length > 3 && segments[1] === 'workspaces' ? 3 : segments.findIndex((s) => s in KINDS);
-  const kind = at < 0 ? undefined : KINDS[segments[at]];
+  const top = segments.length > 3 && segments[1] === 'workspaces' ? 3 : segments.findIndex((s) => s in KINDS);
+  const inner = top < 0 ? -1 : segments.findIndex((s, i) => i === top + 2 && s in NESTED);
+  const at = inner > 0 ? inner : top;
+  const kind = at < 0 ? undefined : inner > 0 ? NESTED[segments[at]] : KINDS[segments[at]];
+  const parent = inner > 0 ? KINDS[segments[top]] : undefined;
   const rest = at < 0 ? [] : segments.slice(at + 1);
   const ref = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)
     ?.content?.['application/json']?.schema?.$ref;
@@ -159,6 +168,7 @@ function describe(document: OpenAPIObject, method: string, path: string, operati
     kind,
     named: rest.length > 0 && rest[0].startsWith('{'),
     action: rest.filter((s) => !s.startsWith('{')).pop(),
+    parent,
     version:
       path.includes('{version}') ||
       (operation.parameters ?? []).some((p) => 'name' in p && p.name === 'version' && p.in === 'query'),
@@ -239,6 +249,8 @@ function badRequests(op: Op): Example[] {
 }
 
 function notFound(op: Op): NotFoundError {
+  // Under another resource, that one is looked for first.
+  if (op.parent) return new NotFoundError(op.parent, op.names[op.parent], ` in workspace '${op.names.workspace}'`);
   if (!op.kind || op.kind === 'workspace' || !op.named) return new NotFoundError('workspace', op.names.workspace);
   if (op.kind === 'api_key') return new NotFoundError('api_key', API_KEY_ID);
   if (op.kind === 'role_binding') return new NotFoundError('role_binding', ROLE_BINDING_ID);

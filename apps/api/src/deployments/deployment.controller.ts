@@ -79,7 +79,9 @@ export class DeploymentController {
     [404, 422],
     'With `wait_for` (comma-separated statuses, e.g. `READY,FAILED`) the request is held until the latest version ' +
       'reaches one of them or `timeout` seconds pass, then answers with the deployment as it is: a CI pipeline can ' +
-      'block on one request instead of polling. Compare `status` with what you waited for.',
+      'block on one request instead of polling. Compare `status` with what you waited for. A deployment DELETED is ' +
+      'removed (after DELETED_DEPLOYMENT_RETENTION_SECONDS, 0 by default: a plain GET is then 404); a wait it ' +
+      'outlives, or a `wait_for=DELETED` after it, answers its final DELETED state from its record in the audit log.',
   )
   @ApiQuery({ name: 'wait_for', required: false, example: 'READY,FAILED', description: 'Statuses to wait for.' })
   @ApiQuery({
@@ -120,7 +122,9 @@ export class DeploymentController {
     [404, 422],
     'A `text/event-stream`: an `event: status` with the deployment (as GET returns it) at once and on every status ' +
       'change of any version, and a comment every 15 s to keep proxies from closing it. With `until` (e.g. ' +
-      '`READY,FAILED`) the stream ends after the latest version reaches one of those statuses.',
+      '`READY,FAILED`) the stream ends after the latest version reaches one of those statuses. A deployment whose ' +
+      'records are removed once DELETED ends the stream with its final DELETED state; with `until=DELETED`, one ' +
+      'already removed is streamed so (from its record in the audit log) instead of 404.',
   )
   @ApiQuery({ name: 'until', required: false, type: String, example: 'READY,FAILED' })
   @ApiProduces('text/event-stream')
@@ -132,7 +136,9 @@ export class DeploymentController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const stop = until === undefined ? null : parseStatuses(until, 'until');
-    let last = await this.service.get(workspace, name); // 404 before the stream starts
+    // 404 before the stream starts; a deployment already removed is streamed as it ended when DELETED is awaited.
+    const first = await this.service.current(workspace, name, stop?.has('DELETED') ?? false);
+    let last = first.deployment;
     const raw = reply.raw;
     reply.hijack();
     raw.writeHead(200, {
@@ -157,8 +163,10 @@ export class DeploymentController {
     const refresh = () => {
       reading = reading.then(async () => {
         if (closed) return;
-        const next = await this.service.get(workspace, name).catch(() => null);
-        if (!next) return finish();
+        // Removed meanwhile: its final state (from the audit log) is the last event, unless already sent.
+        const read = await this.service.current(workspace, name, true).catch(() => null);
+        if (!read) return finish();
+        const next = read.deployment;
         if (
           next.status_history.length !== last.status_history.length ||
           next.status !== last.status ||
@@ -167,13 +175,13 @@ export class DeploymentController {
           last = next;
           send(next);
         }
-        if (stop?.has(next.status)) finish();
+        if (read.removed || stop?.has(next.status)) finish();
       });
     };
     // Run in this request's context, whichever notification calls it (its vocabulary, its principal).
     unsubscribe = await this.service.subscribe(workspace, name, AsyncResource.bind(refresh));
     send(last);
-    if (stop?.has(last.status)) return finish();
+    if (first.removed || stop?.has(last.status)) return finish();
     refresh(); // catches a change between the first read and the subscription
   }
 
@@ -250,7 +258,10 @@ export class DeploymentController {
   @ApiDoc(
     'Delete a deployment',
     [404, 409, 422],
-    'Marks every version that is not DELETED as DELETING (202); when all are already DELETED, removes the records (204).',
+    'Marks every version that is not DELETED as DELETING (202); the workers tear it down, mark it DELETED and ' +
+      'remove its records after DELETED_DEPLOYMENT_RETENTION_SECONDS (0 by default, as NeMo), keeping its versions ' +
+      'and status history in the audit log (`deployment.removed`). When all are already DELETED, removes the records ' +
+      'at once (204).',
   )
   @ApiAcceptedResponse({ description: 'Marked DELETING; the workers tear it down.' })
   @ApiNoContentResponse({ description: 'Removed.' })

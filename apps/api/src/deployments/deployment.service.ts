@@ -126,9 +126,27 @@ export class DeploymentService {
   }
 
   /**
+   * The latest version as GET answers it, or, with `orRemoved`, once the deployment's records are gone
+   * (a DELETED deployment is removed: see DELETED_DEPLOYMENT_RETENTION_SECONDS), its last state as the
+   * removal record in the audit log keeps it. 404 when neither is found.
+   */
+  async current(
+    workspace: string,
+    name: string,
+    orRemoved: boolean,
+  ): Promise<{ deployment: DeploymentDto; removed: boolean }> {
+    const row = await this.deployments.findLatest(workspace, name);
+    if (row) return { deployment: present(row), removed: false };
+    const removed = orRemoved ? await this.deployments.findRemoved(workspace, name) : null;
+    if (removed) return { deployment: present(removed), removed: true };
+    return this.scope.notFound('deployment', workspace, name);
+  }
+
+  /**
    * The latest version once its status is one of `statuses`, or as it is
    * when `timeoutMs` runs out. Subscribes before reading, so a change that
-   * lands in between is not missed.
+   * lands in between is not missed. A deployment removed during the wait (or
+   * already removed, when DELETED is awaited) answers its final DELETED state.
    */
   async waitFor(
     workspace: string,
@@ -142,11 +160,13 @@ export class DeploymentService {
     let wake: () => void = () => (changed = true);
     const unsubscribe = await this.events.subscribe(workspace, name, () => wake());
     const deadline = Date.now() + timeoutMs;
+    let seen = false;
     try {
       for (;;) {
-        const current = await this.get(workspace, name);
+        const { deployment: current, removed } = await this.current(workspace, name, seen || statuses.has('DELETED'));
+        seen = true;
         const left = deadline - Date.now();
-        if (statuses.has(current.status) || left <= 0) return current;
+        if (removed || statuses.has(current.status) || left <= 0) return current;
         if (changed) {
           changed = false;
           continue;

@@ -14,37 +14,10 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { ENTITY_REF_PATTERN } from '#domain';
+import { ENTITY_REF_PATTERN, FINETUNING_TYPES } from '#domain';
+import { AdapterDto } from '../adapters/adapter.dto.js';
 import { IsDescription } from '../common/fields.js';
 import { IsEntityName, IsProject } from '../common/names.js';
-
-export const FINETUNING_TYPES = [
-  'lora_merged',
-  'all_weights',
-  'last_layer',
-  'top_layers',
-  'gradual_unfreezing',
-  'bias_only',
-  'attention_only',
-  'lora',
-  'qlora',
-  'adalora',
-  'dora',
-  'lora_plus',
-  'prompt_tuning',
-  'prefix_tuning',
-  'p_tuning',
-  'p_tuning_v2',
-  'soft_prompt',
-  'ppo',
-  'dpo',
-  'cdpo',
-  'ipo',
-  'orpo',
-  'kto',
-  'rrhf',
-  'grpo',
-] as const;
 
 export const BACKEND_FORMATS = ['OPENAI_CHAT', 'ANTHROPIC_MESSAGES'] as const;
 
@@ -177,17 +150,14 @@ export class CreateModelDto {
   @IsIn(BACKEND_FORMATS)
   backend_format?: string | null;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    nullable: true,
-    example: [],
+  /** Read-only, as in NeMo: adapters are written through their own endpoints, and the model lists them. */
+  @ApiHideProperty()
+  @IsEmpty({
+    message:
+      'adapters are not written on the model: add them with POST …/models/{name}/adapters or POST …/adapters, ' +
+      'and the model lists them',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @IsObject({ each: true })
-  adapters?: Record<string, unknown>[] | null;
+  adapters?: never;
 
   @ApiPropertyOptional({ type: PromptDto, nullable: true })
   @IsOptional()
@@ -246,8 +216,13 @@ export class ModelDto {
   @ApiPropertyOptional() base_model?: string;
   @ApiPropertyOptional({ type: ApiEndpointDto }) api_endpoint?: ApiEndpointDto;
   @ApiPropertyOptional({ enum: BACKEND_FORMATS }) backend_format?: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, example: [] })
-  adapters?: Record<string, unknown>[];
+  @ApiPropertyOptional({
+    type: [AdapterDto],
+    description:
+      'The adapters of this model in its workspace (from the adapters endpoints, and LoRA adapters discovery ' +
+      'found), oldest first; absent when it has none. Read-only.',
+  })
+  adapters?: AdapterDto[];
   @ApiPropertyOptional({ type: PromptDto }) prompt?: PromptDto;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { team: 'eval' } }) custom_fields!: Record<
     string,

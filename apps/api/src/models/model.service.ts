@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { actorId } from '#auth';
-import { jsonColumn, MODEL_SORTABLE, ModelRepository, type Model, type ModelData, type Page, filterFields } from '#db';
+import {
+  jsonColumn,
+  MODEL_SORTABLE,
+  ModelRepository,
+  type ModelData,
+  type ModelWithAdapters,
+  type Page,
+  filterFields,
+} from '#db';
+import { presentAdapter } from '../adapters/adapter.presenter.js';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
 import { authorship, compact, iso } from '../common/present.js';
 import { WorkspaceScope } from '../common/workspace-scope.js';
@@ -26,7 +35,8 @@ export class ModelService {
   async create(workspace: string, dto: CreateModelDto): Promise<ModelDto> {
     const actor = actorId();
     const data: ModelData = { project: dto.project ?? null, ...toData(dto), createdBy: actor, updatedBy: actor };
-    return present(await this.models.create(workspace, dto.name, data));
+    // A new model has no adapters yet (they reference it).
+    return present({ ...(await this.models.create(workspace, dto.name, data)), adapters: null });
   }
 
   list(workspace: string, dto: ListQueryDto): Promise<Page<ModelDto>> {
@@ -67,7 +77,6 @@ function toData(dto: UpdateModelDto): Partial<ModelData> {
   set('baseModel', dto.base_model);
   set('apiEndpoint', dto.api_endpoint ? jsonColumn(compact({ ...dto.api_endpoint })) : undefined);
   set('backendFormat', dto.backend_format);
-  set('adapters', dto.adapters ? jsonColumn(dto.adapters) : undefined);
   set('prompt', dto.prompt ? jsonColumn(compact({ ...dto.prompt })) : undefined);
   set('customFields', (dto.custom_fields ?? undefined) as ModelData['customFields']);
   set('ownership', dto.ownership ? jsonColumn(dto.ownership) : undefined);
@@ -75,7 +84,7 @@ function toData(dto: UpdateModelDto): Partial<ModelData> {
   return data;
 }
 
-function present(m: Model): ModelDto {
+function present(m: ModelWithAdapters): ModelDto {
   return compact({
     id: m.id,
     name: m.name,
@@ -89,7 +98,8 @@ function present(m: Model): ModelDto {
     base_model: m.baseModel ?? undefined,
     api_endpoint: (m.apiEndpoint as ApiEndpointDto | null) ?? undefined,
     backend_format: m.backendFormat ?? undefined,
-    adapters: (m.adapters as Record<string, unknown>[] | null) ?? undefined,
+    // From the adapters table (read-only here; see ModelDto.adapters).
+    adapters: m.adapters?.map(presentAdapter),
     prompt: (m.prompt as PromptDto | null) ?? undefined,
     custom_fields: (m.customFields as Record<string, unknown>) ?? {},
     ownership: (m.ownership as Record<string, unknown> | null) ?? undefined,

@@ -38,7 +38,8 @@ export function entityNameFor(id: string): string | null {
  *   the served id (`meta/llama-3.1-8b-instruct` → `meta-llama-3.1-8b-instruct`);
  * - a LoRA adapter (`parent` = a base model) is an entity of its own,
  *   `{base entity}@{adapter}`, with `base_model` naming the base entity and
- *   `finetuning_type` lora, so it is routable like any model.
+ *   `finetuning_type` lora, so it is routable like any model; and an adapter
+ *   of the base entity under the same name (its `adapters`, …/adapters).
  */
 export function mapServedModels(
   workspace: string,
@@ -77,6 +78,11 @@ export function mapServedModels(
       description: `LoRA adapter ${m.id} of ${m.parent}, ${description}`,
       baseModel: joinRef(workspace, base as string),
       finetuningType: 'lora',
+      // Also an adapter of its base entity, under the entity's (routable, unique) name.
+      adapterOf: {
+        model: base as string,
+        description: `LoRA adapter ${m.id} of ${m.parent}, found on the model list of deployment ${deployment} (its server loads the weights; no fileset)`,
+      },
     });
     servedModels.push({ model_entity_id: joinRef(workspace, name), served_model_name: m.id });
   }

@@ -14,10 +14,13 @@ import { RUNTIME } from '../tokens.js';
 /**
  * The safety net. Every RESYNC_INTERVAL_MS (and at start) each deployment
  * that is not settled is enqueued again, so a lost job, a flushed Redis or a
- * crashed worker heals by itself; and instances that no live deployment
- * version owns are removed. Runs from a timer in each worker: it needs
- * nothing in Redis to survive a flush, and reconcile jobs are deduplicated,
- * so several workers doing it at once cost only a few queries.
+ * crashed worker heals by itself; instances that no live deployment version
+ * owns are removed; and deployments DELETED for longer than
+ * DELETED_DEPLOYMENT_RETENTION_SECONDS are removed (their history kept in the
+ * audit log). Runs from a timer in each worker: it needs nothing in Redis to
+ * survive a flush, reconcile jobs are deduplicated, and a removal locks the
+ * deployment's row, so several workers doing it at once cost only a few
+ * queries and remove each deployment once.
  */
 @Injectable()
 export class ResyncService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,8 +49,8 @@ export class ResyncService implements OnApplicationBootstrap, BeforeApplicationS
       .finally(() => (this.running = undefined));
   }
 
-  /** Re-enqueues unsettled deployments and removes orphaned instances. */
-  async resync(): Promise<{ enqueued: number; orphans: number }> {
+  /** Re-enqueues unsettled deployments, removes orphaned instances and expired DELETED deployments. */
+  async resync(): Promise<{ enqueued: number; orphans: number; removed: number }> {
     const unsettled = await this.deployments.unsettled();
     for (const d of unsettled) {
       // Redis is away (each try would wait out the enqueue timeout, and hold a stopping worker): next time.
@@ -62,7 +65,18 @@ export class ResyncService implements OnApplicationBootstrap, BeforeApplicationS
       await this.runtime.delete(instance.instanceId);
       orphans++;
     }
-    return { enqueued: unsettled.length, orphans };
+    return { enqueued: unsettled.length, orphans, removed: await this.removeExpired() };
+  }
+
+  /** The records of deployments DELETED longer than the retention (with 0, those a reconcile missed: a crash between). */
+  private async removeExpired(): Promise<number> {
+    const retentionMs = this.config.DELETED_DEPLOYMENT_RETENTION_SECONDS * 1000;
+    let removed = 0;
+    for (const d of await this.deployments.expiredDeleted(retentionMs)) {
+      if (await this.deployments.removeIfSettled(d.workspace, d.name, retentionMs)) removed++;
+    }
+    if (removed > 0) this.logger.log(`Removed ${removed} deployment(s) DELETED for longer than the retention`);
+    return removed;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

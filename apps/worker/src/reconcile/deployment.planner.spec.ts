@@ -251,6 +251,30 @@ describe('planDeployment', () => {
       expect(p.recheckInMs).toBeNull();
     });
 
+    it('removes a deployment whose every version is DELETED once the retention has run out', () => {
+      const deleted = [
+        version(1, 'DELETED', { spec: null, statusChangedAt: ago(90_000) }),
+        version(2, 'DELETED', { isLatest: true, spec: null, statusChangedAt: ago(30_000) }),
+      ];
+      const withRetention = (ms: number) =>
+        planDeployment(deleted, new Map(), NOW, { ...SETTINGS, deletedRetentionMs: ms });
+      expect(withRetention(0).steps).toEqual([{ kind: 'removeProvider' }, { kind: 'removeDeployment' }]);
+      expect(withRetention(30_000).steps.map((s) => s.kind)).toContain('removeDeployment');
+      // Counted from the last version to become DELETED, not the first.
+      expect(withRetention(60_000).steps).toEqual([{ kind: 'removeProvider' }]);
+      expect(withRetention(0).recheckInMs).toBeNull();
+    });
+
+    it('never removes a deployment with a version that is not DELETED (retired versions are its history)', () => {
+      const settings = { ...SETTINGS, deletedRetentionMs: 0 };
+      const live = [version(1, 'DELETED', { spec: null }), version(2, 'READY', { isLatest: true })];
+      expect(kinds(planDeployment(live, new Map([obs(2, 'ready')]), NOW, settings).steps)).not.toContain(
+        'removeDeployment',
+      );
+      const deleting = [version(1, 'DELETED', { spec: null }), version(2, 'DELETING', { isLatest: true })];
+      expect(kinds(planDeployment(deleting, new Map(), NOW, settings).steps)).not.toContain('removeDeployment');
+    });
+
     it('routes nowhere while nothing serves but something is still coming', () => {
       const p = plan([version(1, 'FAILED', { isLatest: true })]);
       expect(p.steps).toEqual([{ kind: 'route', serving: null }]);

@@ -50,6 +50,12 @@ export interface PlanSettings {
    * fails after the pending timeout and the old keeps serving.
    */
   makeRoomAfterMs?: number;
+  /**
+   * How long a deployment whose every version is DELETED stays readable before its records are removed
+   * (its history goes to the audit log). 0: at once, as NeMo, whose SDK waits for DELETED by waiting for
+   * a 404. Undefined: never by the planner (the workers' sweep still removes it).
+   */
+  deletedRetentionMs?: number;
 }
 
 export interface StatusChange {
@@ -68,7 +74,9 @@ export type Step =
   | { kind: 'discover'; versionId: string; revision: number; version: number; endpoint: string }
   /** Point the deployment's provider at the serving version (or mark it unavailable when none serves). */
   | { kind: 'route'; serving: { version: number; endpoint: string } | null }
-  | { kind: 'removeProvider' };
+  | { kind: 'removeProvider' }
+  /** Every version is DELETED and the retention ran out: remove the records (they go to the audit log). */
+  | { kind: 'removeDeployment' };
 
 export interface Plan {
   steps: Step[];
@@ -163,8 +171,10 @@ export function planDeployment(
 
   // The provider follows the serving version; it goes when nothing is left to serve.
   const active = live.filter((v) => v.status !== 'DELETING');
-  if (active.length === 0) steps.push({ kind: 'removeProvider' });
-  else {
+  if (active.length === 0) {
+    steps.push({ kind: 'removeProvider' });
+    if (live.length === 0 && removalDue(versions, now, settings)) steps.push({ kind: 'removeDeployment' });
+  } else {
     const ready = serving && observe(serving).phase === 'ready' ? serving : null;
     steps.push({
       kind: 'route',
@@ -177,6 +187,13 @@ export function planDeployment(
       ? null
       : Math.max(settings.pollIntervalMs, Math.min(settings.waitingRecheckMs, waitingFor));
   return { steps, recheckInMs };
+}
+
+/** Every version DELETED, the last of them at least the retention ago (see PlanSettings.deletedRetentionMs). */
+function removalDue(versions: VersionView[], now: Date, settings: PlanSettings): boolean {
+  if (settings.deletedRetentionMs === undefined || versions.length === 0) return false;
+  const deletedAt = Math.max(...versions.map((v) => v.statusChangedAt.getTime()));
+  return now.getTime() - deletedAt >= settings.deletedRetentionMs;
 }
 
 /**

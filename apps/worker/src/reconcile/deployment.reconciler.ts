@@ -94,6 +94,11 @@ export class DeploymentReconciler {
           case 'removeProvider':
             if (!moved) await this.removeProvider(workspace, name);
             break;
+          case 'removeDeployment':
+            if (!moved && (await this.deployments.removeIfSettled(workspace, name, this.retentionMs()))) {
+              this.logger.log(`${workspace}/${name}: DELETED, records removed (kept in the audit log)`);
+            }
+            break;
         }
       }
     } catch (error) {
@@ -226,6 +231,11 @@ export class DeploymentReconciler {
     if (provider.hostUrl !== serving.endpoint || provider.status !== 'READY') {
       await this.providers.setRouting(provider.id, { hostUrl: serving.endpoint, status: 'READY', statusMessage: '' });
     }
+  }
+
+  /** The plan asked for a removal only once the retention ran out; the repository checks again by the database's clock. */
+  private retentionMs(): number {
+    return this.settings.deletedRetentionMs ?? 0;
   }
 
   private async removeProvider(workspace: string, name: string): Promise<void> {

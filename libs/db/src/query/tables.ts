@@ -1,4 +1,5 @@
 import type {
+  Adapter,
   DeploymentConfigVersion,
   DeploymentVersion,
   Model,
@@ -68,11 +69,28 @@ export const MODELS: TableDef<Model> = {
     baseModel: 'base_model',
     apiEndpoint: 'api_endpoint',
     backendFormat: 'backend_format',
-    adapters: 'adapters',
     prompt: 'prompt',
     customFields: 'custom_fields',
     ownership: 'ownership',
     modelProviders: 'model_providers',
+    ...timestamps,
+    ...authorship,
+  },
+};
+
+export const ADAPTERS: TableDef<Adapter> = {
+  table: 'adapters',
+  columns: {
+    id: 'id',
+    workspace: 'workspace',
+    name: 'name',
+    modelWorkspace: 'model_workspace',
+    modelName: 'model_name',
+    description: 'description',
+    fileset: 'fileset',
+    finetuningType: 'finetuning_type',
+    enabled: 'enabled',
+    loraConfig: 'lora_config',
     ...timestamps,
     ...authorship,
   },

@@ -5,7 +5,8 @@ import { filterFields } from '../query/filter.js';
 import type { TableDef } from '../query/tables.js';
 import { findPage, type ListQuery } from './list.js';
 
-export type AuditEventInput = Omit<AuditEvent, 'id' | 'at'>;
+/** A request's event (the system's own, with `details`, are written where they happen: see deployment.removal.ts). */
+export type AuditEventInput = Omit<AuditEvent, 'id' | 'at' | 'details'>;
 export type { AuditOutcome };
 
 export const AUDIT_EVENTS: TableDef<AuditEvent> = {
@@ -26,6 +27,7 @@ export const AUDIT_EVENTS: TableDef<AuditEvent> = {
     requestId: 'request_id',
     clientAddress: 'client_address',
     message: 'message',
+    details: 'details',
   },
 };
 

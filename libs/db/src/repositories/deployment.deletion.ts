@@ -1,12 +1,16 @@
 import { NotFoundError, STATUS_MESSAGES } from '#domain';
 import type { PrismaService, Tx } from '../prisma.service.js';
+import { removeLocked } from './deployment.removal.js';
 import { appendHistory, lockVersion } from './deployment.status-write.js';
 import type { DeleteOutcome } from './deployment.types.js';
 import { lockHead } from './versioning.js';
 
 /**
  * DeploymentRepository's deletes. A live version is only marked DELETING
- * (the workers tear it down and mark it DELETED); records go once DELETED.
+ * (the workers tear it down and mark it DELETED); records go once DELETED,
+ * through removeLocked (deployment.removal.ts), which keeps their history in
+ * the audit log. The workers remove a DELETED deployment themselves after
+ * DELETED_DEPLOYMENT_RETENTION_SECONDS; a DELETE does it at once.
  */
 
 /**
@@ -28,7 +32,7 @@ export function deleteDeployment(
       select: { id: true, status: true },
     });
     if (live.length === 0) {
-      await tx.deployment.delete({ where: { id: headId } });
+      await removeLocked(tx, headId, actor, 'deleted_again');
       return 'deleted';
     }
     for (const v of live) if (v.status !== 'DELETING') await markDeleting(tx, v.id, actor);
@@ -54,15 +58,18 @@ export function deleteDeploymentVersion(
       await tx.deployment.update({ where: { id: headId }, data: { updatedBy: actor } });
       return 'marked';
     }
-    await tx.deploymentVersion.delete({ where: { id: target.id } });
     const remaining = await tx.deploymentVersion.findFirst({
-      where: { deploymentId: headId },
+      where: { deploymentId: headId, id: { not: target.id } },
       orderBy: { version: 'desc' },
       select: { id: true },
     });
-    if (!remaining) await tx.deployment.delete({ where: { id: headId } });
-    else if (target.is_latest)
-      await tx.deploymentVersion.update({ where: { id: remaining.id }, data: { isLatest: true } });
+    if (!remaining) {
+      // Its last version: the deployment goes with it, its record into the audit log.
+      await removeLocked(tx, headId, actor, 'last_version_deleted');
+      return 'deleted';
+    }
+    await tx.deploymentVersion.delete({ where: { id: target.id } });
+    if (target.is_latest) await tx.deploymentVersion.update({ where: { id: remaining.id }, data: { isLatest: true } });
     return 'deleted';
   });
 }

@@ -3,6 +3,7 @@ import { PrismaService } from '../prisma.service.js';
 import { addVersion, createDeployment } from './deployment.new-version.js';
 import { deleteDeployment, deleteDeploymentVersion } from './deployment.deletion.js';
 import * as reads from './deployment.reads.js';
+import { expiredDeleted, findRemoved, removeIfSettled } from './deployment.removal.js';
 import { setStatus, setStatusFrom } from './deployment.status-write.js';
 import type {
   ConfigRef,
@@ -16,6 +17,8 @@ import type {
 import type { ListQuery } from './list.js';
 
 export { DEPLOYMENT_SORTABLE } from './deployment.reads.js';
+export { DEPLOYMENT_REMOVED_ACTION } from './deployment.removal.js';
+export type { RemovalCause, RemovalRecord, RemovedVersion } from './deployment.removal.js';
 export type {
   ConfigRef,
   DeleteOutcome,
@@ -91,7 +94,7 @@ export class DeploymentRepository {
     return setStatusFrom(this.prisma.pool, current, write);
   }
 
-  /** Marks every version not DELETED as DELETING, or removes the records when all are DELETED. */
+  /** Marks every version not DELETED as DELETING, or removes the records (see removeLocked) when all are DELETED. */
   delete(workspace: string, name: string, actor: string): Promise<DeleteOutcome> {
     return deleteDeployment(this.prisma, workspace, name, actor);
   }
@@ -99,6 +102,25 @@ export class DeploymentRepository {
   /** The same for one version; removing the last version removes the deployment. */
   deleteVersion(workspace: string, name: string, version: number, actor: string): Promise<DeleteOutcome> {
     return deleteDeploymentVersion(this.prisma, workspace, name, version, actor);
+  }
+
+  /**
+   * Removes the deployment if every version is DELETED and has been for `retentionMs` (the records go,
+   * their history into the audit log as `deployment.removed` by `actor`). Atomic and idempotent; true
+   * when this call removed it.
+   */
+  removeIfSettled(workspace: string, name: string, retentionMs: number, actor = 'system'): Promise<boolean> {
+    return removeIfSettled(this.prisma, workspace, name, retentionMs, actor);
+  }
+
+  /** Deployments DELETED for at least `retentionMs` (at most `limit`): what the workers' sweep removes. */
+  expiredDeleted(retentionMs: number, limit = 500): Promise<{ workspace: string; name: string }[]> {
+    return expiredDeleted(this.prisma.pool, retentionMs, limit);
+  }
+
+  /** The latest version of a removed deployment, from its removal record; null if none was removed. */
+  findRemoved(workspace: string, name: string): Promise<DeploymentWithHistory | null> {
+    return findRemoved(this.prisma.pool, workspace, name);
   }
 
   /** Every version of a deployment with the config it runs, oldest first (the reconciler's view). */

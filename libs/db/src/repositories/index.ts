@@ -1,3 +1,4 @@
+import { AdapterRepository } from './adapter.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { AccessRepository } from './access.repository.js';
 import { ApiKeyRepository } from './api-key.repository.js';
@@ -10,6 +11,7 @@ import { SecretRepository } from './secret.repository.js';
 import { WorkspaceRepository } from './workspace.repository.js';
 
 export * from './access.repository.js';
+export * from './adapter.repository.js';
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
 export * from './deployment-config.repository.js';
@@ -29,6 +31,7 @@ export const REPOSITORIES = [
   WorkspaceRepository,
   SecretRepository,
   ModelRepository,
+  AdapterRepository,
   ProviderRepository,
   DeploymentConfigRepository,
   DeploymentRepository,

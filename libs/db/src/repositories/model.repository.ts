@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AlreadyExistsError, newId, NotFoundError } from '#domain';
-import type { Model, Prisma } from '../generated/prisma/client.js';
+import type { Adapter, Model, Prisma } from '../generated/prisma/client.js';
 import { mapWriteErrors } from '../prisma-errors.js';
 import { PrismaService } from '../prisma.service.js';
 import { MODELS } from '../query/tables.js';
+import { MODEL_ADAPTERS_SELECT, upsertDiscoveredAdapter } from './adapter.repository.js';
 import { findOne, findPage, type ListQuery } from './list.js';
 
 export const MODEL_SORTABLE = { name: 'name', created_at: 'created_at', updated_at: 'updated_at' };
@@ -16,9 +17,19 @@ export interface DiscoveredEntity {
   finetuningType?: string;
   apiEndpoint?: Record<string, string>;
   backendFormat?: string;
+  /** A LoRA adapter: also recorded as an adapter (named as this entity) of this base model entity of the workspace. */
+  adapterOf?: { model: string; description: string };
 }
 
-export type ModelData = Omit<Prisma.ModelUncheckedCreateInput, 'id' | 'workspace' | 'name' | 'createdAt' | 'updatedAt'>;
+export type ModelData = Omit<
+  Prisma.ModelUncheckedCreateInput,
+  'id' | 'workspace' | 'name' | 'createdAt' | 'updatedAt' | 'adapters'
+>;
+
+/** An adapter as a model read carries it (JSON: timestamps as text). */
+export type ModelAdapter = Omit<Adapter, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+/** A model with its adapters (of its own workspace, oldest first; null when none), from the adapters table. */
+export type ModelWithAdapters = Model & { adapters: ModelAdapter[] | null };
 
 @Injectable()
 export class ModelRepository {
@@ -31,24 +42,32 @@ export class ModelRepository {
     });
   }
 
-  list(query: ListQuery) {
-    return findPage(this.prisma.pool, MODELS, query);
+  list(query: ListQuery): Promise<{ rows: ModelWithAdapters[]; total: number }> {
+    return findPage<Model, Pick<ModelWithAdapters, 'adapters'>>(this.prisma.pool, MODELS, query, {
+      extraSelect: MODEL_ADAPTERS_SELECT,
+    });
   }
 
-  find(workspace: string, name: string): Promise<Model | null> {
-    return findOne(this.prisma.pool, MODELS, 'workspace = $1 AND name = $2', [workspace, name]);
+  find(workspace: string, name: string): Promise<ModelWithAdapters | null> {
+    return findOne<Model, Pick<ModelWithAdapters, 'adapters'>>(
+      this.prisma.pool,
+      MODELS,
+      'workspace = $1 AND name = $2',
+      [workspace, name],
+      MODEL_ADAPTERS_SELECT,
+    );
   }
 
-  /** Applies only the fields present in `patch`; returns null when the model does not exist. */
-  async update(workspace: string, name: string, patch: Partial<ModelData>): Promise<Model | null> {
-    const rows = await this.prisma.model.updateManyAndReturn({ where: { workspace, name }, data: patch });
-    return rows[0] ?? null;
+  /** Applies only the fields present in `patch`; returns the model as read after, or null when it does not exist. */
+  async update(workspace: string, name: string, patch: Partial<ModelData>): Promise<ModelWithAdapters | null> {
+    const { count } = await this.prisma.model.updateMany({ where: { workspace, name }, data: patch });
+    return count > 0 ? this.find(workspace, name) : null;
   }
 
   /**
    * Creates the entities a server was found to serve. Existing entities (they
    * may be the user's) only get an `api_endpoint` or `backend_format` they
-   * lack filled in.
+   * lack filled in. LoRA adapters are recorded as adapters of their base too.
    */
   async ensureDiscovered(workspace: string, entities: DiscoveredEntity[]): Promise<void> {
     for (const e of entities) {
@@ -71,6 +90,10 @@ export class ModelRepository {
           e.backendFormat ?? null,
         ],
       );
+    }
+    // Adapters after every entity: their base models are among them.
+    for (const e of entities) {
+      if (e.adapterOf) await upsertDiscoveredAdapter(this.prisma.pool, workspace, { name: e.name, ...e.adapterOf });
     }
   }
 
