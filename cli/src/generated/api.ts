@@ -268,6 +268,100 @@ export interface paths {
         patch: operations["Model_update"];
         trace?: never;
     };
+    "/v2/workspaces/{workspace}/adapters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List adapters
+         * @description Filter fields: name, model (the base as workspace/name), description, fileset, finetuning_type, enabled, created_at, updated_at.
+         */
+        get: operations["Adapter_list"];
+        put?: never;
+        /**
+         * Create an adapter of the model named in the body
+         * @description `model` is a model of this workspace (`name`) or of another (`workspace/name`, which needs models.read there). 404 when the model does not exist; 409 when the workspace has an adapter of that name.
+         */
+        post: operations["Adapter_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/workspaces/{workspace}/adapters/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an adapter */
+        get: operations["Adapter_get"];
+        put?: never;
+        post?: never;
+        /** Delete an adapter */
+        delete: operations["Adapter_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an adapter
+         * @description description, enabled, fileset; omitted or null keeps the value.
+         */
+        patch: operations["Adapter_update"];
+        trace?: never;
+    };
+    "/v2/workspaces/{workspace}/models/{model}/adapters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a model's adapters
+         * @description Modelplane's; the model's `adapters` field holds the same. Filter fields: name, model (the base as workspace/name), description, fileset, finetuning_type, enabled, created_at, updated_at.
+         */
+        get: operations["ModelAdapter_list"];
+        put?: never;
+        /**
+         * Add an adapter to a model
+         * @description 404 when the model does not exist; 409 when the workspace has an adapter of that name.
+         */
+        post: operations["ModelAdapter_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/workspaces/{workspace}/models/{model}/adapters/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a model's adapter
+         * @description 404 when the model, or its adapter of that name, does not exist.
+         */
+        delete: operations["ModelAdapter_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a model's adapter
+         * @description 404 when the model, or its adapter of that name, does not exist. Omitted or null fields keep their value.
+         */
+        patch: operations["ModelAdapter_update"];
+        trace?: never;
+    };
     "/v2/workspaces/{workspace}/providers": {
         parameters: {
             query?: never;
@@ -448,7 +542,7 @@ export interface paths {
         };
         /**
          * Get the latest version of a deployment, optionally waiting for a status
-         * @description With `wait_for` (comma-separated statuses, e.g. `READY,FAILED`) the request is held until the latest version reaches one of them or `timeout` seconds pass, then answers with the deployment as it is: a CI pipeline can block on one request instead of polling. Compare `status` with what you waited for.
+         * @description With `wait_for` (comma-separated statuses, e.g. `READY,FAILED`) the request is held until the latest version reaches one of them or `timeout` seconds pass, then answers with the deployment as it is: a CI pipeline can block on one request instead of polling. Compare `status` with what you waited for. A deployment DELETED is removed (after DELETED_DEPLOYMENT_RETENTION_SECONDS, 0 by default: a plain GET is then 404); a wait it outlives, or a `wait_for=DELETED` after it, answers its final DELETED state from its record in the audit log.
          */
         get: operations["Deployment_get"];
         put?: never;
@@ -459,7 +553,7 @@ export interface paths {
         post: operations["Deployment_newVersion"];
         /**
          * Delete a deployment
-         * @description Marks every version that is not DELETED as DELETING (202); when all are already DELETED, removes the records (204).
+         * @description Marks every version that is not DELETED as DELETING (202); the workers tear it down, mark it DELETED and remove its records after DELETED_DEPLOYMENT_RETENTION_SECONDS (0 by default, as NeMo), keeping its versions and status history in the audit log (`deployment.removed`). When all are already DELETED, removes the records at once (204).
          */
         delete: operations["Deployment_delete"];
         options?: never;
@@ -496,7 +590,7 @@ export interface paths {
         };
         /**
          * Stream status changes of a deployment (server-sent events)
-         * @description A `text/event-stream`: an `event: status` with the deployment (as GET returns it) at once and on every status change of any version, and a comment every 15 s to keep proxies from closing it. With `until` (e.g. `READY,FAILED`) the stream ends after the latest version reaches one of those statuses.
+         * @description A `text/event-stream`: an `event: status` with the deployment (as GET returns it) at once and on every status change of any version, and a comment every 15 s to keep proxies from closing it. With `until` (e.g. `READY,FAILED`) the stream ends after the latest version reaches one of those statuses. A deployment whose records are removed once DELETED ends the stream with its final DELETED state; with `until=DELETED`, one already removed is streamed so (from its record in the audit log) instead of 404.
          */
         get: operations["Deployment_events"];
         put?: never;
@@ -1099,10 +1193,6 @@ export interface components {
              * @enum {string|null}
              */
             backend_format?: "OPENAI_CHAT" | "ANTHROPIC_MESSAGES" | null;
-            /** @example [] */
-            adapters?: {
-                [key: string]: unknown;
-            }[] | null;
             prompt?: components["schemas"]["PromptDto"] | null;
             /**
              * @default {}
@@ -1126,6 +1216,45 @@ export interface components {
              * @example []
              */
             model_providers?: string[] | null;
+        };
+        LoraConfigDto: {
+            /**
+             * @description LoRA rank.
+             * @example 16
+             */
+            rank: number;
+            /**
+             * @description Alpha scaling used for this adapter.
+             * @example 32
+             */
+            alpha?: number;
+        };
+        AdapterDto: {
+            /** @example adapter-0f3c9a1b2c3d4e5f6a7b */
+            id: string;
+            /** @example support-bot-lora */
+            name: string;
+            /** @example default */
+            workspace: string;
+            description?: string;
+            /** @description workspace/fileset; absent for an adapter found on a served model list (see `description`). */
+            fileset?: string;
+            /** @enum {string} */
+            finetuning_type: "lora_merged" | "all_weights" | "last_layer" | "top_layers" | "gradual_unfreezing" | "bias_only" | "attention_only" | "lora" | "qlora" | "adalora" | "dora" | "lora_plus" | "prompt_tuning" | "prefix_tuning" | "p_tuning" | "p_tuning_v2" | "soft_prompt" | "ppo" | "dpo" | "cdpo" | "ipo" | "orpo" | "kto" | "rrhf" | "grpo";
+            enabled: boolean;
+            lora_config?: components["schemas"]["LoraConfigDto"];
+            /**
+             * @description The base model entity, as workspace/name.
+             * @example default/llama-3-1-8b-instruct
+             */
+            model: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The principal that created it (`system` for one found by discovery). */
+            created_by?: string;
+            updated_by?: string;
         };
         ModelDto: {
             /** @example model-0f3c9a1b2c3d4e5f6a7b */
@@ -1153,10 +1282,8 @@ export interface components {
             api_endpoint?: components["schemas"]["ApiEndpointDto"];
             /** @enum {string} */
             backend_format?: "OPENAI_CHAT" | "ANTHROPIC_MESSAGES";
-            /** @example [] */
-            adapters?: {
-                [key: string]: unknown;
-            }[];
+            /** @description The adapters of this model in its workspace (from the adapters endpoints, and LoRA adapters discovery found), oldest first; absent when it has none. Read-only. */
+            adapters?: components["schemas"]["AdapterDto"][];
             prompt?: components["schemas"]["PromptDto"];
             /**
              * @example {
@@ -1225,10 +1352,6 @@ export interface components {
              * @enum {string|null}
              */
             backend_format?: "OPENAI_CHAT" | "ANTHROPIC_MESSAGES" | null;
-            /** @example [] */
-            adapters?: {
-                [key: string]: unknown;
-            }[] | null;
             prompt?: components["schemas"]["PromptDto"] | null;
             /**
              * @default {}
@@ -1252,6 +1375,69 @@ export interface components {
              * @example []
              */
             model_providers?: string[] | null;
+        };
+        CreateAdapterDto: {
+            /**
+             * @description Name; must start with a lowercase letter and be 2-63 characters of a-z, 0-9, -, @, ., + and _, without "--" and not ending in "-".
+             * @example legal-tone-lora
+             */
+            name: string;
+            /** @example Customer-support tone, trained on the Q3 tickets */
+            description?: string | null;
+            /**
+             * @description Where the adapter files are stored, as workspace/fileset.
+             * @example default/support-bot-lora
+             */
+            fileset: string;
+            /**
+             * @example lora
+             * @enum {string}
+             */
+            finetuning_type: "lora_merged" | "all_weights" | "last_layer" | "top_layers" | "gradual_unfreezing" | "bias_only" | "attention_only" | "lora" | "qlora" | "adalora" | "dora" | "lora_plus" | "prompt_tuning" | "prefix_tuning" | "p_tuning" | "p_tuning_v2" | "soft_prompt" | "ppo" | "dpo" | "cdpo" | "ipo" | "orpo" | "kto" | "rrhf" | "grpo";
+            /**
+             * @description Whether the adapter is available for inference after training.
+             * @default true
+             */
+            enabled: boolean;
+            lora_config?: components["schemas"]["LoraConfigDto"];
+            /**
+             * @description The base model entity: `name` in the path workspace, or `workspace/name` in any workspace (reading a model of another workspace needs models.read there).
+             * @example llama-3-1-8b-instruct
+             */
+            model: string;
+        };
+        UpdateAdapterDto: {
+            /** @example Customer-support tone, retrained on Q4 */
+            description?: string | null;
+            /** @example false */
+            enabled?: boolean | null;
+            /** @example default/support-bot-lora-v2 */
+            fileset?: string | null;
+        };
+        CreateModelAdapterDto: {
+            /**
+             * @description Name; must start with a lowercase letter and be 2-63 characters of a-z, 0-9, -, @, ., + and _, without "--" and not ending in "-".
+             * @example support-bot-lora
+             */
+            name: string;
+            /** @example Customer-support tone, trained on the Q3 tickets */
+            description?: string | null;
+            /**
+             * @description Where the adapter files are stored, as workspace/fileset.
+             * @example default/support-bot-lora
+             */
+            fileset: string;
+            /**
+             * @example lora
+             * @enum {string}
+             */
+            finetuning_type: "lora_merged" | "all_weights" | "last_layer" | "top_layers" | "gradual_unfreezing" | "bias_only" | "attention_only" | "lora" | "qlora" | "adalora" | "dora" | "lora_plus" | "prompt_tuning" | "prefix_tuning" | "p_tuning" | "p_tuning_v2" | "soft_prompt" | "ppo" | "dpo" | "cdpo" | "ipo" | "orpo" | "kto" | "rrhf" | "grpo";
+            /**
+             * @description Whether the adapter is available for inference after training.
+             * @default true
+             */
+            enabled: boolean;
+            lora_config?: components["schemas"]["LoraConfigDto"];
         };
         ServedModelDto: {
             /**
@@ -1907,20 +2093,39 @@ export interface components {
             version?: number;
             /** @enum {string} */
             outcome: "success" | "denied" | "failed";
-            /** @example 201 */
-            status_code: number;
-            /** @example POST */
-            method: string;
             /**
-             * @description The route (its template, not the request URL).
+             * @description The answer's status; absent for an event the system made itself.
+             * @example 201
+             */
+            status_code?: number;
+            /**
+             * @description Absent for an event the system made itself.
+             * @example POST
+             */
+            method?: string;
+            /**
+             * @description The route (its template, not the request URL); absent for an event the system made itself.
              * @example /v2/workspaces/:workspace/deployments
              */
-            path: string;
+            path?: string;
             request_id?: string;
             /** @example 10.0.0.7 */
             client_address?: string;
             /** @description Why it was refused or failed: an error code (or the refusal for a 401/403). */
             message?: string;
+            /**
+             * @description What the event keeps beyond the fields above. `deployment.removed` (a DELETED deployment removed by the workers, principal `system`, or by a DELETE): `{cause, deployment: {id, created_at, created_by, updated_by}, versions: [...]}`, each version with its config, statuses and `status_history`, newest first.
+             * @example {
+             *       "cause": "retention",
+             *       "deployment": {
+             *         "id": "deployment-0f3c9a1b2c3d4e5f6a7b"
+             *       },
+             *       "versions": []
+             *     }
+             */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         MemberDto: {
             /** @example alice@example.com */
@@ -3752,6 +3957,788 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelDto"];
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported media type: request bodies are JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Adapter_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                page_size?: number;
+                /** @description Field to sort by; prefix with - for descending. */
+                sort?: string;
+                /** @description Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`), JSON (`filter={"name":{"$like":"llama"}}`) or text (`filter=name~llama AND status IN (READY, PENDING)`). Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not; in text: `:` `~` `>` `>=` `<` `<=` `IN (…)` `NOT IN (…)`, AND (binds tighter), OR, NOT or `-`, parentheses. $like is a case-insensitive substring match in which `%` and `_` are wildcards and `\` escapes. A top-level `workspace` condition overrides the path workspace. */
+                filter?: string;
+            };
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AdapterDto"][];
+                        pagination: components["schemas"]["PaginationDto"];
+                        /** @example created_at */
+                        sort: string;
+                        /**
+                         * @description The filter the request sent, parsed (present only when it sent one).
+                         * @example {
+                         *       "name": {
+                         *         "$like": "llama"
+                         *       }
+                         *     }
+                         */
+                        filter?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Adapter_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAdapterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdapterDto"];
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: a duplicate name, a resource in use, an illegal status transition, or a concurrent modification. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported media type: request bodies are JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Adapter_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdapterDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Adapter_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Adapter_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAdapterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdapterDto"];
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported media type: request bodies are JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ModelAdapter_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                page_size?: number;
+                /** @description Field to sort by; prefix with - for descending. */
+                sort?: string;
+                /** @description Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`), JSON (`filter={"name":{"$like":"llama"}}`) or text (`filter=name~llama AND status IN (READY, PENDING)`). Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not; in text: `:` `~` `>` `>=` `<` `<=` `IN (…)` `NOT IN (…)`, AND (binds tighter), OR, NOT or `-`, parentheses. $like is a case-insensitive substring match in which `%` and `_` are wildcards and `\` escapes. A top-level `workspace` condition overrides the path workspace. */
+                filter?: string;
+            };
+            header?: never;
+            path: {
+                workspace: string;
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AdapterDto"][];
+                        pagination: components["schemas"]["PaginationDto"];
+                        /** @example created_at */
+                        sort: string;
+                        /**
+                         * @description The filter the request sent, parsed (present only when it sent one).
+                         * @example {
+                         *       "name": {
+                         *         "$like": "llama"
+                         *       }
+                         *     }
+                         */
+                        filter?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ModelAdapter_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateModelAdapterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdapterDto"];
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: a duplicate name, a resource in use, an illegal status transition, or a concurrent modification. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported media type: request bodies are JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ModelAdapter_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                model: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ModelAdapter_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                model: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAdapterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdapterDto"];
                 };
             };
             /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
