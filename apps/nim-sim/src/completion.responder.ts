@@ -6,7 +6,8 @@ export interface Answer {
   /** Seconds since the epoch. */
   created: number;
   request: GenerationRequest;
-  words: string[];
+  /** The answer's tokens as stream pieces: they concatenate to its text. */
+  pieces: string[];
 }
 
 export const SYSTEM_FINGERPRINT = 'nim-sim';
@@ -19,8 +20,8 @@ export function usageOf({ promptTokens, completionTokens }: GenerationRequest): 
   };
 }
 
-export function completionBody({ id, created, request, words }: Answer): string {
-  const text = words.join(' ');
+export function completionBody({ id, created, request, pieces }: Answer): string {
+  const text = pieces.join('');
   const choice =
     request.endpoint === 'chat'
       ? { index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: request.finishReason }

@@ -41,7 +41,7 @@ export class MetricsRegistry {
         lines.push(`nim_sim_requests_total{route="${route}",status="${status}"} ${n}`);
     }
     lines.push(
-      '# HELP nim_sim_prompt_tokens_total Prompt tokens of answered completion requests.',
+      '# HELP nim_sim_prompt_tokens_total Prompt tokens of answered completion and embedding requests.',
       '# TYPE nim_sim_prompt_tokens_total counter',
       `nim_sim_prompt_tokens_total ${this.promptTokens}`,
       '# HELP nim_sim_generated_tokens_total Completion tokens generated.',

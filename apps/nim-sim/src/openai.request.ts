@@ -3,6 +3,7 @@
  * needs to answer it. Checks run in vLLM's order: JSON, model, body, length.
  */
 import { ApiError, badRequest, modelNotFound } from './api.error.js';
+import { parseResponseFormat, type ResponseFormat } from './json.answer.js';
 import { PromptDigest } from './text.generator.js';
 
 export type Endpoint = 'chat' | 'completion';
@@ -15,6 +16,12 @@ export interface GenerationRequest {
   completionTokens: number;
   /** `length` when the answer was cut at max_tokens (or the context), `stop` for the default length. */
   finishReason: 'length' | 'stop';
+  /** The most tokens an answer may have: max_tokens, else what the context leaves. */
+  tokenLimit: number;
+  /** Chat: the text of the last `user` message (its text parts joined by newlines); null when there is none. */
+  lastUserText: string | null;
+  /** A JSON response_format; null for none or `text`. */
+  responseFormat: ResponseFormat | null;
   stream: boolean;
   includeUsage: boolean;
   /** Seeds the answer: a hash of the model and the prompt. */
@@ -30,7 +37,7 @@ export interface ModelLookup {
 /** The answer's length when the request sets no max_tokens. */
 export const DEFAULT_MAX_TOKENS = 16;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export function parseGenerationRequest(endpoint: Endpoint, raw: string, models: ModelLookup): GenerationRequest {
   const body = parseJson(raw);
@@ -39,8 +46,8 @@ export function parseGenerationRequest(endpoint: Endpoint, raw: string, models: 
   if (!models.isServed(model)) throw modelNotFound(model);
 
   const digest = new PromptDigest().mix(model);
-  if (endpoint === 'chat') digestMessages(body.messages, digest);
-  else digestPrompt(body.prompt, digest);
+  const lastUserText = endpoint === 'chat' ? digestMessages(body.messages, digest) : null;
+  if (endpoint === 'completion') digestPrompt(body.prompt, digest);
 
   const requested = endpoint === 'chat' ? (body.max_completion_tokens ?? body.max_tokens) : body.max_tokens;
   const room = models.maxModelLen - digest.words;
@@ -61,19 +68,23 @@ export function parseGenerationRequest(endpoint: Endpoint, raw: string, models: 
   const stream = body.stream ?? false;
   if (typeof stream !== 'boolean') throw badRequest('`stream` must be a boolean');
   const options = body.stream_options as Json | null | undefined;
+  const responseFormat = parseResponseFormat(body.response_format);
   return {
     endpoint,
     model,
     promptTokens: digest.words,
     completionTokens,
     finishReason,
+    tokenLimit: requested === undefined || requested === null ? room : completionTokens,
+    lastUserText,
+    responseFormat,
     stream,
     includeUsage: stream && typeof options === 'object' && options !== null && options.include_usage === true,
     seed: digest.hash,
   };
 }
 
-function parseJson(raw: string): Json {
+export function parseJson(raw: string): Json {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -85,27 +96,38 @@ function parseJson(raw: string): Json {
   return body as Json;
 }
 
-function digestMessages(messages: unknown, digest: PromptDigest): void {
+/** Digests the messages; returns the last user message's text. */
+function digestMessages(messages: unknown, digest: PromptDigest): string | null {
   if (!Array.isArray(messages) || messages.length === 0) throw badRequest('`messages` must be a non-empty array');
+  let lastUserText: string | null = null;
   for (const message of messages as unknown[]) {
     if (typeof message !== 'object' || message === null || typeof (message as Json).role !== 'string') {
       throw badRequest('each message must be an object with a string `role`');
     }
     const { role, content } = message as Json;
     digest.mix(role as string);
-    if (typeof content === 'string') digest.add(content);
-    else if (Array.isArray(content)) for (const part of content) digestPart(part, digest);
+    const texts: string[] = [];
+    if (typeof content === 'string') {
+      digest.add(content);
+      texts.push(content);
+    } else if (Array.isArray(content)) for (const part of content) digestPart(part, digest, texts);
     else if (content !== undefined && content !== null)
       throw badRequest('message `content` must be a string or an array of parts');
+    if (role === 'user') lastUserText = texts.join('\n');
   }
+  return lastUserText;
 }
 
 /** Text parts count as prompt words; other parts (images, audio) only shape the answer. */
-function digestPart(part: unknown, digest: PromptDigest): void {
+function digestPart(part: unknown, digest: PromptDigest, texts: string[]): void {
   if (typeof part !== 'object' || part === null) throw badRequest('content parts must be objects');
   const { type, text } = part as Json;
-  if (typeof text === 'string') digest.add(text);
-  else digest.mix(typeof type === 'string' ? type : '');
+  if (typeof text === 'string') {
+    digest.add(text);
+    texts.push(text);
+  } else {
+    digest.mix(typeof type === 'string' ? type : '');
+  }
 }
 
 function digestPrompt(prompt: unknown, digest: PromptDigest): void {

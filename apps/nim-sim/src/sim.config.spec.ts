@@ -29,6 +29,11 @@ describe('loadSimConfig', () => {
       errorRate: 0,
       streamCutAfter: null,
       exitOnSigtermDelayMs: 0,
+      embeddingDim: 64,
+      embeddingDelayMs: 0,
+      classifierRules: null,
+      classifierNoise: false,
+      jsonMode: 'valid',
       nimEnv: {},
     });
   });
@@ -57,6 +62,11 @@ describe('loadSimConfig', () => {
       NIM_MAX_MODEL_LEN: '4096',
       NIM_PEFT_SOURCE: '/loras',
       NIM_PEFT_REFRESH_INTERVAL: '0.5',
+      SIM_EMBEDDING_DIM: '8',
+      SIM_EMBEDDING_DELAY_MS: '30',
+      SIM_CLASSIFIER_RULES: ' code: Python | function|bug ; math:integral;chat:*; ',
+      SIM_CLASSIFIER_NOISE: '1',
+      SIM_JSON_MODE: 'mismatch',
     });
     expect(config).toMatchObject({
       tokenDelayMs: 2.5,
@@ -70,6 +80,15 @@ describe('loadSimConfig', () => {
       maxModelLen: 4096,
       peftSource: '/loras',
       peftRefreshIntervalS: 0.5,
+      embeddingDim: 8,
+      embeddingDelayMs: 30,
+      classifierRules: [
+        { category: 'code', keywords: ['python', 'function', 'bug'], matchesAll: false },
+        { category: 'math', keywords: ['integral'], matchesAll: false },
+        { category: 'chat', keywords: [], matchesAll: true },
+      ],
+      classifierNoise: true,
+      jsonMode: 'mismatch',
     });
   });
 
@@ -86,6 +105,15 @@ describe('loadSimConfig', () => {
     ['SIM_NEVER_READY', 'maybe'],
     ['SIM_CRASH_AFTER_MS', '99999999999'],
     ['NIM_SERVED_MODEL_NAME', ' , '],
+    ['SIM_EMBEDDING_DIM', '0'],
+    ['SIM_EMBEDDING_DIM', '5000'],
+    ['SIM_EMBEDDING_DELAY_MS', 'soon'],
+    ['SIM_CLASSIFIER_RULES', 'code'],
+    ['SIM_CLASSIFIER_RULES', 'two words:x'],
+    ['SIM_CLASSIFIER_RULES', 'code:python||bug'],
+    ['SIM_CLASSIFIER_RULES', ';;'],
+    ['SIM_CLASSIFIER_NOISE', 'loud'],
+    ['SIM_JSON_MODE', 'broken'],
   ])('rejects %s=%j, naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

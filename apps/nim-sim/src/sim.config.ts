@@ -3,6 +3,7 @@
  * (NIM_*, NGC_*) plus the SIM_* knobs that choose how it misbehaves. Read and
  * validated once, at start; a bad value names its variable.
  */
+import { parseClassifierRules, type ClassifierRule } from './classifier.rules.js';
 import { maskedValue, nimEnvOf } from './secret.mask.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -40,11 +41,28 @@ export interface SimConfig {
    * as a hosted NIM does; the health endpoints stay open.
    */
   apiKey: string | null;
+  /** Length of /v1/embeddings vectors (SIM_EMBEDDING_DIM), and the ceiling of a request's `dimensions`. */
+  embeddingDim: number;
+  /** Wait this long before each /v1/embeddings answer, so a caller's timeout can be tested. */
+  embeddingDelayMs: number;
+  /** SIM_CLASSIFIER_RULES: when set, a chat answer is the category these rules pick. */
+  classifierRules: ClassifierRule[] | null;
+  /** SIM_CLASSIFIER_NOISE: wrap the category in a sentence, for testing a caller's strict parsing. */
+  classifierNoise: boolean;
+  /** SIM_JSON_MODE: what a request with a JSON response_format gets. */
+  jsonMode: JsonMode;
   /** Every NIM_* and NGC_* variable received, secrets masked (see secret.mask.ts). */
   nimEnv: Record<string, string>;
 }
 
 export const DEFAULT_MODEL = 'meta/llama-3.1-8b-instruct';
+
+/** `valid`: a document that matches the schema; `invalid`: text that is not JSON; `mismatch`: JSON that does not match. */
+export const JSON_MODES = ['valid', 'invalid', 'mismatch'] as const;
+export type JsonMode = (typeof JSON_MODES)[number];
+
+/** The longest vector SIM_EMBEDDING_DIM allows: a bigger one only makes answers slower. */
+export const MAX_EMBEDDING_DIM = 4096;
 
 export class SimConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -102,6 +120,25 @@ class EnvReader {
     return raw === undefined ? [] : [...new Set(raw.split(',').map((s) => s.trim()))].filter((s) => s !== '');
   }
 
+  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    this.fail(name, raw, `must be one of ${values.join(', ')}`);
+    return undefined;
+  }
+
+  classifierRules(name: string): ClassifierRule[] | null {
+    const raw = this.string(name);
+    if (raw === undefined) return null;
+    try {
+      return parseClassifierRules(raw);
+    } catch (error) {
+      this.fail(name, raw, (error as Error).message);
+      return null;
+    }
+  }
+
   fail(name: string, raw: string, rule: string): void {
     this.problems.push(`${name} ${rule} (got ${JSON.stringify(maskedValue(name, raw))})`);
   }
@@ -133,6 +170,11 @@ export function loadSimConfig(env: Env): SimConfig {
     streamCutAfter: read.number('SIM_STREAM_CUT_AFTER', { min: 0, integer: true }) ?? null,
     exitOnSigtermDelayMs: read.number('SIM_EXIT_ON_SIGTERM_DELAY_MS', ms) ?? 0,
     apiKey: read.string('SIM_API_KEY') ?? null,
+    embeddingDim: read.number('SIM_EMBEDDING_DIM', { min: 1, max: MAX_EMBEDDING_DIM, integer: true }) ?? 64,
+    embeddingDelayMs: read.number('SIM_EMBEDDING_DELAY_MS', { min: 0, max: 60_000 }) ?? 0,
+    classifierRules: read.classifierRules('SIM_CLASSIFIER_RULES'),
+    classifierNoise: read.flag('SIM_CLASSIFIER_NOISE'),
+    jsonMode: read.oneOf('SIM_JSON_MODE', JSON_MODES) ?? 'valid',
     nimEnv: nimEnvOf(env),
   };
   if (read.problems.length > 0) throw new SimConfigError(read.problems);

@@ -1,20 +1,23 @@
 /**
  * The request handler: NIM's health, models and metrics endpoints, the two
- * OpenAI generation endpoints, and /v1/sim/config. Plain node:http with a
- * switch on the path: the simulator must never be the bottleneck of a
- * gateway benchmark.
+ * OpenAI generation endpoints, embeddings, and /v1/sim/config. Plain
+ * node:http with a switch on the path: the simulator must never be the
+ * bottleneck of a gateway benchmark.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errorBody } from './api.error.js';
+import { contentOf } from './answer.content.js';
 import { completionBody, type Answer } from './completion.responder.js';
+import { parseEmbeddingsRequest } from './embeddings.request.js';
+import { embeddingsBody } from './embeddings.responder.js';
 import { ErrorInjector, simulatedError } from './failure.modes.js';
 import { readBody, sendError, sendJson, sendText } from './http.io.js';
+import { JsonAnswers } from './json.answer.js';
 import { CLIENT_CLOSED, type MetricsRegistry } from './metrics.registry.js';
 import type { ModelCatalog } from './model.catalog.js';
 import { parseGenerationRequest, type Endpoint } from './openai.request.js';
 import type { SimConfig } from './sim.config.js';
 import { sendStream, streamPlan } from './stream.responder.js';
-import { generateWords } from './text.generator.js';
 
 export const ROUTES = {
   live: '/v1/health/live',
@@ -22,6 +25,7 @@ export const ROUTES = {
   models: '/v1/models',
   chat: '/v1/chat/completions',
   completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
   metrics: '/v1/metrics',
   simConfig: '/v1/sim/config',
   simRequests: '/v1/sim/requests',
@@ -66,7 +70,14 @@ export interface RouteDeps {
 
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, catalog, metrics, isReady } = deps;
+  // Separate counts, so embeddings a router sends do not shift which completion fails.
   const injector = new ErrorInjector(config.errorRate);
+  const embeddingInjector = new ErrorInjector(config.errorRate);
+  const contentSettings = {
+    classifierRules: config.classifierRules,
+    classifierNoise: config.classifierNoise,
+    json: new JsonAnswers(config.jsonMode),
+  };
   const seen: SeenRequest[] = [];
   const expectedAuthorization = config.apiKey === null ? null : `Bearer ${config.apiKey}`;
 
@@ -102,19 +113,20 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
   let sequence = 0;
 
   function generate(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, entry: SeenRequest): void {
-    if (!isReady()) return sendError(res, new ApiError(503, 'ServiceUnavailableError', 'Service is not ready.'));
+    if (!isReady()) return sendError(res, notReady());
     readBody(req, (bodyError, raw) => {
       if (bodyError) return sendError(res, bodyError);
       let answer: Answer;
       try {
-        const request = parseGenerationRequest(endpoint, raw, catalog);
-        entry.model = request.model;
+        const parsed = parseGenerationRequest(endpoint, raw, catalog);
+        entry.model = parsed.model;
+        const { request, pieces } = contentOf(parsed, contentSettings);
         if (injector.shouldFail()) throw simulatedError();
         answer = {
           id: `${endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${idPrefix}${(sequence++).toString(36)}`,
           created: Math.floor(Date.now() / 1000),
           request,
-          words: generateWords(request.seed, request.completionTokens),
+          pieces,
         };
       } catch (error) {
         if (error instanceof ApiError) return sendError(res, error);
@@ -126,6 +138,29 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
       const delay = config.tokenDelayMs * answer.request.completionTokens;
       if (delay <= 0) return sendJson(res, 200, body);
       const timer = setTimeout(() => sendJson(res, 200, body), delay);
+      res.once('close', () => clearTimeout(timer));
+    });
+  }
+
+  function embed(req: IncomingMessage, res: ServerResponse, entry: SeenRequest): void {
+    if (!isReady()) return sendError(res, notReady());
+    readBody(req, (bodyError, raw) => {
+      if (bodyError) return sendError(res, bodyError);
+      let body: string;
+      let promptTokens: number;
+      try {
+        const request = parseEmbeddingsRequest(raw, catalog, config.embeddingDim);
+        entry.model = request.model;
+        if (embeddingInjector.shouldFail()) throw simulatedError();
+        body = embeddingsBody(request);
+        promptTokens = request.promptTokens;
+      } catch (error) {
+        if (error instanceof ApiError) return sendError(res, error);
+        throw error;
+      }
+      metrics.tokens(promptTokens, 0);
+      if (config.embeddingDelayMs <= 0) return sendJson(res, 200, body);
+      const timer = setTimeout(() => sendJson(res, 200, body), config.embeddingDelayMs);
       res.once('close', () => clearTimeout(timer));
     });
   }
@@ -147,6 +182,10 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
         if (method !== 'POST') return methodNotAllowed(res, 'POST');
         if (refused(entry as SeenRequest, res)) return;
         return generate(req, res, path === ROUTES.chat ? 'chat' : 'completion', entry as SeenRequest);
+      case ROUTES.embeddings:
+        if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        if (refused(entry as SeenRequest, res)) return;
+        return embed(req, res, entry as SeenRequest);
       case ROUTES.live:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
         return sendJson(res, 200, LIVE);
@@ -176,6 +215,10 @@ const KNOWN_ROUTES = new Set<string>(Object.values(ROUTES));
 
 function routeOf(path: string): string {
   return KNOWN_ROUTES.has(path) ? path : OTHER_ROUTE;
+}
+
+function notReady(): ApiError {
+  return new ApiError(503, 'ServiceUnavailableError', 'Service is not ready.');
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -113,6 +113,15 @@ function settingsOf(config: SimConfig, catalog: ModelCatalog, port: number, read
     error_rate: config.errorRate,
     stream_cut_after: config.streamCutAfter,
     exit_on_sigterm_delay_ms: config.exitOnSigtermDelayMs,
+    embedding_dim: config.embeddingDim,
+    embedding_delay_ms: config.embeddingDelayMs,
+    classifier_rules:
+      config.classifierRules?.map(({ category, keywords, matchesAll }) => ({
+        category,
+        keywords: matchesAll ? ['*'] : keywords,
+      })) ?? null,
+    classifier_noise: config.classifierNoise,
+    json_mode: config.jsonMode,
     ready,
   };
 }

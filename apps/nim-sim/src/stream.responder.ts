@@ -6,7 +6,6 @@
 import type { ServerResponse } from 'node:http';
 import { SYSTEM_FINGERPRINT, usageOf, type Answer } from './completion.responder.js';
 import { streamCutPoint } from './failure.modes.js';
-import { streamPieces } from './text.generator.js';
 
 /** Events sent at once (`head`), one per token delay (`tokens`), and right after the last token (`tail`). */
 export interface StreamPlan {
@@ -25,7 +24,7 @@ export const DONE_EVENT = 'data: [DONE]\n\n';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
-export function streamPlan({ id, created, request, words }: Answer): StreamPlan {
+export function streamPlan({ id, created, request, pieces }: Answer): StreamPlan {
   const chat = request.endpoint === 'chat';
   const envelope =
     `data: {"id":"${id}","object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${created},` +
@@ -43,7 +42,7 @@ export function streamPlan({ id, created, request, words }: Answer): StreamPlan 
   const tail = [event([choice(null, request.finishReason)])];
   if (request.includeUsage) tail.push(event([], usageOf(request)));
   tail.push(DONE_EVENT);
-  return { head, tokens: streamPieces(words).map((piece) => event([choice(piece, null)])), tail };
+  return { head, tokens: pieces.map((piece) => event([choice(piece, null)])), tail };
 }
 
 /** Writes the plan: at once when there is no delay, else one token event per delay. */

@@ -1,4 +1,4 @@
-import { generateWords, PromptDigest, streamPieces } from './text.generator.js';
+import { generateWords, PromptDigest, streamPieces, textPieces } from './text.generator.js';
 
 describe('PromptDigest', () => {
   it('counts whitespace-separated words across parts', () => {
@@ -38,5 +38,13 @@ describe('generateWords', () => {
   it('splits into stream pieces that concatenate to the text', () => {
     const words = generateWords(7, 5);
     expect(streamPieces(words).join('')).toBe(words.join(' '));
+  });
+
+  it('splits any text into one piece per token, keeping the whitespace before each', () => {
+    expect(textPieces('{"a": 1,\n  "b":\t2}  ')).toEqual(['{"a":', ' 1,', '\n  "b":', '\t2}']);
+    expect(textPieces('  lead')).toEqual(['  lead']);
+    expect(textPieces(' \n ')).toEqual([]);
+    expect(textPieces('a\u00a0b c').join('')).toBe('a\u00a0b c');
+    expect(textPieces('a\u00a0b c')).toHaveLength(new PromptDigest().add('a\u00a0b c').words);
   });
 });

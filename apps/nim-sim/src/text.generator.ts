@@ -78,3 +78,24 @@ export function generateWords(seed: number, count: number): string[] {
 export function streamPieces(words: readonly string[]): string[] {
   return words.map((w, i) => (i === 0 ? w : ' ' + w));
 }
+
+/**
+ * Any text as stream pieces: one per token (by the rule above), each with
+ * the whitespace before it, so they concatenate back to the text less its
+ * trailing whitespace, and their count is the text's token count.
+ */
+export function textPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const word = text.charCodeAt(i) > 32;
+    if (inWord && !word) {
+      pieces.push(text.slice(start, i));
+      start = i;
+    }
+    inWord = word;
+  }
+  if (inWord) pieces.push(text.slice(start));
+  return pieces;
+}
