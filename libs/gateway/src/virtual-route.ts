@@ -9,15 +9,15 @@ import {
   type RoutingIo,
   type RoutingPolicy,
 } from '#routing';
-import { answerCheckFor, judgeAnswer, type AnswerCheck } from './answer-check.js';
+import { answerCheckFor } from './answer-check.js';
 import { ClientGone } from './client-gone.js';
 import { GatewayError } from './gateway-error.js';
-import { sendJson } from './http-answers.js';
-import { deliverAnswer, readJsonAnswer } from './model-answer.js';
+import { escalate, usageOf } from './escalation.js';
+import { InternalCalls } from './internal-call.js';
+import { deliverAnswer } from './model-answer.js';
 import type { ModelCaller, OpenCall } from './model-call.js';
-import { rewriteModel } from './model-rewrite.js';
 import type { RoutingSource } from './routing-source.js';
-import type { RoutingStats, Usage } from './routing-stats.js';
+import type { RoutingStats } from './routing-stats.js';
 
 export interface VirtualRouteOptions {
   maxJsonDepth: number;
@@ -49,6 +49,7 @@ export interface Recommendation {
  */
 export class VirtualRouter {
   private readonly conversations = new ConversationCache();
+  private readonly calls: InternalCalls;
 
   constructor(
     private readonly caller: ModelCaller,
@@ -56,7 +57,9 @@ export class VirtualRouter {
     private readonly options: VirtualRouteOptions,
     private readonly stats: RoutingStats,
     private readonly logger: { warn(message: string): void },
-  ) {}
+  ) {
+    this.calls = new InternalCalls(caller, source, options.maxJsonDepth);
+  }
 
   async recommend(
     req: IncomingMessage,
@@ -146,7 +149,13 @@ export class VirtualRouter {
       res.setHeader('x-modelplane-route-target', target);
       if (i > 0) res.setHeader('x-modelplane-route-fallbacks', String(i));
       if (check && status < 300) {
-        await this.escalate(res, opened, check, decision, requestId, req.headers, body, gone);
+        const deps = {
+          caller: this.caller,
+          source: this.source,
+          stats: this.stats,
+          maxJsonDepth: this.options.maxJsonDepth,
+        };
+        await escalate(deps, res, opened, check, decision, { requestId, headers: req.headers, body, gone });
         this.shadow(res, decision, body, requestId);
         return;
       }
@@ -175,7 +184,7 @@ export class VirtualRouter {
   ): Promise<Decision> {
     const io: RoutingIo = {
       chat: async (model, messages, timeoutMs) => {
-        const answer = await this.internal(
+        const answer = await this.calls.json(
           model,
           'v1/chat/completions',
           { messages, max_tokens: 16, temperature: 0 },
@@ -187,7 +196,7 @@ export class VirtualRouter {
         return content;
       },
       embed: async (model, text, timeoutMs) => {
-        const answer = await this.internal(model, 'v1/embeddings', { input: text }, requestId, timeoutMs);
+        const answer = await this.calls.json(model, 'v1/embeddings', { input: text }, requestId, timeoutMs);
         const vector = (answer.data as { embedding?: unknown }[] | undefined)?.[0]?.embedding;
         if (!Array.isArray(vector) || !vector.every((x) => typeof x === 'number' && Number.isFinite(x))) {
           throw new Error(`${model} answered no embedding`);
@@ -215,128 +224,6 @@ export class VirtualRouter {
     return decision;
   }
 
-  /** A call the gateway makes itself (a classifier, an embedder): its JSON answer, or an Error saying why not. */
-  private async internal(
-    ref: string,
-    path: string,
-    body: Record<string, unknown>,
-    requestId: string,
-    timeoutMs: number,
-  ): Promise<Record<string, unknown>> {
-    const model = this.source.current.models.get(ref);
-    if (!model) throw new Error(`no provider serves ${ref}`);
-    const gone = new ClientGone();
-    const timer = setTimeout(() => gone.abort(), timeoutMs);
-    try {
-      const opened = await this.caller.open(model, { method: 'POST', path, headers: {}, body, requestId, gone });
-      if (!opened) throw new Error('timed out');
-      if (opened.upstream.statusCode >= 400) {
-        await opened.upstream.body.text().catch(() => '');
-        opened.done();
-        throw new Error(`${ref} answered ${opened.upstream.statusCode}`);
-      }
-      const answer = await readJsonAnswer(
-        opened.upstream.body,
-        opened.candidate.provider.secret,
-        opened.candidate.provider.ref,
-        this.options.maxJsonDepth,
-        opened.done,
-      );
-      if (!answer) throw new Error(`${ref} answered nothing`);
-      return answer;
-    } catch (error) {
-      if (gone.aborted) throw new Error(`timed out after ${timeoutMs} ms`, { cause: error });
-      throw error instanceof GatewayError ? new Error(error.message, { cause: error }) : error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * A whole JSON answer checked against the request's schema; one that fails
-   * goes to the next tier. The last tier's answer is sent whatever it is, and
-   * the headers say which tier answered and why earlier ones did not.
-   */
-  private async escalate(
-    res: ServerResponse,
-    first: OpenCall,
-    check: AnswerCheck,
-    decision: Decision,
-    requestId: string,
-    headers: IncomingHttpHeaders,
-    body: Record<string, unknown>,
-    gone: ClientGone,
-  ): Promise<void> {
-    const vm = decision.virtualModel;
-    let opened = first;
-    const reasons: string[] = [];
-    for (let tier = 0; ; tier++) {
-      const started = performance.now();
-      const { candidate, model } = opened;
-      const answer = await readJsonAnswer(
-        opened.upstream.body,
-        candidate.provider.secret,
-        candidate.provider.ref,
-        this.options.maxJsonDepth,
-        opened.done,
-      );
-      const verdict = answer ? judgeAnswer(answer, check) : 'the answer is empty';
-      const next = decision.escalation[tier];
-      const nextModel = next === undefined ? undefined : this.source.current.models.get(next);
-      let escalated: OpenCall | null = null;
-      if (verdict && nextModel) {
-        reasons.push(`tier ${tier} (${model.ref}): ${verdict}`);
-        this.stats.observed(
-          vm,
-          model.ref,
-          tier === 0 ? 'primary' : 'escalation',
-          'invalid_answer',
-          performance.now() - started,
-        );
-        try {
-          escalated = await this.caller.open(nextModel, {
-            method: 'POST',
-            path: 'v1/chat/completions',
-            headers,
-            body,
-            requestId,
-            gone,
-          });
-        } catch (error) {
-          reasons.push(`tier ${tier + 1} (${next}): ${(error as Error).message}`);
-        }
-        if (gone.aborted) return;
-        if (escalated && escalated.upstream.statusCode < 300) {
-          opened = escalated;
-          continue;
-        }
-        if (escalated) {
-          reasons.push(`tier ${tier + 1} (${next}): answered ${escalated.upstream.statusCode}`);
-          await escalated.upstream.body.text().catch(() => '');
-          escalated.done();
-        }
-      }
-      if (answer) rewriteModel(answer, model.ref);
-      res.setHeader('x-modelplane-route-target', model.ref);
-      res.setHeader('x-modelplane-route-tier', String(tier));
-      if (reasons.length || verdict)
-        res.setHeader(
-          'x-modelplane-escalation',
-          headerSafe([...reasons, ...(verdict ? [`kept: ${verdict}`] : [])].join('; ')),
-        );
-      this.stats.observed(
-        vm,
-        model.ref,
-        tier === 0 ? 'primary' : 'escalation',
-        opened.upstream.statusCode,
-        performance.now() - started,
-        usageOf(answer),
-      );
-      sendJson(res, opened.upstream.statusCode, answer ? JSON.stringify(answer) : '', requestId);
-      return;
-    }
-  }
-
   /** After the client's answer, a share of requests goes to the shadow too; what it answers is only counted. */
   private shadow(res: ServerResponse, decision: Decision, body: Record<string, unknown>, requestId: string): void {
     const shadow = decision.shadow;
@@ -353,7 +240,7 @@ export class VirtualRouter {
   private async shadowCall(vm: string, ref: string, body: Record<string, unknown>, requestId: string): Promise<void> {
     const started = performance.now();
     try {
-      const answer = await this.internal(
+      const answer = await this.calls.json(
         ref,
         'v1/chat/completions',
         { ...body, stream: false },
@@ -391,16 +278,6 @@ export function reasonHeader(reason: Reason): string {
   if (reason.detail.startsWith('failed open')) return `${reason.middleware}:failed_open`;
   if (reason.middleware === 'weighted') return `weighted:${reason.detail}`;
   return reason.middleware;
-}
-
-function usageOf(answer: Record<string, unknown> | null): Usage | undefined {
-  const usage = answer?.usage;
-  return typeof usage === 'object' && usage !== null ? (usage as Usage) : undefined;
-}
-
-/** Header values are Latin-1 without control characters; cut to a readable length. */
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
 }
 
 /** The recommendation as a chat completion whose assistant message is the chosen model (the LLM Router's form). */
