@@ -276,7 +276,7 @@ export function reasonHeader(reason: Reason): string {
   if (reason.category) return `${reason.middleware}:${reason.category}`;
   if (reason.rule !== undefined) return `${reason.middleware}:${reason.rule}`;
   if (reason.detail.startsWith('failed open')) return `${reason.middleware}:failed_open`;
-  if (reason.middleware === 'weighted') return `weighted:${reason.detail}`;
+  if (reason.middleware === 'weighted') return reason.detail === 'sticky' ? 'weighted:sticky' : 'weighted';
   return reason.middleware;
 }
 

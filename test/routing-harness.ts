@@ -1,0 +1,105 @@
+import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
+import { newWorkspace, startApi, withAuth, type Api } from './api-harness.js';
+
+/**
+ * Routing policies end to end: the API serving the gateway's routes, and
+ * NIM simulators registered by hand as the providers of model entities,
+ * each with the behaviour a test needs (failing, cut streams, a classifier,
+ * embeddings, bad JSON). Real HTTP all the way.
+ */
+export interface RoutingBed {
+  api: Api;
+  ws: string;
+  sims: Map<string, TestSimulator>;
+  /** Registers `entity` served by a new simulator with `env`; answers the simulator. */
+  entity(entity: string, env?: Record<string, string>, pricing?: Record<string, unknown>): Promise<TestSimulator>;
+  /** An entity whose only provider cannot be reached. */
+  unreachable(entity: string): Promise<void>;
+  virtualModel(name: string, body: Record<string, unknown>): Promise<void>;
+  /** A chat completion on the OpenAI route with `model` (a name of the workspace). */
+  chat(model: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  /** Completions a simulator answered (its /metrics). */
+  answered(entity: string, route?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startRoutingBed(): Promise<RoutingBed> {
+  const api = await startApi({ GATEWAY_REFRESH_INTERVAL_MS: '60000' }, { gateway: true });
+  const ws = await newWorkspace(api, 'route');
+  const sims = new Map<string, TestSimulator>();
+  const base = `/v2/workspaces/${ws}`;
+  const expectStatus = async (res: Promise<{ status: number; text: string }>, status: number) => {
+    const r = await res;
+    if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  };
+  const register = async (entity: string, hostUrl: string, pricing?: Record<string, unknown>) => {
+    await expectStatus(api.request('POST', `${base}/models`, { name: entity, ...(pricing ? { pricing } : {}) }), 201);
+    await expectStatus(
+      api.request('POST', `${base}/providers`, {
+        name: `${entity}-provider`,
+        host_url: hostUrl,
+        status: 'READY',
+        served_models: [{ model_entity_id: `${ws}/${entity}`, served_model_name: `org/${entity}` }],
+      }),
+      201,
+    );
+  };
+  /** The names the workspace's OpenAI model list shows (entities and virtual models). */
+  const listed = async () => {
+    const res = await fetch(`${api.url}${base}/inference/gateway/openai/-/v1/models`, { headers: withAuth() });
+    const list = (await res.json()) as { data: { id: string }[] };
+    return list.data.map((m) => m.id.split('/')[1]);
+  };
+  const bed: RoutingBed = {
+    api,
+    ws,
+    sims,
+    async entity(entity, env = {}, pricing) {
+      const sim = await startTestSimulator({ NIM_SERVED_MODEL_NAME: `org/${entity}`, ...env });
+      sims.set(entity, sim);
+      await register(entity, sim.url, pricing);
+      return sim;
+    },
+    async unreachable(entity) {
+      await register(entity, 'http://127.0.0.1:9');
+    },
+    async virtualModel(name, body) {
+      await expectStatus(api.request('POST', `${base}/virtual-models`, { name, ...body }), 201);
+      // The routing table reloads on the database's notification.
+      await waitUntil(async () => (await listed()).includes(name));
+    },
+    chat(model, body, headers = {}) {
+      return fetch(`${api.url}${base}/inference/gateway/openai/-/v1/chat/completions`, {
+        method: 'POST',
+        headers: withAuth({ 'content-type': 'application/json', ...headers }),
+        body: JSON.stringify({ model: `${ws}/${model}`, max_tokens: 8, ...body }),
+      });
+    },
+    async answered(entity, route = '/v1/chat/completions') {
+      const sim = sims.get(entity);
+      if (!sim) throw new Error(`no simulator for ${entity}`);
+      const text = await (await sim.get('/metrics')).text();
+      let total = 0;
+      for (const m of text.matchAll(/^nim_sim_requests_total\{route="([^"]+)",status="(\d+)"\} (\d+)$/gm)) {
+        if (m[1] === route) total += Number(m[3]);
+      }
+      return total;
+    },
+    async close() {
+      for (const sim of sims.values()) await sim.close();
+      await api.close();
+    },
+  };
+  return bed;
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const user = (content: unknown) => ({ messages: [{ role: 'user', content }] });
+export const step = (config_type: string, config: unknown) => ({ name: 'modelplane', config_type, config });
