@@ -74,6 +74,13 @@ export const PERMISSIONS = {
     workspaced: true,
     what: 'Create, change and delete model entities',
   },
+  'virtual_models.read': { role: 'Viewer', scope: 'read', workspaced: true, what: 'Read virtual models' },
+  'virtual_models.write': {
+    role: 'Editor',
+    scope: 'write',
+    workspaced: true,
+    what: 'Create, change and delete virtual models (routing policies)',
+  },
   'providers.read': { role: 'Viewer', scope: 'read', workspaced: true, what: 'Read model providers' },
   'providers.write': {
     role: 'Admin',
