@@ -12,3 +12,4 @@ export * from './within.js';
 export * from './coalesce.js';
 export * from './dialect.js';
 export * from './nemo-paths.js';
+export * from './pricing.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { actorId } from '#auth';
+import { DEFAULT_CURRENCY, parseModelPricing } from '#domain';
 import { jsonColumn, MODEL_SORTABLE, ModelRepository, type Model, type ModelData, type Page, filterFields } from '#db';
 import { NAMED_FIELDS, type ListQueryDto } from '../common/list.js';
 import { authorship, compact, iso } from '../common/present.js';
@@ -72,6 +73,10 @@ function toData(dto: UpdateModelDto): Partial<ModelData> {
   set('customFields', (dto.custom_fields ?? undefined) as ModelData['customFields']);
   set('ownership', dto.ownership ? jsonColumn(dto.ownership) : undefined);
   set('modelProviders', dto.model_providers);
+  set(
+    'pricing',
+    dto.pricing ? jsonColumn({ ...dto.pricing, currency: dto.pricing.currency ?? DEFAULT_CURRENCY }) : undefined,
+  );
   return data;
 }
 
@@ -94,6 +99,7 @@ function present(m: Model): ModelDto {
     custom_fields: (m.customFields as Record<string, unknown>) ?? {},
     ownership: (m.ownership as Record<string, unknown> | null) ?? undefined,
     model_providers: m.modelProviders,
+    pricing: parseModelPricing(m.pricing) ?? undefined,
     created_at: iso(m.createdAt),
     updated_at: iso(m.updatedAt),
     ...authorship(m),
