@@ -9,7 +9,15 @@ type Operation = { method: string; path: string; op: Schema };
 
 const WRITES = ['post', 'put', 'patch'];
 /** Resources in the order they depend on each other. */
-const DEPENDENCY_ORDER = ['workspaces', 'secrets', 'providers', 'models', 'deployment-configs', 'deployments'];
+const DEPENDENCY_ORDER = [
+  'workspaces',
+  'secrets',
+  'providers',
+  'models',
+  'virtual-models',
+  'deployment-configs',
+  'deployments',
+];
 
 /**
  * Swagger UI's own sample generator (the body "Try it out" starts from), run
@@ -156,6 +164,7 @@ describe('OpenAPI document', () => {
         'post /v2/workspaces/{workspace}/deployments/{name}/status',
         'put /v2/workspaces/{workspace}/providers/{name}/status',
         'patch /v2/workspaces/{workspace}/models/{name}',
+        'patch /v2/workspaces/{workspace}/virtual-models/{name}',
       ]),
     );
 
@@ -214,7 +223,7 @@ describe('OpenAPI document', () => {
               : typeof value.detail === 'string' &&
                 ({
                   404: /not_found$/,
-                  409: /already_exists|in_use|has_deployments|transition|deleted|concurrent|already_rotated|last_(platform_)?admin/,
+                  409: /already_exists|name_taken|in_use|has_deployments|transition|deleted|concurrent|already_rotated|last_(platform_)?admin/,
                   413: /^request\/too_large$/,
                 }[status]?.test(value.code ?? '') ??
                   true);
