@@ -237,6 +237,13 @@ describe('virtual models', () => {
     expect(again.body.code).toBe('virtual_model/already_exists');
   });
 
+  it('goes with its workspace', async () => {
+    const gone = await newWorkspace(api, 'vmd');
+    expect((await api.request('POST', `/v2/workspaces/${gone}/virtual-models`, { name: 'doomed' })).status).toBe(201);
+    expect((await api.request('DELETE', `/v2/workspaces/${gone}`)).status).toBe(204);
+    expect((await loadVirtualModelRoutes(pool)).filter((r) => r.workspace === gone)).toEqual([]);
+  });
+
   it('answers 404 for a missing workspace or virtual model', async () => {
     const gone = `/v2/workspaces/gone-${ws}/virtual-models`;
     expect((await api.request('POST', gone, { name: 'gone-vm' })).body.code).toBe('workspace/not_found');
