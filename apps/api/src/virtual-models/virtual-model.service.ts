@@ -149,6 +149,7 @@ function ownRef(ref: string, workspace: string, loc: (string | number)[]): strin
   return joinRef(ws, name);
 }
 
+/** The JSON columns hold what toData checked and wrote (nothing else writes them), so they are typed as such. */
 function present(v: VirtualModel): VirtualModelDto {
   return compact({
     id: v.id,
