@@ -32,6 +32,7 @@ const common = {
     '^#db/migrations$': '<rootDir>/libs/db/src/migrations/schema-engine.ts',
     '^#db/secret-cipher$': '<rootDir>/libs/db/src/secret-cipher.ts',
     '^#db/notifications$': '<rootDir>/libs/db/src/notifications.ts',
+    '^#db/virtual-model-routes$': '<rootDir>/libs/db/src/virtual-model-routes.ts',
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
     '^#testing$': '<rootDir>/libs/testing/src/index.ts',
     '^#runtime$': '<rootDir>/libs/runtime/src/index.ts',

@@ -65,6 +65,11 @@ describe('fuzz', () => {
         served_models: [{ model_entity_id: `${ws}/${prefix}-model`, served_model_name: `served-${prefix}` }],
       });
     }
+    await post('virtual-models', {
+      name: 'fz-vm',
+      default_model_entity: 'fz-model',
+      request_middleware: [{ name: 'modelplane', config_type: 'fallback', config: { models: ['gw-model'] } }],
+    });
     await post('deployment-configs', nimConfig('fz-config'));
     await post('deployments', { name: 'fz-deploy', config: 'fz-config' });
     for (const status of ['PENDING', 'FAILED'])
@@ -93,6 +98,7 @@ describe('fuzz', () => {
           providers: 'fz-provider',
           'deployment-configs': 'fz-config',
           deployments: 'fz-deploy',
+          'virtual-models': 'fz-vm',
         },
         // Every status: wait_for and the event stream return at once whatever the deployment's state.
         baseQuery: { wait_for: STATUSES, timeout: '0', until: STATUSES },

@@ -15,6 +15,7 @@ const DEPENDENCY_ORDER = [
   'providers',
   'models',
   'adapters',
+  'virtual-models',
   'deployment-configs',
   'deployments',
 ];
@@ -168,6 +169,7 @@ describe('OpenAPI document', () => {
         'post /v2/workspaces/{workspace}/deployments/{name}/status',
         'put /v2/workspaces/{workspace}/providers/{name}/status',
         'patch /v2/workspaces/{workspace}/models/{name}',
+        'patch /v2/workspaces/{workspace}/virtual-models/{name}',
       ]),
     );
 
@@ -226,7 +228,7 @@ describe('OpenAPI document', () => {
               : typeof value.detail === 'string' &&
                 ({
                   404: /not_found$/,
-                  409: /already_exists|in_use|has_deployments|transition|deleted|concurrent|already_rotated|last_(platform_)?admin/,
+                  409: /already_exists|name_taken|in_use|has_deployments|transition|deleted|concurrent|already_rotated|last_(platform_)?admin/,
                   413: /^request\/too_large$/,
                 }[status]?.test(value.code ?? '') ??
                   true);

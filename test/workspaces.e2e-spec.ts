@@ -326,7 +326,7 @@ describe('workspaces', () => {
   describe('nested resources in an unknown workspace', () => {
     const ws = uniqueName('ghost');
 
-    it.each(['models', 'secrets', 'providers', 'deployment-configs', 'deployments'])(
+    it.each(['models', 'secrets', 'providers', 'deployment-configs', 'deployments', 'virtual-models'])(
       'GET list of %s → 404 naming the workspace',
       async (kind) => {
         const res = await api.request('GET', `/v2/workspaces/${ws}/${kind}`);
@@ -335,7 +335,7 @@ describe('workspaces', () => {
       },
     );
 
-    it.each(['models', 'secrets', 'providers', 'deployment-configs', 'deployments'])(
+    it.each(['models', 'secrets', 'providers', 'deployment-configs', 'deployments', 'virtual-models'])(
       'GET one of %s → 404 naming the workspace',
       async (kind) => {
         const res = await api.request('GET', `/v2/workspaces/${ws}/${kind}/thing`);

@@ -18,6 +18,7 @@ import { ModelModule } from './models/model.module.js';
 import { ProviderModule } from './providers/provider.module.js';
 import { RoleBindingModule } from './role-bindings/role-binding.module.js';
 import { SecretModule } from './secrets/secret.module.js';
+import { VirtualModelModule } from './virtual-models/virtual-model.module.js';
 import { WorkspaceModule } from './workspaces/workspace.module.js';
 
 /** Process-wide values every feature module may inject. */
@@ -64,6 +65,7 @@ export class AppModule {
         ProviderModule,
         DeploymentConfigModule,
         DeploymentModule,
+        VirtualModelModule,
         AuditEventModule,
         MemberModule,
         RoleBindingModule,

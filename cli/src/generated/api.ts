@@ -659,6 +659,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/workspaces/{workspace}/virtual-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List virtual models */
+        get: operations["VirtualModel_list"];
+        put?: never;
+        /**
+         * Create a virtual model
+         * @description A routing policy callers name as a model. 409 `virtual_model/name_taken` when a model entity of the workspace has the name: the gateway resolves a virtual model before an entity of the same name.
+         */
+        post: operations["VirtualModel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/workspaces/{workspace}/virtual-models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a virtual model */
+        get: operations["VirtualModel_get"];
+        put?: never;
+        post?: never;
+        /** Delete a virtual model */
+        delete: operations["VirtualModel_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a virtual model
+         * @description Partial update: a field that is present changes, null clears it (default_model_entity unset, lists emptied). Every write increments db_version.
+         */
+        patch: operations["VirtualModel_update"];
+        trace?: never;
+    };
     "/v2/audit-events": {
         parameters: {
             query?: never;
@@ -1151,6 +1194,18 @@ export interface components {
             /** @example null */
             system_prompt_template?: string | null;
         };
+        PricingDto: {
+            /** @example 0.18 */
+            input_per_million_tokens: number;
+            /** @example 0.18 */
+            output_per_million_tokens: number;
+            /**
+             * @description ISO 4217 code.
+             * @default USD
+             * @example USD
+             */
+            currency: string;
+        };
         CreateModelDto: {
             /**
              * @description Name; must start with a lowercase letter and be 2-63 characters of a-z, 0-9, -, @, ., + and _, without "--" and not ending in "-".
@@ -1216,6 +1271,8 @@ export interface components {
              * @example []
              */
             model_providers?: string[] | null;
+            /** @description Prices per million input and output tokens (the gateway's cost rule reads them). */
+            pricing?: components["schemas"]["PricingDto"] | null;
         };
         LoraConfigDto: {
             /**
@@ -1302,6 +1359,7 @@ export interface components {
                 [key: string]: unknown;
             };
             model_providers: string[];
+            pricing?: components["schemas"]["PricingDto"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1375,6 +1433,8 @@ export interface components {
              * @example []
              */
             model_providers?: string[] | null;
+            /** @description Prices per million input and output tokens (the gateway's cost rule reads them). */
+            pricing?: components["schemas"]["PricingDto"] | null;
         };
         CreateAdapterDto: {
             /**
@@ -2061,6 +2121,306 @@ export interface components {
             status_message: string | null;
             /** @example null */
             model_provider_id?: string | null;
+        };
+        VirtualModelTargetDto: {
+            /**
+             * @description a model entity of the virtual model's workspace, as name or workspace/name.
+             * @example llama-3-1-8b-instruct
+             */
+            model: string;
+            /**
+             * @description Overrides the entity's backend_format for requests routed through this virtual model.
+             * @example null
+             * @enum {string|null}
+             */
+            backend_format?: "OPENAI_CHAT" | "ANTHROPIC_MESSAGES" | null;
+        };
+        MiddlewareCallDto: {
+            /**
+             * @description The plugin: the built-in one.
+             * @example modelplane
+             * @enum {string}
+             */
+            name: "modelplane";
+            /**
+             * @example weighted
+             * @enum {string}
+             */
+            config_type: "weighted" | "rules" | "intent_classifier" | "embedding_router" | "fallback" | "escalation" | "shadow";
+            /** @description The config, of config_type's schema. */
+            config: {
+                targets: {
+                    model: string;
+                    weight: number;
+                }[];
+                sticky?: {
+                    header?: string | null;
+                    user?: boolean | null;
+                } | null;
+            } | {
+                rules: {
+                    model: string;
+                    when: {
+                        has_images?: boolean | null;
+                        has_tools?: boolean | null;
+                        min_prompt_tokens?: number | null;
+                        max_prompt_tokens?: number | null;
+                        header?: {
+                            name: string;
+                            one_of: string[];
+                        } | null;
+                        metadata?: {
+                            key: string;
+                            one_of: string[];
+                        } | null;
+                    };
+                }[];
+                default_model?: string | null;
+            } | {
+                classifier_model: string;
+                categories: {
+                    name: string;
+                    description?: string | null;
+                    model: string;
+                }[];
+                default_model: string;
+                /** @enum {string|null} */
+                trigger?: "every_request" | "first_user_turn" | null;
+                timeout_ms?: number | null;
+            } | {
+                embedding_model: string;
+                targets: {
+                    model: string;
+                    threshold: number;
+                    cost?: number | null;
+                    centroid?: number[] | null;
+                }[];
+                classifier?: {
+                    weights: number[][];
+                    bias: number[];
+                } | null;
+                default_model: string;
+                timeout_ms?: number | null;
+            } | {
+                models: string[];
+                on?: ("connection" | "timeout" | "status_5xx" | "status_429" | "stream_break")[] | null;
+                first_byte_timeout_ms?: number | null;
+            } | {
+                tiers: string[];
+            } | {
+                model: string;
+                share: number;
+            };
+            /**
+             * @description Not supported (stored configs): give `config` inline.
+             * @example null
+             */
+            config_id?: string | null;
+        };
+        CreateVirtualModelDto: {
+            /**
+             * @description Name; must start with a lowercase letter and be 2-63 characters of a-z, 0-9, -, @, ., + and _, without "--" and not ending in "-".
+             * @example llama-router
+             */
+            name: string;
+            /** @example team-a */
+            project?: string | null;
+            /**
+             * @description Where requests go unless middleware chooses: a model entity of the virtual model's workspace, as name or workspace/name (stored as workspace/name). Written into the request's `model` before the request middleware runs. On PATCH, null clears it.
+             * @example llama-3-1-8b-instruct
+             */
+            default_model_entity?: string | null;
+            /** @description Model entities this virtual model uses, each with an optional backend_format override. */
+            models?: components["schemas"]["VirtualModelTargetDto"][] | null;
+            /**
+             * @description Each entry is NeMo's MiddlewareCall `{name, config_type, config}` with `name: "modelplane"` (the built-in plugin) and the config inline (stored configs, `config_id`, are not supported). Models a config names are model entities of the virtual model's workspace, as `name` or `workspace/name`. Checked on write: a 422 names the field and the rule. Config types of this phase: `weighted`, `rules`, `intent_classifier`, `embedding_router`, `fallback`.
+             * @example [
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "weighted",
+             *         "config": {
+             *           "targets": [
+             *             {
+             *               "model": "llama-3-1-8b-instruct",
+             *               "weight": 9
+             *             },
+             *             {
+             *               "model": "llama-3-1-70b-instruct",
+             *               "weight": 1
+             *             }
+             *           ]
+             *         }
+             *       },
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "fallback",
+             *         "config": {
+             *           "models": [
+             *             "llama-3-1-8b-instruct"
+             *           ]
+             *         }
+             *       }
+             *     ]
+             */
+            request_middleware?: components["schemas"]["MiddlewareCallDto"][] | null;
+            /**
+             * @description Each entry is NeMo's MiddlewareCall `{name, config_type, config}` with `name: "modelplane"` (the built-in plugin) and the config inline (stored configs, `config_id`, are not supported). Models a config names are model entities of the virtual model's workspace, as `name` or `workspace/name`. Checked on write: a 422 names the field and the rule. Config types of this phase: `escalation`.
+             * @example [
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "escalation",
+             *         "config": {
+             *           "tiers": [
+             *             "llama-3-1-70b-instruct"
+             *           ]
+             *         }
+             *       }
+             *     ]
+             */
+            response_middleware?: components["schemas"]["MiddlewareCallDto"][] | null;
+            /**
+             * @description Each entry is NeMo's MiddlewareCall `{name, config_type, config}` with `name: "modelplane"` (the built-in plugin) and the config inline (stored configs, `config_id`, are not supported). Models a config names are model entities of the virtual model's workspace, as `name` or `workspace/name`. Checked on write: a 422 names the field and the rule. Config types of this phase: `shadow`.
+             * @example [
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "shadow",
+             *         "config": {
+             *           "model": "llama-3-1-8b-instruct-v2",
+             *           "share": 0.05
+             *         }
+             *       }
+             *     ]
+             */
+            post_response_middleware?: components["schemas"]["MiddlewareCallDto"][] | null;
+            /**
+             * @description NeMo's mark of a controller-managed passthrough; stored and filterable (Modelplane creates none).
+             * @example false
+             */
+            autoprovisioned?: boolean | null;
+            /**
+             * @description Not supported: Modelplane's gateway proxies every virtual model itself. Only null is accepted.
+             * @example null
+             */
+            override_proxy?: string | null;
+        };
+        VirtualModelDto: {
+            /** @example virtualmodel-0f3c9a1b2c3d4e5f6a7b */
+            id: string;
+            /**
+             * @description The same as id (NeMo keeps both).
+             * @example virtualmodel-0f3c9a1b2c3d4e5f6a7b
+             */
+            entity_id: string;
+            /** @example llama-router */
+            name: string;
+            /** @example default */
+            workspace: string;
+            project?: string;
+            /** @example default/llama-3-1-8b-instruct */
+            default_model_entity?: string;
+            models: components["schemas"]["VirtualModelTargetDto"][];
+            request_middleware: components["schemas"]["MiddlewareCallDto"][];
+            response_middleware: components["schemas"]["MiddlewareCallDto"][];
+            post_response_middleware: components["schemas"]["MiddlewareCallDto"][];
+            autoprovisioned: boolean;
+            /**
+             * @description Counts writes (1 on create). Send it back as `If-Match: "<db_version>"` to refuse a stale write.
+             * @example 1
+             */
+            db_version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * @description The principal that created it.
+             * @example alice@example.com
+             */
+            created_by?: string;
+            /**
+             * @description The principal that last changed it.
+             * @example alice@example.com
+             */
+            updated_by?: string;
+        };
+        UpdateVirtualModelDto: {
+            /**
+             * @description Where requests go unless middleware chooses: a model entity of the virtual model's workspace, as name or workspace/name (stored as workspace/name). Written into the request's `model` before the request middleware runs. On PATCH, null clears it.
+             * @example llama-3-1-8b-instruct
+             */
+            default_model_entity?: string | null;
+            /** @description Model entities this virtual model uses, each with an optional backend_format override. */
+            models?: components["schemas"]["VirtualModelTargetDto"][] | null;
+            /**
+             * @description Each entry is NeMo's MiddlewareCall `{name, config_type, config}` with `name: "modelplane"` (the built-in plugin) and the config inline (stored configs, `config_id`, are not supported). Models a config names are model entities of the virtual model's workspace, as `name` or `workspace/name`. Checked on write: a 422 names the field and the rule. Config types of this phase: `weighted`, `rules`, `intent_classifier`, `embedding_router`, `fallback`.
+             * @example [
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "weighted",
+             *         "config": {
+             *           "targets": [
+             *             {
+             *               "model": "llama-3-1-8b-instruct",
+             *               "weight": 9
+             *             },
+             *             {
+             *               "model": "llama-3-1-70b-instruct",
+             *               "weight": 1
+             *             }
+             *           ]
+             *         }
+             *       },
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "fallback",
+             *         "config": {
+             *           "models": [
+             *             "llama-3-1-8b-instruct"
+             *           ]
+             *         }
+             *       }
+             *     ]
+             */
+            request_middleware?: components["schemas"]["MiddlewareCallDto"][] | null;
+            /**
+             * @description Each entry is NeMo's MiddlewareCall `{name, config_type, config}` with `name: "modelplane"` (the built-in plugin) and the config inline (stored configs, `config_id`, are not supported). Models a config names are model entities of the virtual model's workspace, as `name` or `workspace/name`. Checked on write: a 422 names the field and the rule. Config types of this phase: `escalation`.
+             * @example [
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "escalation",
+             *         "config": {
+             *           "tiers": [
+             *             "llama-3-1-70b-instruct"
+             *           ]
+             *         }
+             *       }
+             *     ]
+             */
+            response_middleware?: components["schemas"]["MiddlewareCallDto"][] | null;
+            /**
+             * @description Each entry is NeMo's MiddlewareCall `{name, config_type, config}` with `name: "modelplane"` (the built-in plugin) and the config inline (stored configs, `config_id`, are not supported). Models a config names are model entities of the virtual model's workspace, as `name` or `workspace/name`. Checked on write: a 422 names the field and the rule. Config types of this phase: `shadow`.
+             * @example [
+             *       {
+             *         "name": "modelplane",
+             *         "config_type": "shadow",
+             *         "config": {
+             *           "model": "llama-3-1-8b-instruct-v2",
+             *           "share": 0.05
+             *         }
+             *       }
+             *     ]
+             */
+            post_response_middleware?: components["schemas"]["MiddlewareCallDto"][] | null;
+            /**
+             * @description NeMo's mark of a controller-managed passthrough; stored and filterable (Modelplane creates none).
+             * @example false
+             */
+            autoprovisioned?: boolean | null;
+            /**
+             * @description Not supported: Modelplane's gateway proxies every virtual model itself. Only null is accepted.
+             * @example null
+             */
+            override_proxy?: string | null;
         };
         AuditEventDto: {
             /**
@@ -6881,6 +7241,456 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorDto"] | components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    VirtualModel_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                page_size?: number;
+                /** @description Field to sort by; prefix with - for descending. */
+                sort?: string;
+                /** @description Filter, as brackets (`filter[status]=READY`, `filter[name][$like]=llama`, `filter[name][]=a&filter[name][]=b`), JSON (`filter={"name":{"$like":"llama"}}`) or text (`filter=name~llama AND status IN (READY, PENDING)`). Operators: $eq $ne $like $in $nin $lt $lte $gt $gte, and $and $or $not; in text: `:` `~` `>` `>=` `<` `<=` `IN (…)` `NOT IN (…)`, AND (binds tighter), OR, NOT or `-`, parentheses. $like is a case-insensitive substring match in which `%` and `_` are wildcards and `\` escapes. A top-level `workspace` condition overrides the path workspace. */
+                filter?: string;
+                /** @description false leaves out autoprovisioned (controller-managed) virtual models; default true. */
+                include_autoprovisioned?: boolean;
+            };
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["VirtualModelDto"][];
+                        pagination: components["schemas"]["PaginationDto"];
+                        /** @example created_at */
+                        sort: string;
+                        /**
+                         * @description The filter the request sent, parsed (present only when it sent one).
+                         * @example {
+                         *       "name": {
+                         *         "$like": "llama"
+                         *       }
+                         *     }
+                         */
+                        filter?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    VirtualModel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVirtualModelDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The db_version, as an entity tag If-Match accepts. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VirtualModelDto"];
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: a duplicate name, a resource in use, an illegal status transition, or a concurrent modification. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported media type: request bodies are JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    VirtualModel_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The db_version, as an entity tag If-Match accepts. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VirtualModelDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    VirtualModel_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic locking: `"<db_version>"` as last read (or its ETag); 412 when it is no longer current. */
+                "If-Match"?: string;
+            };
+            path: {
+                workspace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Precondition failed: `If-Match` names a db_version that is no longer current; read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    VirtualModel_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic locking: `"<db_version>"` as last read (or its ETag); 412 when it is no longer current. */
+                "If-Match"?: string;
+            };
+            path: {
+                workspace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVirtualModelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The db_version, as an entity tag If-Match accepts. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VirtualModelDto"];
+                };
+            };
+            /** @description Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Precondition failed: `If-Match` names a db_version that is no longer current; read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported media type: request bodies are JSON (`content-type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
                 };
             };
             /** @description Too many failed authentications from this address (`Retry-After`). */

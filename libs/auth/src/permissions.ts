@@ -81,6 +81,13 @@ export const PERMISSIONS = {
     workspaced: true,
     what: 'Create, change and delete adapters (on a model of another workspace: with models.read there)',
   },
+  'virtual-models.read': { role: 'Viewer', scope: 'read', workspaced: true, what: 'Read virtual models' },
+  'virtual-models.write': {
+    role: 'Editor',
+    scope: 'write',
+    workspaced: true,
+    what: 'Create, change and delete virtual models (routing policies)',
+  },
   'providers.read': { role: 'Viewer', scope: 'read', workspaced: true, what: 'Read model providers' },
   'providers.write': {
     role: 'Admin',

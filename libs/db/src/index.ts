@@ -9,3 +9,4 @@ export * from './query/page.js';
 export * from './repositories/index.js';
 export * from './secret-cipher.js';
 export * from './project-paths.js';
+export * from './virtual-model-routes.js';

@@ -13,7 +13,8 @@ export type DomainErrorKind =
   | 'unsupported_media_type'
   | 'unauthenticated'
   | 'forbidden'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'precondition_failed';
 
 export class DomainError extends Error {
   constructor(
@@ -36,7 +37,8 @@ export type ResourceKind =
   | 'deployment'
   | 'api_key'
   | 'role_binding'
-  | 'member';
+  | 'member'
+  | 'virtual_model';
 
 const LABELS: Record<ResourceKind, string> = {
   workspace: 'Workspace',
@@ -49,6 +51,7 @@ const LABELS: Record<ResourceKind, string> = {
   api_key: 'API key',
   role_binding: 'Role binding',
   member: 'Member',
+  virtual_model: 'Virtual model',
 };
 
 export function resourceLabel(kind: ResourceKind): string {
@@ -406,5 +409,40 @@ const API_KEY_REFUSALS: Record<ApiKeyState, string> = {
 export class ApiKeyStateError extends ConflictError {
   constructor(id: string, state: ApiKeyState) {
     super(API_KEY_CODES[state], `API key '${id}' cannot be rotated: ${API_KEY_REFUSALS[state]}`);
+  }
+}
+
+// ─── Virtual models (apps/api/src/virtual-models) ────────────────────────────
+
+/**
+ * Codes of refused virtual model writes, beside virtual_model/not_found and virtual_model/already_exists:
+ *   virtual_model/name_taken      (409) POST of a name a model entity of the workspace already has
+ *   virtual_model/stale_version   (412) PATCH or DELETE whose If-Match names a db_version that is not the current one
+ */
+export const VIRTUAL_MODEL_CODES = ['virtual_model/name_taken', 'virtual_model/stale_version'] as const;
+export type VirtualModelCode = (typeof VIRTUAL_MODEL_CODES)[number];
+
+/**
+ * A virtual model and a model entity of one name would make the name ambiguous to callers; the gateway resolves
+ * the virtual model first, so an entity created later under a virtual model's name is reachable only by it.
+ */
+export class VirtualModelNameTakenError extends ConflictError {
+  constructor(workspace: string, name: string) {
+    super(
+      'virtual_model/name_taken' satisfies VirtualModelCode,
+      `Workspace '${workspace}' has a model entity named '${name}'; a virtual model needs a name of its own`,
+    );
+  }
+}
+
+/** 412: optimistic locking (NeMo's db_version) found that someone else wrote the resource since the caller read it. */
+export class VirtualModelStaleError extends DomainError {
+  constructor(name: string, ifMatch: string, current: number) {
+    super(
+      'precondition_failed',
+      'virtual_model/stale_version' satisfies VirtualModelCode,
+      `Virtual model '${name}' is at db_version ${current}, which If-Match ${ifMatch.slice(0, 40)} does not name; ` +
+        'read it again and retry',
+    );
   }
 }

@@ -13,3 +13,4 @@ export * from './coalesce.js';
 export * from './dialect.js';
 export * from './nemo-paths.js';
 export * from './finetuning.js';
+export * from './pricing.js';

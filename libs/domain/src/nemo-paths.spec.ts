@@ -30,6 +30,12 @@ describe("NeMo's path families", () => {
       '/apis/inference-gateway/v2/workspaces/ws/provider/p/ready',
       '/v2/workspaces/ws/inference/gateway/provider/p/ready',
     ],
+    // The VirtualModel store is the registry's (the API), not a gateway route.
+    ['/apis/inference-gateway/v2/workspaces/ws/virtual-models', '/v2/workspaces/ws/virtual-models'],
+    [
+      '/apis/inference-gateway/v2/workspaces/ws/virtual-models/router?x=1',
+      '/v2/workspaces/ws/virtual-models/router?x=1',
+    ],
     // NeMo's SDK encodes the forwarded path's slashes; only those after `/-/`, never the query's, are decoded.
     [
       '/apis/inference-gateway/v2/workspaces/ws/openai/-/v1%2Fchat%2Fcompletions',
@@ -60,6 +66,8 @@ describe("NeMo's path families", () => {
     '/apis/models/v2/workspaces/ws/deploymentsx',
     '/apis/models/v3/workspaces/ws/models',
     '/apis/inference-gateway/v2/workspaces/ws/admin',
+    '/apis/inference-gateway/v2/workspaces/ws/virtual-modelsx',
+    '/apis/models/v2/workspaces/ws/virtual-models',
     '/apis/secrets/v2/rotate-encryption-keys/x',
     '/apis/secrets/v2/workspaces/ws/secrets-x',
   ])('leaves %s alone', (url) => {

@@ -38,6 +38,11 @@ const FAMILIES: readonly {
     to: (m) => `/v2/iam/${m[1]}`,
   },
   {
+    // The inference gateway's VirtualModel store: a registry resource, served by the API's routes.
+    pattern: /^\/apis\/inference-gateway\/v2\/workspaces\/([^/?]+)\/virtual-models(?=[/?]|$)/,
+    to: (m) => `/v2/workspaces/${m[1]}/virtual-models`,
+  },
+  {
     // The inference gateway.
     pattern: /^\/apis\/inference-gateway\/v2\/workspaces\/([^/?]+)\/(model|provider|openai)(?=[/?]|$)/,
     to: (m) => `/v2/workspaces/${m[1]}/inference/gateway/${m[2]}`,

@@ -3,14 +3,16 @@ import {
   authHeaderFormatProblem,
   CoalescedTask,
   DEFAULT_AUTH_HEADER_FORMAT,
+  parseModelPricing,
   renderAuthHeader,
   secretHeaderValueProblem,
 } from '#domain';
 import type { PgNotifications } from '#db/notifications';
+import { loadVirtualModelRoutes } from '#db/virtual-model-routes';
 import { secretAad, type SecretCipher } from '#db/secret-cipher';
-import { buildRoutingTable, EMPTY_TABLE, type ProviderRow, type RoutingTable } from './routing-table.js';
+import { buildRoutingTable, EMPTY_TABLE, type Pricing, type ProviderRow, type RoutingTable } from './routing-table.js';
 
-/** Where the database announces a change to providers, models or secrets (see the routing_notify migration). */
+/** Where the database announces a change to providers, models, secrets or virtual models (the routing_notify migrations). */
 export const ROUTING_CHANNEL = 'routing_changed';
 
 export interface RoutingSourceLogger {
@@ -120,7 +122,7 @@ export class RoutingSource {
   }
 
   private async load(): Promise<void> {
-    const [providers, entities] = await Promise.all([
+    const [providers, entities, virtualModels] = await Promise.all([
       this.pool.query<Row>(
         `SELECT p.id, p.workspace, p.name, p.host_url, p.status::text AS status, p.status_message, p.served_models,
            p.default_extra_headers, p.required_extra_headers, p.default_extra_body, p.required_extra_body,
@@ -133,10 +135,16 @@ export class RoutingSource {
          FROM model_providers p
          LEFT JOIN secrets s ON s.workspace = p.workspace AND s.name = p.api_key_secret_name`,
       ),
-      this.pool.query<{ ref: string }>(`SELECT workspace || '/' || name AS ref FROM models`),
+      this.pool.query<{ ref: string; pricing: unknown }>(`SELECT workspace || '/' || name AS ref, pricing FROM models`),
+      loadVirtualModelRoutes(this.pool),
     ]);
     const rows = providers.rows.map((row) => this.toProviderRow(row));
-    this.table = buildRoutingTable(rows);
+    const prices = new Map<string, Pricing>();
+    for (const { ref, pricing } of entities.rows) {
+      const price = parseModelPricing(pricing);
+      if (price) prices.set(ref, price);
+    }
+    this.table = buildRoutingTable(rows, Date.now(), { virtualModels, prices });
     this.entities = new Set(entities.rows.map((r) => r.ref));
     for (const listener of this.changeListeners) listener(this.table);
   }

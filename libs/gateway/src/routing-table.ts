@@ -1,3 +1,4 @@
+import type { ModelPricing } from '#domain';
 import type { RoutingPolicy } from '#routing';
 
 /**
@@ -45,11 +46,7 @@ export interface ModelRoute {
 }
 
 /** A model entity's prices per million tokens (the cost rule, and what each decision reports). */
-export interface Pricing {
-  input_per_million_tokens: number;
-  output_per_million_tokens: number;
-  currency: string;
-}
+export type Pricing = ModelPricing;
 
 export interface RoutingTable {
   providers: Map<string, ProviderRoute>;

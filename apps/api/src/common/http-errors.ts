@@ -30,6 +30,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unauthenticated: 401,
   forbidden: 403,
   rate_limited: 429,
+  precondition_failed: 412,
 };
 
 export function statusOf(error: DomainError): number {

@@ -46,6 +46,7 @@ export const ERROR_TEXT: Record<number, string> = {
   400: 'Bad request: a referenced resource is unusable, a malformed filter or version, or invalid JSON.',
   404: 'Not found: the workspace or the named resource does not exist.',
   409: 'Conflict: a duplicate name, a resource in use, an illegal status transition, or a concurrent modification.',
+  412: 'Precondition failed: `If-Match` names a db_version that is no longer current; read the resource again.',
   413: 'Request body too large.',
   415: 'Unsupported media type: request bodies are JSON (`content-type: application/json`).',
   422: 'Validation failed: each item names the field (`loc`) and the rule (`msg`).',

@@ -21,6 +21,8 @@ import {
   TooManyAuthFailuresError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
+  VirtualModelNameTakenError,
+  VirtualModelStaleError,
   WorkspaceHasDeploymentsError,
   type ConflictError,
   type ResourceKind,
@@ -129,6 +131,7 @@ const KINDS: Record<string, ResourceKind> = {
   'api-keys': 'api_key',
   members: 'member',
   'role-bindings': 'role_binding',
+  'virtual-models': 'virtual_model',
 };
 
 /** An API key's id, for the examples of operations on one key (keys are found by id, not by name). */
@@ -186,7 +189,17 @@ function errorsFor(status: number, op: Op): Example[] {
     case 404:
       return op.kind ? [['not_found', notFound(op)]] : [];
     case 409:
+      if (op.kind === 'virtual_model' && op.method === 'post') {
+        return [
+          ['conflict', conflict(op.kind, op)],
+          ['name_taken', new VirtualModelNameTakenError(op.names.workspace, op.names.model)],
+        ];
+      }
       return op.kind ? [['conflict', conflict(op.kind, op)]] : [];
+    case 412:
+      return op.kind === 'virtual_model'
+        ? [['stale_version', new VirtualModelStaleError(op.names.virtual_model, '"1"', 2)]]
+        : [];
     case 401:
       return [
         [

@@ -9,12 +9,15 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsNumber,
   IsUrl,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
-import { ENTITY_REF_PATTERN, FINETUNING_TYPES } from '#domain';
+import { CURRENCY_PATTERN, DEFAULT_CURRENCY, ENTITY_REF_PATTERN, FINETUNING_TYPES } from '#domain';
 import { AdapterDto } from '../adapters/adapter.dto.js';
 import { IsDescription } from '../common/fields.js';
 import { IsEntityName, IsProject } from '../common/names.js';
@@ -80,6 +83,33 @@ export class PromptDto {
   @IsString()
   @MaxLength(100_000)
   system_prompt_template?: string | null;
+}
+
+/** Prices per million tokens, for the gateway's cost rule and the decisions it reports. */
+export class PricingDto {
+  @ApiProperty({ minimum: 0, maximum: 1_000_000, example: 0.18 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1_000_000)
+  input_per_million_tokens!: number;
+
+  @ApiProperty({ minimum: 0, maximum: 1_000_000, example: 0.18 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1_000_000)
+  output_per_million_tokens!: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    pattern: CURRENCY_PATTERN.source,
+    default: DEFAULT_CURRENCY,
+    example: DEFAULT_CURRENCY,
+    description: 'ISO 4217 code.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CURRENCY_PATTERN, { message: 'currency must be three uppercase letters (ISO 4217), such as USD' })
+  currency?: string;
 }
 
 export class CreateModelDto {
@@ -197,6 +227,16 @@ export class CreateModelDto {
   @ArrayMaxSize(1000)
   @Matches(ENTITY_REF_PATTERN, { each: true, message: 'each model_providers entry must be workspace/name' })
   model_providers?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: PricingDto,
+    nullable: true,
+    description: "Prices per million input and output tokens (the gateway's cost rule reads them).",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PricingDto)
+  pricing?: PricingDto | null;
 }
 
 /** PATCH: every field optional; null or omitted keeps the stored value. */
@@ -231,6 +271,7 @@ export class ModelDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { created_by: 'alice@example.com' } })
   ownership?: Record<string, unknown>;
   @ApiProperty({ type: [String] }) model_providers!: string[];
+  @ApiPropertyOptional({ type: PricingDto }) pricing?: PricingDto;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
   @ApiPropertyOptional({ example: 'alice@example.com', description: 'The principal that created it.' })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { actorId } from '#auth';
+import { DEFAULT_CURRENCY, parseModelPricing } from '#domain';
 import {
   jsonColumn,
   MODEL_SORTABLE,
@@ -81,6 +82,10 @@ function toData(dto: UpdateModelDto): Partial<ModelData> {
   set('customFields', (dto.custom_fields ?? undefined) as ModelData['customFields']);
   set('ownership', dto.ownership ? jsonColumn(dto.ownership) : undefined);
   set('modelProviders', dto.model_providers);
+  set(
+    'pricing',
+    dto.pricing ? jsonColumn({ ...dto.pricing, currency: dto.pricing.currency ?? DEFAULT_CURRENCY }) : undefined,
+  );
   return data;
 }
 
@@ -104,6 +109,7 @@ function present(m: ModelWithAdapters): ModelDto {
     custom_fields: (m.customFields as Record<string, unknown>) ?? {},
     ownership: (m.ownership as Record<string, unknown> | null) ?? undefined,
     model_providers: m.modelProviders,
+    pricing: parseModelPricing(m.pricing) ?? undefined,
     created_at: iso(m.createdAt),
     updated_at: iso(m.updatedAt),
     ...authorship(m),

@@ -5,6 +5,7 @@ import type {
   Model,
   ModelProvider,
   Secret,
+  VirtualModel,
   Workspace,
 } from '../generated/prisma/client.js';
 
@@ -73,6 +74,7 @@ export const MODELS: TableDef<Model> = {
     customFields: 'custom_fields',
     ownership: 'ownership',
     modelProviders: 'model_providers',
+    pricing: 'pricing',
     ...timestamps,
     ...authorship,
   },
@@ -165,6 +167,25 @@ export const DEPLOYMENT_VERSIONS: TableDef<DeploymentVersion> = {
     modelEntitySpec: 'model_entity_spec',
     authContext: 'auth_context',
     revision: 'revision',
+    ...timestamps,
+    ...authorship,
+  },
+};
+
+export const VIRTUAL_MODELS: TableDef<VirtualModel> = {
+  table: 'virtual_models',
+  columns: {
+    id: 'id',
+    workspace: 'workspace',
+    name: 'name',
+    project: 'project',
+    defaultModelEntity: 'default_model_entity',
+    models: 'models',
+    requestMiddleware: 'request_middleware',
+    responseMiddleware: 'response_middleware',
+    postResponseMiddleware: 'post_response_middleware',
+    autoprovisioned: 'autoprovisioned',
+    dbVersion: 'db_version',
     ...timestamps,
     ...authorship,
   },

@@ -8,6 +8,7 @@ import { ModelRepository } from './model.repository.js';
 import { ProviderRepository } from './provider.repository.js';
 import { RoleBindingRepository } from './role-binding.repository.js';
 import { SecretRepository } from './secret.repository.js';
+import { VirtualModelRepository } from './virtual-model.repository.js';
 import { WorkspaceRepository } from './workspace.repository.js';
 
 export * from './access.repository.js';
@@ -21,6 +22,7 @@ export * from './model.repository.js';
 export * from './provider.repository.js';
 export * from './role-binding.repository.js';
 export * from './secret.repository.js';
+export * from './virtual-model.repository.js';
 export * from './workspace.repository.js';
 
 export const REPOSITORIES = [
@@ -35,4 +37,5 @@ export const REPOSITORIES = [
   ProviderRepository,
   DeploymentConfigRepository,
   DeploymentRepository,
+  VirtualModelRepository,
 ];
