@@ -78,7 +78,9 @@ export async function startRoutingBed(): Promise<RoutingBed> {
     async answered(entity, route = '/v1/chat/completions') {
       const sim = sims.get(entity);
       if (!sim) throw new Error(`no simulator for ${entity}`);
-      const text = await (await sim.get('/metrics')).text();
+      const res = await sim.get('/v1/metrics');
+      if (res.status !== 200) throw new Error(`the simulator's metrics answered ${res.status}`);
+      const text = await res.text();
       let total = 0;
       for (const m of text.matchAll(/^nim_sim_requests_total\{route="([^"]+)",status="(\d+)"\} (\d+)$/gm)) {
         if (m[1] === route) total += Number(m[3]);

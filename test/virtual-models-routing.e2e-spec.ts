@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { GatewayProxy } from '#gateway';
 import { startRoutingBed, step, user, type RoutingBed } from './routing-harness.js';
 
 jest.setTimeout(60_000);
@@ -114,7 +115,7 @@ describe('virtual models: routing', () => {
       default_model_entity: 'broken',
       request_middleware: [step('fallback', { models: ['gone', 'cut', 'small'] })],
     });
-    const before = await bed.answered('broken');
+    const before = await bed.answered('small');
     const res = await bed.chat('resilient', { ...user('hi'), stream: true });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-modelplane-route-target')).toBe(`${bed.ws}/small`);
@@ -122,8 +123,19 @@ describe('virtual models: routing', () => {
     const text = await res.text();
     expect(text).toContain('data: [DONE]');
     expect(text).not.toContain('event: error');
-    expect(await bed.answered('broken')).toBeGreaterThan(before);
-    expect(await bed.answered('cut')).toBeGreaterThan(0);
+    expect(await bed.answered('small')).toBe(before + 1);
+    // Each target was tried, and what came of it is counted per target.
+    const outcomes = bed.api.app
+      .get(GatewayProxy)
+      .stats.snapshot()
+      .outcomes.filter((o) => o.virtual_model === `${bed.ws}/resilient`);
+    const results = Object.fromEntries(outcomes.map((o) => [`${o.role} ${o.target.split('/')[1]}`, o.results]));
+    expect(results).toEqual({
+      'primary broken': { '5xx': 1 },
+      'fallback gone': { connection: 1 },
+      'fallback cut': { stream_break: 1 },
+      'fallback small': { '2xx': 1 },
+    });
   });
 
   it('does not fall back on a cause the policy leaves out, and ends a stream broken after its first token with an error event', async () => {
