@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
 import { GatewayProxy } from '#gateway';
+import { parse } from 'yaml';
+import { cliFor, documentsDir } from './cli-harness.js';
 import { startRoutingBed, step, user, waitUntil, type RoutingBed } from './routing-harness.js';
 
 jest.setTimeout(60_000);
@@ -149,6 +151,64 @@ describe('virtual models: classifiers, embeddings, shadow', () => {
       model: `${bed.ws}/coder`,
       reason: { detail: 'cheapest clearing its threshold (cost 1.8)' },
     });
+  });
+
+  it('trains an embedding router from labelled examples with the CLI, and applies it', async () => {
+    const cli = cliFor(bed.api.url, bed.ws);
+    const file = await documentsDir();
+    const examples = [
+      ...[
+        'fix my python function',
+        'this code has a bug',
+        'python traceback in my function',
+        'debug the failing code',
+      ].map((text) => ({ text, model: 'coder' })),
+      ...['solve the integral of x', 'an equation with two unknowns', 'integral of sine', 'solve this equation'].map(
+        (text) => ({
+          text,
+          model: 'mathy',
+        }),
+      ),
+    ];
+    const data = await file('examples.jsonl', examples.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const trained = await cli([
+      'router',
+      'train',
+      '--data',
+      data,
+      '--embedding-model',
+      'embedder',
+      '--virtual-model',
+      'trained',
+    ]);
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/^coder: 4 examples, \d routed back to it \(\d+%\)\nmathy: 4 examples/);
+    const doc = parse(trained.stdout);
+    expect(doc).toMatchObject({ kind: 'VirtualModel', metadata: { name: 'trained', workspace: bed.ws } });
+    const config = doc.spec.request_middleware[0].config;
+    expect(config.targets.map((t: { model: string }) => t.model)).toEqual(['coder', 'mathy']);
+    expect(config.targets[0].centroid).toHaveLength(256);
+
+    const policy = await file('trained.yaml', trained.stdout);
+    expect(await cli(['apply', '-f', policy])).toMatchObject({ code: 0, stdout: 'virtualmodel/trained created\n' });
+    expect(await cli(['apply', '-f', policy])).toMatchObject({ code: 0, stdout: 'virtualmodel/trained unchanged\n' });
+    await waitUntil(async () => (await bed.chat('trained', user('x'))).status === 200);
+    const res = await bed.chat('trained', user('please fix the bug in my python code'));
+    expect(res.headers.get('x-modelplane-route-target')).toBe(`${bed.ws}/coder`);
+    expect((await cli(['get', 'vm', 'trained'])).stdout).toMatch(
+      /^NAME +DEFAULT +MIDDLEWARE +VERSION +AGE\ntrained +embedding_router +1 /,
+    );
+
+    const bad = await cli([
+      'router',
+      'train',
+      '--data',
+      await file('bad.jsonl', '{"text": "x"}\n'),
+      '--embedding-model',
+      'embedder',
+    ]);
+    expect(bad).toMatchObject({ code: 2 });
+    expect(bad.stderr).toContain('bad.jsonl:1: "model" must name a model entity');
   });
 
   it('copies a share of requests to the shadow after the answer, and counts what it says beside the primary', async () => {

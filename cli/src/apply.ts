@@ -55,6 +55,9 @@ export async function plan(api: Api, documents: Document[], env: NodeJS.ProcessE
       case 'Deployment':
         changes.push(await planDeployment(api, doc, changes));
         break;
+      case 'VirtualModel':
+        changes.push(await planVirtualModel(api, doc));
+        break;
     }
   }
   return changes;
@@ -173,6 +176,30 @@ async function planConfig(api: Api, doc: Document): Promise<Change> {
   if (stored && planned.action === 'update') planned.note = `becomes version ${stored.entity_version + 1}`;
   if (stored) (planned as Change & { latest?: number }).latest = stored.entity_version;
   return planned;
+}
+
+/** A virtual model (a routing policy); its entity references are compared as the server stores them, `ws/name`. */
+async function planVirtualModel(api: Api, doc: Document): Promise<Change> {
+  const stored = await found(api.GET('/v2/workspaces/{workspace}/virtual-models/{name}', path(doc)));
+  const full = (ref: unknown) => (typeof ref === 'string' && !ref.includes('/') ? `${doc.workspace}/${ref}` : ref);
+  const desired: Row = { ...doc.spec };
+  if (desired.default_model_entity !== undefined) desired.default_model_entity = full(desired.default_model_entity);
+  if (Array.isArray(desired.models)) {
+    desired.models = desired.models.map((m: Row) => (m && typeof m === 'object' ? { ...m, model: full(m.model) } : m));
+  }
+  return change(doc, stored as Row | null, desired, {
+    create: async () => {
+      const body = { ...doc.spec, name: doc.name } as Schemas['CreateVirtualModelDto'];
+      await ok(api.POST('/v2/workspaces/{workspace}/virtual-models', { ...inWorkspace(doc), body }));
+      return 'created';
+    },
+    update: async () => {
+      // Only the fields the document names change (PATCH), as `apply` manages them.
+      const body = doc.spec as Schemas['UpdateVirtualModelDto'];
+      await ok(api.PATCH('/v2/workspaces/{workspace}/virtual-models/{name}', { ...path(doc), body }));
+      return 'configured';
+    },
+  });
 }
 
 /**

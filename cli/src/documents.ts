@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { UsageError } from './exit-codes.js';
 
 /** The kinds `apply` manages, in the order they are applied (each may refer to the ones before it). */
-export const APPLY_ORDER = ['Secret', 'Model', 'Provider', 'DeploymentConfig', 'Deployment'] as const;
+export const APPLY_ORDER = ['Secret', 'Model', 'Provider', 'DeploymentConfig', 'Deployment', 'VirtualModel'] as const;
 export type Kind = (typeof APPLY_ORDER)[number];
 
 /** One declarative document: `kind`, `metadata.name`, `metadata.workspace`, `spec`. */

@@ -6,6 +6,7 @@ import { registerConfig } from './commands/config.command.js';
 import { registerKeys } from './commands/keys.command.js';
 import { registerResources } from './commands/resources.command.js';
 import { registerRollout } from './commands/rollout.command.js';
+import { registerRouter } from './commands/router.command.js';
 import type { Io } from './commands/session.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -34,6 +35,7 @@ export function program(io: Io): Command {
   registerResources(root, context);
   registerRollout(root, context);
   registerKeys(root, context);
+  registerRouter(root, context);
   registerConfig(root, context);
   return root;
 }

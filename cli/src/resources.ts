@@ -139,6 +139,31 @@ export const secrets: ResourceKind = {
   ],
 };
 
+export const virtualModels: ResourceKind = {
+  kind: 'VirtualModel',
+  names: ['virtualmodel', 'virtualmodels', 'virtual-model', 'virtual-models', 'vm'],
+  get: (api, w, n) => found(api.GET('/v2/workspaces/{workspace}/virtual-models/{name}', ws(w, n))),
+  list: async (api, w) =>
+    asRows(await allPages((page) => ok(api.GET('/v2/workspaces/{workspace}/virtual-models', listQuery(w, page))))),
+  remove: async (api, w, n) => {
+    await ok(api.DELETE('/v2/workspaces/{workspace}/virtual-models/{name}', ws(w, n)));
+    return 'deleted';
+  },
+  columns: [
+    ['NAME', (r) => r.name],
+    ['DEFAULT', (r) => r.default_model_entity],
+    [
+      'MIDDLEWARE',
+      (r) =>
+        ['request_middleware', 'response_middleware', 'post_response_middleware']
+          .flatMap((k) => ((r[k] as Row[] | undefined) ?? []).map((m) => m.config_type))
+          .join(','),
+    ],
+    ['VERSION', (r) => r.db_version],
+    ['AGE', age],
+  ],
+};
+
 /** Workspaces are not in a workspace: the workspace argument is ignored. */
 export const workspaces: ResourceKind = {
   kind: 'Workspace',
@@ -159,7 +184,15 @@ export const workspaces: ResourceKind = {
   ],
 };
 
-export const KINDS: ResourceKind[] = [deploymentConfigs, deployments, providers, models, secrets, workspaces];
+export const KINDS: ResourceKind[] = [
+  deploymentConfigs,
+  deployments,
+  providers,
+  models,
+  secrets,
+  virtualModels,
+  workspaces,
+];
 
 /** The kind a command-line word names (`deployments`, `deploy`, `Deployment`, `dc`…). */
 export function kindNamed(word: string): ResourceKind {
