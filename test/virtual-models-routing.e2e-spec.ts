@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { GatewayProxy } from '#gateway';
+import { withAuth } from './api-harness.js';
 import { startRoutingBed, step, user, type RoutingBed } from './routing-harness.js';
 
 jest.setTimeout(60_000);
@@ -22,6 +23,8 @@ describe('virtual models: routing', () => {
     await bed.entity('cut', { SIM_STREAM_CUT_AFTER: '1' });
     await bed.entity('badjson', { SIM_JSON_MODE: 'invalid' });
     await bed.unreachable('gone');
+    await bed.entity('slow', { SIM_TOKEN_DELAY_MS: '300' });
+    await bed.entity('wrongjson', { SIM_JSON_MODE: 'mismatch' });
   });
   afterAll(async () => {
     await bed.close();
@@ -138,6 +141,25 @@ describe('virtual models: routing', () => {
     });
   });
 
+  it('falls back when the target sends nothing within the first-byte timeout, and serves on the model route too', async () => {
+    await bed.virtualModel('impatient', {
+      default_model_entity: 'slow',
+      request_middleware: [step('fallback', { models: ['small'], on: ['timeout'], first_byte_timeout_ms: 100 })],
+    });
+    const started = Date.now();
+    const res = await bed.chat('impatient', { ...user('hi'), max_tokens: 16 });
+    expect([res.status, res.headers.get('x-modelplane-route-target')]).toEqual([200, `${bed.ws}/small`]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const byModelRoute = await fetch(
+      `${bed.api.url}/v2/workspaces/${bed.ws}/inference/gateway/model/split/-/v1/chat/completions`,
+      { method: 'POST', headers: withAuth({ 'content-type': 'application/json' }), body: JSON.stringify(user('hi')) },
+    );
+    expect([byModelRoute.status, byModelRoute.headers.get('x-modelplane-virtual-model')]).toEqual([
+      200,
+      `${bed.ws}/split`,
+    ]);
+  });
+
   it('does not fall back on a cause the policy leaves out, and ends a stream broken after its first token with an error event', async () => {
     await bed.virtualModel('strict', {
       default_model_entity: 'broken',
@@ -174,6 +196,20 @@ describe('virtual models: routing', () => {
     const answer = (await res.json()) as { choices: { message: { content: string } }[] };
     expect(JSON.parse(answer.choices[0].message.content)).toEqual(
       expect.objectContaining({ city: expect.any(String) }),
+    );
+    // JSON of the wrong shape escalates too; the last tier's answer is kept whatever it is, and says so.
+    await bed.virtualModel('shape', {
+      default_model_entity: 'wrongjson',
+      response_middleware: [step('escalation', { tiers: ['badjson'] })],
+    });
+    const shaped = await bed.chat('shape', {
+      ...user('plan a trip'),
+      max_tokens: 64,
+      response_format: { type: 'json_schema', json_schema: { name: 'trip', schema } },
+    });
+    expect([shaped.status, shaped.headers.get('x-modelplane-route-tier')]).toEqual([200, '1']);
+    expect(shaped.headers.get('x-modelplane-escalation')).toMatch(
+      /^tier 0 \(.+\/wrongjson\): the answer does not match the schema \(.+\); kept: the answer is not JSON$/,
     );
     // A request that asks for no JSON is not checked.
     const plain = await bed.chat('json', user('hi'));

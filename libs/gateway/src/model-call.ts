@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
-import type { ClientGone } from './client-gone.js';
+import { ClientGone } from './client-gone.js';
 import { GatewayError } from './gateway-error.js';
 import type { ModelRoute, ProviderRoute } from './routing-table.js';
 import { networkError, upstreamError } from './upstream-errors.js';
@@ -79,18 +79,29 @@ export class ModelCaller {
         headers['content-length'] = String(Buffer.byteLength(body));
       }
       const done = this.balancer.begin(provider.ref);
+      const limit = firstByteLimit(gone, call.firstByteTimeoutMs);
       let upstream: Dispatcher.ResponseData;
       try {
-        upstream = await this.send(provider, method, path, headers, body, gone, call.firstByteTimeoutMs ?? undefined);
+        upstream = await this.send(provider, method, path, headers, body, limit.signal);
       } catch (error) {
         done();
         if (gone.aborted) return null;
         this.balancer.coolDown(provider.ref, 2000);
-        lastError = networkError(error, provider);
+        lastError = limit.timedOut
+          ? new GatewayError(
+              504,
+              'gateway/network',
+              `Backend timed out: ${provider.ref} sent no response headers within ${call.firstByteTimeoutMs} ms`,
+            )
+          : networkError(error, provider);
         this.logger.warn(
           `${requestId}: ${provider.ref} failed (${lastError.message}); attempt ${attempt + 1}/${this.options.maxAttempts}`,
         );
+        // A slow provider is slow again at once: only another one is worth the wait.
+        if (limit.timedOut && candidates.length === 1) break;
         continue;
+      } finally {
+        limit.clear();
       }
       if (upstream.statusCode >= 500 && attempt + 1 < this.options.maxAttempts) {
         // Nothing has reached the client yet: another provider may answer.
@@ -118,7 +129,6 @@ export class ModelCaller {
     headers: Record<string, string>,
     body: string | IncomingMessage | null,
     signal: ClientGone,
-    headersTimeout?: number,
   ): Promise<Dispatcher.ResponseData> {
     const url = upstreamUrl(provider.hostUrl, path);
     return this.pools.get(url.origin, provider.egressChecked).request({
@@ -127,7 +137,25 @@ export class ModelCaller {
       headers,
       body,
       signal,
-      ...(headersTimeout ? { headersTimeout } : {}),
     });
   }
+}
+
+/**
+ * An attempt's signal: the client's, or, with a first-byte limit, one that
+ * also aborts when no response headers came in time. Our own timer: undici's
+ * headersTimeout runs on a clock of about a second, too coarse for a
+ * fallback that should move on after 100 ms.
+ */
+function firstByteLimit(gone: ClientGone, ms: number | null | undefined) {
+  if (!ms) return { signal: gone, timedOut: false, clear: () => undefined };
+  const signal = new ClientGone();
+  const state = { signal, timedOut: false, clear: () => clearTimeout(timer) };
+  // Stays attached: a client that goes while the body streams still aborts it.
+  gone.once('abort', () => signal.abort());
+  const timer = setTimeout(() => {
+    state.timedOut = true;
+    signal.abort();
+  }, ms);
+  return state;
 }

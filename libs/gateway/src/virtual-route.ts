@@ -264,8 +264,10 @@ export class VirtualRouter {
 
 /** Which fallback cause a failed call is. */
 function causeOf(error: GatewayError): FallbackCause {
-  if (error.code === 'gateway/network')
-    return /HEADERS_TIMEOUT|Timeout/i.test(error.message) ? 'timeout' : 'connection';
+  // A first-byte limit answers 504; undici's own header timeout names itself.
+  if (error.code === 'gateway/network') {
+    return error.status === 504 || /HEADERS_TIMEOUT/.test(error.message) ? 'timeout' : 'connection';
+  }
   if (error.code === 'gateway/no_ready_provider' || error.code === 'gateway/secret_unavailable') return 'connection';
   if (error.status === 429) return 'status_429';
   return 'status_5xx';
