@@ -330,6 +330,16 @@ describe('virtual models: PATCH semantics, locking, lists and permissions', () =
     expect(await names('filter[autoprovisioned]=true')).toEqual(['gamma']);
     expect(await names('filter[project]=p1')).toEqual(['beta']);
     expect(await names('include_autoprovisioned=false&sort=name')).toEqual(['alpha', 'beta']);
+    // NeMo's SDK says it the other way round (virtual_models.list(exclude_autoprovisioned=True)).
+    expect(await names('exclude_autoprovisioned=true&filter[name]=alpha')).toEqual(['alpha']);
+    expect(await names('exclude_autoprovisioned=true&sort=name')).toEqual(['alpha', 'beta']);
+    expect(await names('exclude_autoprovisioned=false&sort=name')).toEqual(['alpha', 'beta', 'gamma']);
+    expect(
+      issue(await api.request('GET', `${base}?exclude_autoprovisioned=true&include_autoprovisioned=true`)),
+    ).toMatchObject({
+      status: 422,
+      loc: 'query.exclude_autoprovisioned',
+    });
     expect(
       await names('filter=name~a AND default_model_entity:' + encodeURIComponent(`"${lw}/x"`) + '&sort=name'),
     ).toEqual(['alpha', 'gamma']);

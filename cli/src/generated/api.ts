@@ -7266,6 +7266,8 @@ export interface operations {
                 filter?: string;
                 /** @description false leaves out autoprovisioned (controller-managed) virtual models; default true. */
                 include_autoprovisioned?: boolean;
+                /** @description NeMo's spelling of the same choice: true leaves them out; default false. Not both at once. */
+                exclude_autoprovisioned?: boolean;
             };
             header?: never;
             path: {

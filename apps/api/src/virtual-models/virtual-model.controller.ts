@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '#auth';
+import { InvalidFieldError } from '#domain';
 import type { Page } from '#db';
 import { etagOf, parseIfMatch } from '../common/if-match.js';
 import { ApiDoc, ApiPage } from '../common/openapi.decorators.js';
@@ -57,13 +58,28 @@ export class VirtualModelController {
     type: Boolean,
     description: 'false leaves out autoprovisioned (controller-managed) virtual models; default true.',
   })
+  @ApiQuery({
+    name: 'exclude_autoprovisioned',
+    required: false,
+    type: Boolean,
+    description: "NeMo's spelling of the same choice: true leaves them out; default false. Not both at once.",
+  })
   @ApiPage(VirtualModelDto)
   list(
     @Param('workspace') workspace: string,
     @Query() query: VirtualModelListQueryDto,
     @Query('include_autoprovisioned') include?: string,
+    @Query('exclude_autoprovisioned') exclude?: string,
   ): Promise<Page<VirtualModelDto>> {
-    return this.service.list(workspace, query, parseBoolParam(include, 'include_autoprovisioned') ?? true);
+    const included = parseBoolParam(include, 'include_autoprovisioned');
+    const excluded = parseBoolParam(exclude, 'exclude_autoprovisioned');
+    if (included !== undefined && excluded !== undefined) {
+      throw new InvalidFieldError(
+        ['query', 'exclude_autoprovisioned'],
+        'give include_autoprovisioned or exclude_autoprovisioned, not both',
+      );
+    }
+    return this.service.list(workspace, query, included ?? (excluded === undefined ? true : !excluded));
   }
 
   @Get(':name')

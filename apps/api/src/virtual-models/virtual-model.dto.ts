@@ -176,12 +176,15 @@ export class CreateVirtualModelDto {
 export class UpdateVirtualModelDto extends PartialType(OmitType(CreateVirtualModelDto, ['name', 'project'] as const)) {}
 
 /**
- * List parameters: `include_autoprovisioned` is read and checked by the controller (parseBoolParam); it is
- * declared here so the validator's whitelist does not refuse it as an unknown field.
+ * List parameters: `include_autoprovisioned` and NeMo's `exclude_autoprovisioned` are read and checked by the
+ * controller (parseBoolParam); they are declared here so the validator's whitelist does not refuse them.
  */
 export class VirtualModelListQueryDto extends ListQueryDto {
   @Allow()
   include_autoprovisioned?: unknown;
+
+  @Allow()
+  exclude_autoprovisioned?: unknown;
 }
 
 export class VirtualModelDto {
