@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import { newWorkspace, startApi, withAuth, type Api } from './api-harness.js';
 
@@ -15,6 +17,8 @@ export interface RoutingBed {
   entity(entity: string, env?: Record<string, string>, pricing?: Record<string, unknown>): Promise<TestSimulator>;
   /** An entity whose only provider cannot be reached. */
   unreachable(entity: string): Promise<void>;
+  /** An entity whose only provider answers every request with `status` (a rate limit, say). */
+  answering(entity: string, status: number): Promise<void>;
   virtualModel(name: string, body: Record<string, unknown>): Promise<void>;
   /** A chat completion on the OpenAI route with `model` (a name of the workspace). */
   chat(model: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
@@ -27,6 +31,7 @@ export async function startRoutingBed(): Promise<RoutingBed> {
   const api = await startApi({ GATEWAY_REFRESH_INTERVAL_MS: '60000' }, { gateway: true });
   const ws = await newWorkspace(api, 'route');
   const sims = new Map<string, TestSimulator>();
+  const servers: Server[] = [];
   const base = `/v2/workspaces/${ws}`;
   const expectStatus = async (res: Promise<{ status: number; text: string }>, status: number) => {
     const r = await res;
@@ -63,6 +68,16 @@ export async function startRoutingBed(): Promise<RoutingBed> {
     async unreachable(entity) {
       await register(entity, 'http://127.0.0.1:9');
     },
+    async answering(entity, status) {
+      const server = createServer((req, res) => {
+        req.resume();
+        res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '30' });
+        res.end(JSON.stringify({ error: { message: `answered ${status}`, type: 'rate_limit_error' } }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      await register(entity, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    },
     async virtualModel(name, body) {
       await expectStatus(api.request('POST', `${base}/virtual-models`, { name, ...body }), 201);
       // The routing table reloads on the database's notification.
@@ -89,6 +104,7 @@ export async function startRoutingBed(): Promise<RoutingBed> {
     },
     async close() {
       for (const sim of sims.values()) await sim.close();
+      for (const server of servers) await new Promise((resolve) => server.close(resolve));
       await api.close();
     },
   };

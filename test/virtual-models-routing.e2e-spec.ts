@@ -25,6 +25,7 @@ describe('virtual models: routing', () => {
     await bed.unreachable('gone');
     await bed.entity('slow', { SIM_TOKEN_DELAY_MS: '300' });
     await bed.entity('wrongjson', { SIM_JSON_MODE: 'mismatch' });
+    await bed.answering('limited', 429);
   });
   afterAll(async () => {
     await bed.close();
@@ -158,6 +159,21 @@ describe('virtual models: routing', () => {
       200,
       `${bed.ws}/split`,
     ]);
+  });
+
+  it('falls back on a 429 when the policy says so, and passes it on when it does not', async () => {
+    await bed.virtualModel('limited-fallback', {
+      default_model_entity: 'limited',
+      request_middleware: [step('fallback', { models: ['small'], on: ['status_429'] })],
+    });
+    const res = await bed.chat('limited-fallback', user('hi'));
+    expect([res.status, res.headers.get('x-modelplane-route-target')]).toEqual([200, `${bed.ws}/small`]);
+    await bed.virtualModel('limited-only', {
+      default_model_entity: 'limited',
+      request_middleware: [step('fallback', { models: ['small'], on: ['status_5xx'] })],
+    });
+    const refused = await bed.chat('limited-only', user('hi'));
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '30']);
   });
 
   it('does not fall back on a cause the policy leaves out, and ends a stream broken after its first token with an error event', async () => {
