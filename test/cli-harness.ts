@@ -12,7 +12,7 @@ export interface CliRun {
 }
 
 /** A stream that keeps what is written, as a pipe (not a terminal) does in a CI log. */
-function capture(): NodeJS.WriteStream & { text(): string } {
+function capture(tty = false): NodeJS.WriteStream & { text(): string } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -20,7 +20,8 @@ function capture(): NodeJS.WriteStream & { text(): string } {
       done();
     },
   }) as unknown as NodeJS.WriteStream & { text(): string };
-  stream.isTTY = false;
+  stream.isTTY = tty;
+  if (tty) stream.columns = 100;
   stream.text = () => chunks.join('');
   return stream;
 }
@@ -30,9 +31,12 @@ function capture(): NodeJS.WriteStream & { text(): string } {
  * carries the server, key and workspace (overridable per call), output goes to pipes.
  */
 export function cliFor(url: string, workspace: string) {
-  return async (args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}) => {
-    const stdout = capture();
-    const stderr = capture();
+  return async (
+    args: string[],
+    options: { env?: Record<string, string | undefined>; stdin?: string; tty?: boolean } = {},
+  ) => {
+    const stdout = capture(options.tty);
+    const stderr = capture(options.tty);
     const env: NodeJS.ProcessEnv = {
       MODELPLANE_URL: url,
       MODELPLANE_API_KEY: TEST_ADMIN_KEY,

@@ -49,6 +49,11 @@ describe('modelplane CLI: the CI pipeline', () => {
     expect(first.stderr).toMatch(/^\[ *\d+s\] deployment\/chat v1 (CREATED|PENDING)/m);
     expect(first.stderr).toMatch(/deployment\/chat v1 is READY after \d+s\n$/);
     expect((await stored('deployments/chat')).status).toBe('READY');
+    // On a terminal: one live line (rewritten in place, ANSI), then the outcome.
+    const live = await cli(['wait', 'chat', '--timeout', '10s'], { tty: true });
+    expect(live.code).toBe(0);
+    expect(live.stderr).toContain('\u001b[');
+    expect(live.stderr).toMatch(/deployment\/chat v1 is READY after \d+s\n$/);
 
     // The same documents again: nothing changes, no new version, no restart.
     const again = await cli(['apply', '-f', v1, '--wait', '--timeout', '30s']);
