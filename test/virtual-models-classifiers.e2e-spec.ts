@@ -58,6 +58,7 @@ describe('virtual models: classifiers, embeddings, shadow', () => {
     ]).toEqual([200, `${bed.ws}/coder`, 'intent_classifier:code']);
     const math = await bed.chat('intent', user('solve this integral for me'));
     expect(math.headers.get('x-modelplane-route-target')).toBe(`${bed.ws}/mathy`);
+    expect(math.headers.get('x-modelplane-route-pricing')).toBe('input=5; output=15; currency=USD');
     expect(await decide('intent', user('tell me a story'))).toMatchObject({
       model: `${bed.ws}/chatter`,
       reason: { middleware: 'intent_classifier', category: 'chat', detail: 'classified' },

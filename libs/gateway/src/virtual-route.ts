@@ -17,6 +17,7 @@ import { InternalCalls } from './internal-call.js';
 import { deliverAnswer } from './model-answer.js';
 import type { ModelCaller, OpenCall } from './model-call.js';
 import type { RoutingSource } from './routing-source.js';
+import type { Pricing } from './routing-table.js';
 import type { RoutingStats } from './routing-stats.js';
 
 export interface VirtualRouteOptions {
@@ -148,6 +149,8 @@ export class VirtualRouter {
       }
       res.setHeader('x-modelplane-route-target', target);
       if (i > 0) res.setHeader('x-modelplane-route-fallbacks', String(i));
+      const price = this.source.current.prices.get(target);
+      if (price) res.setHeader('x-modelplane-route-pricing', pricingHeader(price));
       if (check && status < 300) {
         const deps = {
           caller: this.caller,
@@ -280,6 +283,11 @@ export function reasonHeader(reason: Reason): string {
   if (reason.detail.startsWith('failed open')) return `${reason.middleware}:failed_open`;
   if (reason.middleware === 'weighted') return reason.detail === 'sticky' ? 'weighted:sticky' : 'weighted';
   return reason.middleware;
+}
+
+/** A target's prices as a header: `input=0.6; output=1.2; currency=USD` (per million tokens). */
+function pricingHeader(price: Pricing): string {
+  return `input=${price.input_per_million_tokens}; output=${price.output_per_million_tokens}; currency=${price.currency}`;
 }
 
 /** The recommendation as a chat completion whose assistant message is the chosen model (the LLM Router's form). */
