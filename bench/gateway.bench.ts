@@ -15,315 +15,51 @@
  *
  * Knobs: BENCH_SECONDS (4 per phase), BENCH_PEAK_CONCURRENCY (64), BENCH_SSE_STREAMS (30),
  * BENCH_TOKEN_DELAY_MS (20), BENCH_TOKENS (16), BENCH_ONLY (comma-separated target name prefixes;
- * `Modelplane auth` is the auth on/off comparison: BENCH_AUTH_ROUNDS (6) of BENCH_AUTH_SECONDS (2) per side),
+ * `Modelplane auth` is the auth on/off comparison and `Modelplane virtual model` a virtual model's routing against its
+ * entity, each BENCH_AUTH_ROUNDS (6) alternating rounds of BENCH_AUTH_SECONDS (2) per side),
  * BENCH_PROFILE=1 (CPU profile of the Modelplane gateway into /tmp/modelplane-gateway-profile). nginx must be installed (`apt-get install nginx-light`);
  * without it its row says so.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { Pool } from 'undici';
-import { migrationPaths, projectRoot } from '#db';
+import { migrationPaths } from '#db';
 import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
-import { BENCH_AUTH, seedBenchAdmin } from './bench-auth.js';
-import { authReport, compareAuth, type AuthLeg, type AuthRound } from './gateway-auth-compare.js';
-
-const env = process.env;
-const SECONDS = Number(env.BENCH_SECONDS ?? 4);
-const PEAK_CONCURRENCY = Number(env.BENCH_PEAK_CONCURRENCY ?? 64);
-const SSE_STREAMS = Number(env.BENCH_SSE_STREAMS ?? 30);
-const TOKEN_DELAY_MS = Number(env.BENCH_TOKEN_DELAY_MS ?? 20);
-const TOKENS = Number(env.BENCH_TOKENS ?? 16);
-const ROOT = projectRoot();
-const SIMULATOR = join(ROOT, 'dist', 'apps', 'nim-sim', 'src', 'main.js');
-const GATEWAY = join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
-const FLOOR = join(ROOT, 'dist', 'bench', 'gateway-floor.js');
-const PORTKEY = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
-const MODEL = 'meta/llama-3.1-8b-instruct';
-const WS = 'bench';
-const PROFILE_DIR = join(tmpdir(), 'modelplane-gateway-profile');
-const ONLY = (env.BENCH_ONLY ?? '').split(',').filter(Boolean);
-const AUTH_ROUNDS = Number(env.BENCH_AUTH_ROUNDS ?? 6);
-const AUTH_SECONDS = Number(env.BENCH_AUTH_SECONDS ?? 2);
-
-function progress(line: string): void {
-  process.stderr.write(`[gateway-bench] ${line}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-function rssKiB(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
-    return line ? Number(line.split(/\s+/)[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
-function quantile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-// ------------------------------------------------------------------------------------------- targets
-
-interface Target {
-  name: string;
-  /** Base URL the fast and the paced upstream are reached under, and extra headers. */
-  fast: string;
-  paced: string;
-  headers: Record<string, string>;
-  /** The process to measure RSS of (none for direct). */
-  pid: number | null;
-  /** Why it could not run, when it could not. */
-  skipped?: string;
-  /** It serves streams (false: SSE is skipped with this reason). */
-  noStreams?: string;
-}
-
-function startSimulator(port: number, extra: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [SIMULATOR], {
-    env: { PATH: env.PATH ?? '', PORT: String(port), NIM_SERVED_MODEL_NAME: MODEL, ...extra },
-    stdio: 'ignore',
-  });
-}
-
-function nginxConfig(dir: string, port: number, fast: number, paced: number): string {
-  mkdirSync(join(dir, 'tmp'), { recursive: true });
-  const location = (name: string) => `location /${name}/ {
-      proxy_pass http://${name}/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-      proxy_request_buffering off;
-    }`;
-  return `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  upstream fast { server 127.0.0.1:${fast}; keepalive 128; }
-  upstream paced { server 127.0.0.1:${paced}; keepalive 128; }
-  server {
-    listen 127.0.0.1:${port};
-    ${location('fast')}
-    ${location('paced')}
-  }
-}
-`;
-}
-
-async function seedDatabase(databaseUrl: string, fast: string, paced: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await seedBenchAdmin(client);
-    await client.query(`INSERT INTO workspaces (id, name, updated_at) VALUES ('ws-bench', $1, now())`, [WS]);
-    for (const [name, url] of [
-      ['fast', fast],
-      ['paced', paced],
-    ]) {
-      await client.query(
-        `INSERT INTO models (id, workspace, name, model_providers, updated_at) VALUES ($1, $2, $3, $4, now())`,
-        [`model-${name}`, WS, `llama-${name}`, [`${WS}/${name}`]],
-      );
-      await client.query(
-        `INSERT INTO model_providers (id, workspace, name, host_url, served_models, status, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'READY', now())`,
-        [
-          `provider-${name}`,
-          WS,
-          name,
-          url,
-          JSON.stringify([{ model_entity_id: `${WS}/llama-${name}`, served_model_name: MODEL }]),
-        ],
-      );
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-// ------------------------------------------------------------------------------------------ load
-
-interface LoadResult {
-  latenciesMs: number[];
-  rps: number;
-  errors: number;
-}
-
-const CHAT = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hello there' }], max_tokens: TOKENS });
-
-/** A closed loop: `concurrency` clients, each sending its next request when the last one is answered. */
-async function load(
-  target: Target,
-  path: string,
-  concurrency: number,
-  seconds: number,
-  body = CHAT,
-): Promise<LoadResult> {
-  const url = new URL(target.fast + path);
-  const pool = new Pool(url.origin, { connections: concurrency, pipelining: 1 });
-  const latenciesMs: number[] = [];
-  let errors = 0;
-  const headers = { 'content-type': 'application/json', ...target.headers };
-  const end = Date.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const t0 = performance.now();
-        try {
-          const res = await pool.request({ path: url.pathname, method: 'POST', headers, body });
-          await res.body.dump({ limit: 1 << 30 });
-          if (res.statusCode !== 200) errors++;
-          else latenciesMs.push(performance.now() - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  await pool.close();
-  return { latenciesMs, rps: latenciesMs.length / elapsed, errors };
-}
-
-interface SseResult {
-  firstChunkMs: number[];
-  gapsMs: number[];
-  errors: number;
-}
-
-/** Streams at concurrency 1: time to the first body chunk, then the gaps between chunks. */
-async function sse(target: Target, path: string, streams: number): Promise<SseResult> {
-  const url = new URL(target.paced + path);
-  const pool = new Pool(url.origin, { connections: 1 });
-  const body = JSON.stringify({
-    model: MODEL,
-    messages: [{ role: 'user', content: 'stream it' }],
-    max_tokens: TOKENS,
-    stream: true,
-  });
-  const firstChunkMs: number[] = [];
-  const gapsMs: number[] = [];
-  let errors = 0;
-  for (let i = 0; i < streams; i++) {
-    const t0 = performance.now();
-    try {
-      const res = await pool.request({
-        path: url.pathname,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...target.headers },
-        body,
-      });
-      let last = -1;
-      let text = '';
-      for await (const chunk of res.body) {
-        const now = performance.now();
-        if (last < 0) firstChunkMs.push(now - t0);
-        else gapsMs.push(now - last);
-        last = now;
-        text += String(chunk);
-      }
-      if (res.statusCode !== 200 || !text.includes('[DONE]')) errors++;
-    } catch {
-      errors++;
-    }
-  }
-  await pool.close();
-  return { firstChunkMs, gapsMs, errors };
-}
-
-// ------------------------------------------------------------------------------------------- main
-
-interface Row {
-  target: Target;
-  c1?: LoadResult;
-  c32?: LoadResult;
-  /** Direct, measured right before this target's phase: what "added" is counted from (the machine drifts). */
-  base?: { c1: LoadResult; c32: LoadResult };
-  peak?: LoadResult;
-  stream?: SseResult;
-  rssKiB: number;
-}
-
-async function measure(target: Target, chatPath: string, direct?: Target): Promise<Row> {
-  const row: Row = { target, rssKiB: 0 };
-  if (ONLY.length > 0 && target.name !== 'direct' && !ONLY.some((o) => target.name.startsWith(o))) {
-    target.skipped = 'not in BENCH_ONLY';
-  }
-  if (target.skipped) return row;
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    if (target.pid !== null) peakRss = Math.max(peakRss, rssKiB(target.pid));
-  }, 200);
-  try {
-    progress(`${target.name}: warming up`);
-    await load(target, chatPath, 8, 1);
-    progress(`${target.name}: concurrency 1`);
-    const baseC1 = direct ? await load(direct, chatPath, 1, SECONDS) : undefined;
-    row.c1 = await load(target, chatPath, 1, SECONDS);
-    progress(`${target.name}: concurrency 32`);
-    const baseC32 = direct ? await load(direct, chatPath, 32, SECONDS) : undefined;
-    row.c32 = await load(target, chatPath, 32, SECONDS);
-    if (baseC1 && baseC32) row.base = { c1: baseC1, c32: baseC32 };
-    progress(`${target.name}: peak (${PEAK_CONCURRENCY})`);
-    row.peak = await load(target, chatPath, PEAK_CONCURRENCY, SECONDS);
-    if (!target.noStreams) {
-      progress(`${target.name}: SSE`);
-      row.stream = await sse(target, chatPath, SSE_STREAMS);
-    }
-  } finally {
-    clearInterval(sampler);
-  }
-  row.rssKiB = peakRss;
-  return row;
-}
+import { BENCH_AUTH } from './bench-auth.js';
+import { comparePair, pairReport, type Leg, type PairRound } from './gateway-pair-compare.js';
+import {
+  AUTH_ROUNDS,
+  AUTH_SECONDS,
+  env,
+  FLOOR,
+  freePort,
+  GATEWAY,
+  load,
+  measure,
+  nginxConfig,
+  ONLY,
+  PEAK_CONCURRENCY,
+  PORTKEY,
+  PROFILE_DIR,
+  progress,
+  quantile,
+  SECONDS,
+  seedDatabase,
+  sse,
+  SSE_STREAMS,
+  startSimulator,
+  stop,
+  TOKEN_DELAY_MS,
+  TOKENS,
+  waitHttp,
+  workerPidOf,
+  WS,
+  type LoadResult,
+  type Row,
+  type Target,
+} from './gateway-kit.js';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'modelplane-gateway-bench-'));
@@ -445,21 +181,38 @@ async function main(): Promise<void> {
         directTarget,
       ),
     );
+    const legLoad = (leg: Leg, seconds: number) =>
+      load({ name: 'pair', fast: leg.url, paced: leg.url, headers: leg.headers, pid: null }, chat, 1, seconds);
+    const wanted = (name: string) => ONLY.length === 0 || ONLY.some((o) => name.startsWith(o));
     // The same gateway against one with AUTH_ENABLED=false, alternately, same upstream.
-    let authRounds: AuthRound[] | null = null;
-    if (ONLY.length === 0 || ONLY.some((o) => 'Modelplane auth'.startsWith(o))) {
+    let authRounds: PairRound[] | null = null;
+    if (wanted('Modelplane auth')) {
       const { child: open, gw: openGw } = await startGateway({ AUTH_ENABLED: 'false' });
-      const legLoad = (leg: AuthLeg, seconds: number) =>
-        load({ name: 'auth', fast: leg.url, paced: leg.url, headers: leg.headers, pid: null }, chat, 1, seconds);
-      authRounds = await compareAuth(
-        { url: `${gw}/provider/fast/-`, headers: BENCH_AUTH },
-        // The key is sent to both, so the two differ only by its check.
-        { url: `${openGw}/provider/fast/-`, headers: BENCH_AUTH },
+      authRounds = await comparePair(
+        {
+          with: { url: `${gw}/provider/fast/-`, headers: BENCH_AUTH },
+          // The key is sent to both, so the two differ only by its check.
+          without: { url: `${openGw}/provider/fast/-`, headers: BENCH_AUTH },
+        },
         legLoad,
-        { rounds: AUTH_ROUNDS, seconds: AUTH_SECONDS },
+        { rounds: AUTH_ROUNDS, seconds: AUTH_SECONDS, label: 'auth on vs off' },
         progress,
       );
       await stop(open);
+    }
+    // A virtual model (a weighted policy with one target, as a canary starts) against its target entity, on the
+    // model route of the same gateway: what deciding adds.
+    let routingRounds: PairRound[] | null = null;
+    if (wanted('Modelplane virtual model')) {
+      routingRounds = await comparePair(
+        {
+          with: { url: `${gw}/model/llama-fast-canary/-`, headers: BENCH_AUTH },
+          without: { url: `${gw}/model/llama-fast/-`, headers: BENCH_AUTH },
+        },
+        legLoad,
+        { rounds: AUTH_ROUNDS, seconds: AUTH_SECONDS, label: 'virtual model vs entity' },
+        progress,
+      );
     }
     await stop(gateway);
 
@@ -491,21 +244,18 @@ async function main(): Promise<void> {
     await stop(portkey);
 
     report(rows);
-    if (authRounds) console.log(`\n${authReport(authRounds)}`);
+    if (authRounds) {
+      const names = { title: 'Authentication on vs off (provider route)', with: 'on', without: 'off' };
+      console.log(`\n${pairReport(authRounds, { ...names, added: 'authentication', target: '≤ 0.1 ms' })}`);
+    }
+    if (routingRounds) {
+      const names = { title: 'Virtual model (weighted) vs its entity (model route)', with: 'vm', without: 'entity' };
+      console.log(`\n${pairReport(routingRounds, { ...names, added: 'routing' })}`);
+    }
   } finally {
     for (const child of children) await stop(child);
     await dropTestDatabase(databaseUrl).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function workerPidOf(pidFile: string): number | null {
-  try {
-    const master = Number(readFileSync(pidFile, 'utf8').trim());
-    const children = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).map(Number);
-    return children[0] ?? master;
-  } catch {
-    return null;
   }
 }
 
