@@ -1,5 +1,6 @@
 export * from './deployment-status.js';
 export * from './errors.js';
+export * from './access-errors.js';
 export * from './ids.js';
 export * from './names.js';
 export * from './auth-header.js';
