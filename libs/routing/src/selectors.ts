@@ -122,7 +122,9 @@ export function selectByEmbedding(
     .sort((a, b) => a.cost - b.cost || b.score - a.score);
   if (clearing.length) {
     const { t, cost } = clearing[0];
-    const why = Number.isFinite(cost) ? `cheapest clearing its threshold (cost ${round(cost)})` : 'clears its threshold';
+    const why = Number.isFinite(cost)
+      ? `cheapest clearing its threshold (cost ${round(cost)})`
+      : 'clears its threshold';
     return { model: t.model, reason: { middleware: 'embedding_router', detail: why, scores: named } };
   }
   const best = scores.indexOf(Math.max(...scores));
