@@ -24,6 +24,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     // a burst of writes on a busy host queues instead of failing with a 500.
     super({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 15_000 } });
     this.pool = pool;
+    // An idle connection that the server ends (a restart, a failover, an administrator) is an 'error' event on
+    // the pool; unheard, it would end the process. The pool drops that connection and opens another when needed.
+    pool.on('error', (error) =>
+      this.logger.warn(`An idle database connection ended (${error.message}); replaced on demand`),
+    );
   }
 
   /**

@@ -78,6 +78,10 @@ export class RoutingSource {
 
   constructor(private readonly options: RoutingSourceOptions) {
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    // An idle connection the server ends would otherwise be an unheard 'error' that ends the process.
+    this.pool.on('error', (error) =>
+      options.logger.warn(`Routing table: an idle database connection ended (${error.message})`),
+    );
   }
 
   get current(): RoutingTable {
