@@ -51,6 +51,11 @@ export default {
   // API server stay open (none when the Kubernetes suites run alone) and keep Jest alive until CI's timeout.
   // test/global-teardown.mjs prints what is still open; exiting here keeps a green run green.
   forceExit: true,
+  // Two workers on this 2-core machine: the end-to-end suites mostly wait (on servers, timers, the Kubernetes API
+  // server), so two overlap well. Run in one process, the suites' modules piled up to ~4 GB by the end and GC made
+  // the last suites several times slower; a worker is now replaced once it holds more than the limit.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1200MB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/cli/src/**/*.spec.ts'] },
     {
