@@ -168,6 +168,7 @@ export class VirtualRouter {
       });
       if (outcome.result === 'broke') {
         res.removeHeader('x-modelplane-route-target');
+        res.removeHeader('x-modelplane-route-pricing');
         this.stats.observed(vm, target, role, 'stream_break', elapsed());
         lastError = new GatewayError(502, 'gateway/stream_interrupted', `${target} broke its stream before a token`);
         continue;
