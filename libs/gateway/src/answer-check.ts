@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Validator } from '@cfworker/json-schema';
 
 /**
  * Escalation's check of a JSON answer: the request's `response_format`
  * (`json_schema` with a schema, or `json_object`) says what a good answer
- * is. The caller's schema is compiled without the keywords that run regular
- * expressions (`pattern`, `patternProperties`, `format`), so no schema and
- * no answer can make the check slow; schemas are bounded in size and their
- * compiled checks cached.
+ * is. The schema is the caller's, so it is interpreted, never compiled to
+ * code (ajv generates JavaScript from a schema and treats schemas as trusted
+ * code: not for a request's), by @cfworker/json-schema, and without the
+ * keywords that run regular expressions (`pattern`, `patternProperties`,
+ * `format`), so no schema and no answer can make the check slow. Schemas are
+ * bounded in size (and in depth, by the request body's depth limit) and
+ * their validators cached.
  */
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
 const MAX_SCHEMA_BYTES = 64 * 1024;
-const compiled = new Map<string, ValidateFunction | null>();
+const compiled = new Map<string, Validator | null>();
 
 export type AnswerCheck = (value: unknown) => string | null;
 
@@ -25,12 +27,20 @@ export function answerCheckFor(body: Record<string, unknown>): AnswerCheck | nul
   }
   if (format.type !== 'json_schema') return null;
   const schema = format.json_schema?.schema;
-  const validate = schema && typeof schema === 'object' ? compile(schema) : null;
+  const validator = schema && typeof schema === 'object' ? compile(schema) : null;
   return (v) => {
-    if (!validate) return null; // the schema could not be compiled: parsing is the check
-    if (validate(v)) return null;
-    const e = validate.errors?.[0];
-    return `the answer does not match the schema (${e ? `${e.instancePath || '/'} ${e.message ?? 'is invalid'}` : 'invalid'})`;
+    if (!validator) return null; // the schema could not be read: parsing is the check
+    let result: ReturnType<Validator['validate']>;
+    try {
+      result = validator.validate(v);
+    } catch {
+      return null; // a reference the schema cannot resolve (a remote $ref): parsing is the check
+    }
+    if (result.valid) return null;
+    // The innermost error says the most: the library lists the enclosing keywords' errors first.
+    const e = result.errors[result.errors.length - 1];
+    const where = e ? e.instanceLocation.replace(/^#/, '') || '/' : '/';
+    return `the answer does not match the schema (${e ? `${where}: ${e.error}` : 'invalid'})`;
   };
 }
 
@@ -50,20 +60,20 @@ export function judgeAnswer(answer: Record<string, unknown>, check: AnswerCheck)
   return check(value);
 }
 
-function compile(schema: object): ValidateFunction | null {
+function compile(schema: object): Validator | null {
   const text = JSON.stringify(schema);
   if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return null;
   const key = createHash('sha256').update(text).digest('hex');
   if (compiled.has(key)) return compiled.get(key) ?? null;
-  let validate: ValidateFunction | null;
+  let validator: Validator | null;
   try {
-    validate = ajv.compile(withoutRegexes(JSON.parse(text) as unknown) as object);
+    validator = new Validator(withoutRegexes(JSON.parse(text) as unknown) as object, '2020-12', true);
   } catch {
-    validate = null;
+    validator = null;
   }
   if (compiled.size >= 256) compiled.delete(compiled.keys().next().value as string);
-  compiled.set(key, validate);
-  return validate;
+  compiled.set(key, validator);
+  return validator;
 }
 
 const REGEX_KEYWORDS = new Set(['pattern', 'patternProperties', 'format', '$id', '$schema']);
