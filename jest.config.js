@@ -41,6 +41,7 @@ const common = {
     '^#egress$': '<rootDir>/libs/egress/src/index.ts',
     '^#auth$': '<rootDir>/libs/auth/src/index.ts',
     '^#routing$': '<rootDir>/libs/routing/src/index.ts',
+    '^#telemetry$': '<rootDir>/libs/telemetry/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -16,7 +16,7 @@ import { buildOpenApi, createApp } from '../apps/api/src/app.factory.js';
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   // No connection is made: the document only needs the routes and DTOs.
-  const app = await createApp(loadEnv(ApiConfig, { MIGRATE_ON_START: 'false' }), { logger: false });
+  const app = await createApp(loadEnv(ApiConfig, { MIGRATE_ON_START: 'false' }), { log: { level: 'silent' } });
   const json = JSON.stringify(buildOpenApi(app), null, 2) + '\n';
   await app.close();
   const types = CLIENT_HEADER + astToString(await openapiTS(JSON.parse(json) as Parameters<typeof openapiTS>[0]));

@@ -1,4 +1,4 @@
-import { ConsoleLogger } from '@nestjs/common';
+import { LogCapture } from './log-capture.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../apps/api/src/app.factory.js';
@@ -7,19 +7,6 @@ import { RECONCILE_QUEUE } from '#queue';
 import { Queue } from 'bullmq';
 
 /** Every line the app logged, so tests can check what never appears in logs. */
-class CapturingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  protected override printMessages(messages: unknown[], context?: string, logLevel?: string): void {
-    for (const m of messages)
-      this.lines.push(
-        `${logLevel} [${context}] ${m instanceof Error ? m.stack : typeof m === 'string' ? m : JSON.stringify(m)}`,
-      );
-  }
-  protected override printStackTrace(stack: string): void {
-    this.lines.push(stack);
-  }
-}
-
 export interface Api {
   url: string;
   app: NestFastifyApplication;
@@ -75,19 +62,18 @@ export async function startApi(env: Record<string, string> = {}, options: { gate
     ...LOOPBACK_EGRESS,
     ...env,
   });
-  const logger = new CapturingLogger();
-  logger.setLogLevels(['error', 'warn', 'log', 'debug', 'verbose']);
+  const logs = new LogCapture();
   const gateway = options.gateway
     ? loadEnv(GatewayConfig, { DATABASE_URL: databaseUrl, ...LOOPBACK_EGRESS, ...env })
     : undefined;
-  const app = await createApp(config, { logger, gateway });
+  const app = await createApp(config, { log: logs.options(), gateway });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     url,
     app,
-    logs: logger.lines,
+    logs: logs.lines,
     async request(method, path, body, headers = {}) {
       const res = await fetch(url + path, {
         method,

@@ -39,7 +39,7 @@ describe('inference gateway access', () => {
     api = await startApi({}, { gateway: true });
     gateway = await createGateway(
       loadEnv(GatewayConfig, { DATABASE_URL: process.env.TEST_DATABASE_URL as string, ...LOOPBACK_EGRESS }),
-      { logger: ['error'] },
+      { log: { level: 'error' } },
     );
     await gateway.listen({ port: 0, host: '127.0.0.1' });
     ws = await newWorkspace(api, 'gwauth');
@@ -245,7 +245,7 @@ describe('inference gateway access', () => {
         AUTH_FAILURE_LIMIT: '3',
         ...LOOPBACK_EGRESS,
       }),
-      { logger: ['error'] },
+      { log: { level: 'error' } },
     );
     try {
       await limited.listen({ port: 0, host: '127.0.0.1' });

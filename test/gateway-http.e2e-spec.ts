@@ -157,9 +157,9 @@ describe('inference gateway HTTP behaviour', () => {
       ...LOOPBACK_EGRESS,
     };
     const capture = (message: unknown) => logLines.push(String(message));
-    const logger = { log: capture, warn: capture, error: capture, debug: capture, verbose: capture };
-    gateway = await createGateway(loadEnv(GatewayConfig, env), { logger });
-    apiWithGateway = await createApp(loadEnv(ApiConfig, env), { logger, gateway: loadEnv(GatewayConfig, env) });
+    const log = { level: 'verbose' as const, destination: { write: (line: string) => capture(line) } };
+    gateway = await createGateway(loadEnv(GatewayConfig, env), { log });
+    apiWithGateway = await createApp(loadEnv(ApiConfig, env), { log, gateway: loadEnv(GatewayConfig, env) });
     for (const [port, app] of [
       ['gateway', gateway],
       ['api', apiWithGateway],

@@ -17,6 +17,7 @@ import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simu
 import { RUNTIME } from '../apps/worker/src/tokens.js';
 import { ADMIN_AUTH, LOOPBACK_EGRESS, newWorkspace, TEST_ADMIN_KEY, withAuth } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
+import { LogCapture, SILENT } from './log-capture.js';
 
 /** A POST whose path goes on the wire exactly as written (no URL normalisation). */
 function rawPostTo(base: string, path: string): Promise<{ status: number; body: string }> {
@@ -49,7 +50,8 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
   let gw: string;
   let ws: string;
   let external: TestSimulator;
-  const logLines: string[] = [];
+  const logs = new LogCapture();
+  const logLines = logs.lines;
   const runtime = () => plane.worker.get<Runtime>(RUNTIME) as LocalRuntime;
 
   const rawPost = (path: string) => rawPostTo(gw, path);
@@ -82,7 +84,6 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
   beforeAll(async () => {
     plane = await startControlPlane({ PROVIDER_DISCOVERY_INTERVAL_MS: '1000' });
     ws = await newWorkspace(plane.api, 'gw');
-    const capture = (level: string) => (message: unknown) => logLines.push(`${level} ${String(message)}`);
     const config = loadEnv(GatewayConfig, {
       DATABASE_URL: plane.env.DATABASE_URL,
       GATEWAY_PORT: '0',
@@ -90,15 +91,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       GATEWAY_CONNECT_TIMEOUT_MS: '1000',
       ...LOOPBACK_EGRESS,
     });
-    gateway = await createGateway(config, {
-      logger: {
-        log: capture('log'),
-        warn: capture('warn'),
-        error: capture('error'),
-        debug: capture('debug'),
-        verbose: capture('verbose'),
-      },
-    });
+    gateway = await createGateway(config, { log: logs.options() });
     await gateway.listen({ port: 0, host: '127.0.0.1' });
     gw = await gateway.getUrl();
     gw = gw.replace('[::1]', '127.0.0.1');
@@ -348,7 +341,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
         GATEWAY_FIRST_BYTE_TIMEOUT_MS: '300',
         ...LOOPBACK_EGRESS,
       }),
-      { logger: false },
+      { log: SILENT },
     );
     await impatient.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -407,7 +400,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
   it('refuses a body over GATEWAY_MAX_BODY_BYTES with 413, before reading it', async () => {
     const small = await createGateway(
       loadEnv(GatewayConfig, { DATABASE_URL: plane.env.DATABASE_URL, GATEWAY_MAX_BODY_BYTES: String(1024 * 1024) }),
-      { logger: false },
+      { log: SILENT },
     );
     await small.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -448,7 +441,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
         DATABASE_URL: plane.env.DATABASE_URL,
         MODELPLANE_SECRET_KEYS: 'other:' + Buffer.alloc(32, 7).toString('base64'),
       }),
-      { logger: false },
+      { log: SILENT },
     );
     await other.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -506,7 +499,7 @@ describe('inference gateway (openai SDK, simulators deployed by the engine)', ()
       QUEUE_PREFIX: plane.env.QUEUE_PREFIX,
       MIGRATE_ON_START: 'false',
     };
-    const api = await createApp(loadEnv(ApiConfig, env), { logger: false, gateway: loadEnv(GatewayConfig, env) });
+    const api = await createApp(loadEnv(ApiConfig, env), { log: SILENT, gateway: loadEnv(GatewayConfig, env) });
     await api.listen({ port: 0, host: '127.0.0.1' });
     try {
       const base = (await api.getUrl()).replace('[::1]', '127.0.0.1');

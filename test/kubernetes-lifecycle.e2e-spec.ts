@@ -12,6 +12,7 @@ import {
   type VersionDto,
 } from './kubernetes-lifecycle.harness.js';
 import { eventually } from './worker-harness.js';
+import { SILENT } from './log-capture.js';
 
 jest.setTimeout(120_000);
 
@@ -45,7 +46,7 @@ describeK8s('deployment lifecycle on Kubernetes (real API server, NIM simulators
     const provider = (await k8s.plane.api.request('GET', `${k8s.base()}/providers/happy`)).body;
     expect(provider).toMatchObject({ status: 'READY', host_url: `http://${pod.status?.podIP}:${k8s.simPort}` });
     const gateway = await createGateway(loadEnv(GatewayConfig, { DATABASE_URL: k8s.plane.env.DATABASE_URL }), {
-      logger: false,
+      log: SILENT,
     });
     await gateway.listen({ port: 0, host: '127.0.0.1' });
     try {

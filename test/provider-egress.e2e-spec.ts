@@ -12,6 +12,7 @@ import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { ProviderDiscoveryService } from '../apps/worker/src/discovery/provider-discovery.service.js';
 import { LOOPBACK_EGRESS, newWorkspace, nimConfig, startApi, withAuth, type Api } from './api-harness.js';
 import { eventually, startControlPlane, type ControlPlane } from './worker-harness.js';
+import { SILENT } from './log-capture.js';
 
 jest.setTimeout(60_000);
 
@@ -137,7 +138,7 @@ describe('egress policy at connect time: a name that resolves to this machine', 
 
   async function gateway(env: Record<string, string>): Promise<string> {
     const app = await createGateway(loadEnv(GatewayConfig, { DATABASE_URL: plane.env.DATABASE_URL, ...env }), {
-      logger: false,
+      log: SILENT,
     });
     gateways.push(app);
     await app.listen({ port: 0, host: '127.0.0.1' });

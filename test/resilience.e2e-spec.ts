@@ -591,7 +591,7 @@ describe('Redis flushed while deployments are in flight', () => {
     redis = await startRedisServer();
     redisServers.push(redis);
     p = await startPlane('flush', { REDIS_URL: redis.url, RESYNC_INTERVAL_MS: '1000' });
-    p.inProcess = await createWorker(loadEnv(WorkerConfig, p.env), { logger: ['error'] });
+    p.inProcess = await createWorker(loadEnv(WorkerConfig, p.env), { log: { level: 'error' } });
     admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     queue = new Queue(RECONCILE_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: p.prefix });
   });

@@ -65,7 +65,7 @@ export async function startControlPlane(
   };
   const api = await startApi({ ...apiEnv, QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl });
   let worker: INestApplicationContext | undefined = await createWorker(loadEnv(WorkerConfig, env), {
-    logger: ['error', 'warn'],
+    log: { level: 'warn' },
   });
   const plane: ControlPlane = {
     api,
@@ -79,7 +79,7 @@ export async function startControlPlane(
       worker = undefined;
     },
     async startWorker(more = {}) {
-      worker = await createWorker(loadEnv(WorkerConfig, { ...env, ...more }), { logger: ['error', 'warn'] });
+      worker = await createWorker(loadEnv(WorkerConfig, { ...env, ...more }), { log: { level: 'warn' } });
     },
     async close() {
       // Instances outlive the worker. Stop the worker first, so no reconcile recreates what is being

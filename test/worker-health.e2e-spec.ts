@@ -12,6 +12,7 @@ import {
   type ControlPlane,
   type RedisServer,
 } from './worker-harness.js';
+import { SILENT } from './log-capture.js';
 
 jest.setTimeout(60_000);
 
@@ -112,7 +113,7 @@ describe('worker health endpoints', () => {
     };
     let worker: INestApplicationContext | undefined;
     try {
-      worker = await createWorker(loadEnv(WorkerConfig, env), { logger: false });
+      worker = await createWorker(loadEnv(WorkerConfig, env), { log: SILENT });
       const ready = () => request(`http://127.0.0.1:${port}/health/ready`);
       await eventually(async () => (await ready()).body.checks?.redis === 'ok');
       expect(await ready()).toEqual({
@@ -120,7 +121,7 @@ describe('worker health endpoints', () => {
         body: { status: 'unavailable', checks: { database: 'unreachable', redis: 'ok' } },
       });
 
-      await expect(createWorker(loadEnv(WorkerConfig, env), { logger: false })).rejects.toThrow(/EADDRINUSE/);
+      await expect(createWorker(loadEnv(WorkerConfig, env), { log: SILENT })).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await worker?.close();
       await obliterate(prefix);

@@ -1,4 +1,3 @@
-import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -8,11 +7,13 @@ import {
   authenticateEarly,
   BEARER_SCHEME,
   GatewayAccess,
+  requestAccess,
   requireRouteDeclarations,
 } from '#auth';
-import { ApiConfig, LOG_LEVELS, type GatewayConfig } from '#config';
+import { ApiConfig, type GatewayConfig } from '#config';
 import { rewriteNemoUrl } from '#domain';
 import { gatewayRoutes, RoutingTableService } from '#gateway';
+import { instrumentHttp, requestIdOf, Telemetry, type LogOptions } from '#telemetry';
 import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 import { AppModule } from './app.module.js';
@@ -23,8 +24,10 @@ import { useJsonBodies } from './common/json-body.js';
 import { createValidationPipe } from './common/validation.js';
 
 export interface CreateAppOptions {
-  /** Overrides the logger (tests capture log lines through it). */
-  logger?: false | NestLogLevel[] | LoggerService;
+  /** Where and how much to log (tests capture log lines through it); LOG_LEVEL and standard output otherwise. */
+  log?: LogOptions;
+  /** The process's telemetry, when main.ts made it first (for its own start-up lines); else made from `log`. */
+  telemetry?: Telemetry;
   /** Serve the inference gateway's routes too, with these settings (main.ts: when API_SERVES_GATEWAY). */
   gateway?: GatewayConfig;
 }
@@ -34,7 +37,9 @@ export interface CreateAppOptions {
  * and the OpenAPI generator, so all three serve exactly the same app.
  */
 export async function createApp(config: ApiConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const telemetry = options.telemetry ?? Telemetry.create('api', config, options.log);
   const adapter = new FastifyAdapter({
+    genReqId: requestIdOf,
     bodyLimit: config.MAX_BODY_BYTES,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
@@ -47,13 +52,23 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
       maxParamLength: MAX_PATH_SEGMENT,
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.gateway), adapter, {
-    logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
-    bufferLogs: false,
-    // Nest's parsers would accept forms; the API reads JSON only (see useJsonBodies).
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, telemetry, options.gateway),
+    adapter,
+    {
+      logger: telemetry.nest,
+      bufferLogs: false,
+      // Nest's parsers would accept forms; the API reads JSON only (see useJsonBodies).
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
+  // First: every later hook and the handler run inside the request's context (its id in every log line).
+  instrumentHttp(fastify, {
+    log: telemetry.log,
+    registry: telemetry.registry ?? undefined,
+    principalOf: (request) => requestAccess(request.raw)?.principal?.id,
+  });
   requireRouteDeclarations(fastify, ['/docs']);
   useJsonBodies(fastify, config.MAX_JSON_DEPTH);
   const audit = app.get(AuditService);

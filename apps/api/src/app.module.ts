@@ -4,6 +4,7 @@ import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
+import { TelemetryModule, type Telemetry } from '#telemetry';
 import { AdapterModule } from './adapters/adapter.module.js';
 import { AuditEventModule } from './audit/audit-event.module.js';
 import { AuthDiscoveryModule } from './auth-discovery/auth-discovery.module.js';
@@ -47,10 +48,11 @@ class CoreModule {
 @Module({})
 export class AppModule {
   /** With `gateway`, the inference gateway's routing table and proxy come along (see createApp). */
-  static forRoot(config: ApiConfig, gateway?: GatewayConfig): DynamicModule {
+  static forRoot(config: ApiConfig, telemetry: Telemetry, gateway?: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        TelemetryModule.forRoot(telemetry, { metricsRoute: true }),
         ...(gateway ? [GatewayCoreModule.forRoot(gateway)] : []),
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),

@@ -3,10 +3,13 @@ import { Logger } from '@nestjs/common';
 import { ApiConfig, GatewayConfig, loadEnv } from '#config';
 import { migrationPaths } from '#db';
 import { applyMigrations, ensureDatabase } from '#db/migrations';
+import { Telemetry } from '#telemetry';
 import { createApp } from './app.factory.js';
 
 async function main(): Promise<void> {
   const config = loadEnv(ApiConfig);
+  const telemetry = Telemetry.create('api', config);
+  Logger.overrideLogger(telemetry.nest);
   const logger = new Logger('Bootstrap');
   if (config.MIGRATE_ON_START) {
     await ensureDatabase(config.DATABASE_URL);
@@ -19,7 +22,7 @@ async function main(): Promise<void> {
     );
   }
   const gateway = config.API_SERVES_GATEWAY ? loadEnv(GatewayConfig) : undefined;
-  const app = await createApp(config, { gateway });
+  const app = await createApp(config, { gateway, telemetry });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.log(
     `Modelplane API listening on http://${config.HOST}:${config.PORT} (Swagger UI at /docs)` +

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadEnv, WorkerConfig } from '#config';
+import { Telemetry } from '#telemetry';
 import { createWorker } from './worker.factory.js';
 
 /**
@@ -12,8 +13,10 @@ const STOP_DEADLINE_MS = 9000;
 
 async function main(): Promise<void> {
   const config = loadEnv(WorkerConfig);
+  const telemetry = Telemetry.create('worker', config);
+  Logger.overrideLogger(telemetry.nest);
   const logger = new Logger('Bootstrap');
-  await createWorker(config);
+  await createWorker(config, { telemetry });
   // `once`: Nest's own handler re-raises the signal when it is done, and that one must end the process.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

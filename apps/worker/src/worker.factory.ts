@@ -1,7 +1,8 @@
-import type { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { LOG_LEVELS, type WorkerConfig } from '#config';
+import type { WorkerConfig } from '#config';
 import type { Runtime } from '#runtime';
+import { Telemetry, type LogOptions } from '#telemetry';
 import { WorkerHealthServer } from './health/worker-health.server.js';
 import { createRuntime } from './runtime.factory.js';
 import { WorkerModule } from './worker.module.js';
@@ -9,11 +10,12 @@ import { WorkerModule } from './worker.module.js';
 /** Builds and starts the worker (used by main.ts and the tests). */
 export async function createWorker(
   config: WorkerConfig,
-  options: { logger?: false | LogLevel[] | LoggerService; runtime?: Runtime } = {},
+  options: { log?: LogOptions; telemetry?: Telemetry; runtime?: Runtime } = {},
 ): Promise<INestApplicationContext> {
+  const telemetry = options.telemetry ?? Telemetry.create('worker', config, options.log);
   const runtime = options.runtime ?? (await createRuntime(config));
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, runtime), {
-    logger: options.logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, runtime, telemetry), {
+    logger: telemetry.nest,
   });
   app.enableShutdownHooks();
   await app.init();

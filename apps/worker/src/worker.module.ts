@@ -1,3 +1,4 @@
+import { TelemetryModule, type Telemetry } from '#telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { secretKeys, WorkerConfig } from '#config';
 import { DatabaseModule, SecretCipher } from '#db';
@@ -18,7 +19,7 @@ import { PLAN_SETTINGS, RUNTIME } from './tokens.js';
 /** The worker process: reconcile jobs, the resync, and the runtime they drive. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: WorkerConfig, runtime: Runtime): DynamicModule {
+  static forRoot(config: WorkerConfig, runtime: Runtime, telemetry: Telemetry): DynamicModule {
     const settings: PlanSettings = {
       healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
       pendingTimeoutMs: config.PENDING_TIMEOUT_MS,
@@ -31,7 +32,10 @@ export class WorkerModule {
     };
     return {
       module: WorkerModule,
-      imports: [DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })],
+      imports: [
+        TelemetryModule.forRoot(telemetry, { metricsRoute: false }),
+        DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+      ],
       providers: [
         { provide: WorkerConfig, useValue: config },
         { provide: RUNTIME, useValue: runtime },

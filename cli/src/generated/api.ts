@@ -1,5 +1,22 @@
 // Generated from openapi/openapi.json by scripts/openapi.ts (openapi-typescript). Do not edit: run `npm run openapi`.
 export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of this process (text exposition format); 404 when METRICS_ENABLED is off */
+        get: operations["Metrics_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -890,7 +907,7 @@ export interface components {
              *       "inference"
              *     ]
              */
-            scopes: ("read" | "write" | "inference" | "admin")[];
+            scopes: ("read" | "write" | "inference" | "admin" | "metrics")[];
             /**
              * Format: date-time
              * @description When the key stops working; in the future.
@@ -912,7 +929,7 @@ export interface components {
              *       "inference"
              *     ]
              */
-            scopes: ("read" | "write" | "inference" | "admin")[];
+            scopes: ("read" | "write" | "inference" | "admin" | "metrics")[];
             /**
              * @description The key's public start, to recognise it.
              * @example mp_0f3c9a1b2c3d
@@ -999,7 +1016,7 @@ export interface components {
              *       "inference"
              *     ]
              */
-            scopes: ("read" | "write" | "inference" | "admin")[];
+            scopes: ("read" | "write" | "inference" | "admin" | "metrics")[];
             /**
              * @description The key's public start, to recognise it.
              * @example mp_0f3c9a1b2c3d
@@ -1049,7 +1066,7 @@ export interface components {
             key_id?: string;
             /** @example team-a */
             key_workspace?: string;
-            scopes?: ("read" | "write" | "inference" | "admin")[];
+            scopes?: ("read" | "write" | "inference" | "admin" | "metrics")[];
             platform_admin: boolean;
             /**
              * @description The highest role held in each workspace (directly, through a group or `*`).
@@ -2624,6 +2641,53 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    Metrics_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics in the Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4; charset=utf-8": string;
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     Health_live: {
         parameters: {
             query?: never;

@@ -12,15 +12,19 @@ export type Role = (typeof ROLES)[number];
 export const WORKSPACE_ROLES = ['Viewer', 'Editor', 'Admin'] as const satisfies readonly Role[];
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
 
-export const SCOPES = ['read', 'write', 'inference', 'admin'] as const;
+export const SCOPES = ['read', 'write', 'inference', 'admin', 'metrics'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** What a scope lets a key do: `write` includes `read`; `admin` includes `read` and `write`; `inference` only calls models. */
+/**
+ * What a scope lets a key do: `write` includes `read`; `admin` includes `read`, `write` and `metrics`;
+ * `inference` only calls models; `metrics` only reads `/metrics` (a Prometheus scraper's key).
+ */
 const SCOPE_COVERS: Record<Scope, readonly Scope[]> = {
   read: ['read'],
   write: ['read', 'write'],
   inference: ['inference'],
-  admin: ['read', 'write', 'admin'],
+  admin: ['read', 'write', 'admin', 'metrics'],
+  metrics: ['metrics'],
 };
 
 export function scopesAllow(scopes: readonly Scope[], needed: Scope): boolean {
@@ -121,6 +125,12 @@ export const PERMISSIONS = {
     scope: 'admin',
     workspaced: false,
     what: "Issue, list, rotate and revoke one's own API keys (PlatformAdmin: anyone's)",
+  },
+  'metrics.read': {
+    role: 'PlatformAdmin',
+    scope: 'metrics',
+    workspaced: false,
+    what: "Read `/metrics` of the API, the gateway and the worker (for a scraper: a PlatformAdmin's key with only the `metrics` scope)",
   },
   'platform.admin': {
     role: 'PlatformAdmin',

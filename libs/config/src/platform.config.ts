@@ -1,4 +1,18 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+} from 'class-validator';
+import { toBool } from './env.js';
 import { egressAllowProblem } from '#egress';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -54,6 +68,32 @@ export class PlatformConfig extends QueueConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
+
+  /**
+   * `json`: one JSON object per line (for log collectors and files); `pretty`: readable lines; `auto`:
+   * pretty on a terminal, JSON otherwise. Either way credentials and secret values are redacted.
+   */
+  @IsIn(['json', 'pretty', 'auto'])
+  LOG_FORMAT: 'json' | 'pretty' | 'auto' = 'auto';
+
+  /** Prometheus metrics at `/metrics` (the worker: on its health port); off, the route answers 404 and nothing is counted. */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_ENABLED: boolean = true;
+
+  /**
+   * OpenTelemetry traces, sent by OTLP/HTTP to this endpoint's `/v1/traces` (`http://otel-collector:4318`).
+   * Unset: no traces.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Share of new traces recorded, 0 to 1; a request arriving with a sampled `traceparent` is always recorded. */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLE_RATIO: number = 1;
 
   /**
    * Secret encryption keys: comma-separated `keyId:base64key` pairs, each key

@@ -1,0 +1,150 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { currentWork } from './request-context.js';
+
+export type { Logger } from 'pino';
+
+/** Nest's level names, as LOG_LEVEL takes them (least to most verbose), and `silent`. */
+export type LogLevelName = 'silent' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+/** `json`: one JSON object per line (production, files, log collectors); `pretty`: readable lines; `auto`: pretty on a terminal. */
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
+const PINO_LEVEL: Record<LogLevelName, Level | 'silent'> = {
+  silent: 'silent',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/**
+ * Fields never written, wherever they appear in a structured log line (up to two levels down): the
+ * names credentials and secret values travel under in requests, headers, job data and errors. A value
+ * becomes `[redacted]`. Messages are our own sentences, which never quote a credential; the log-safety
+ * test sends credentials everywhere and reads every line.
+ */
+export const REDACTED_FIELDS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api_key',
+  'apiKey',
+  'password',
+  'secret',
+  'secret_value',
+  'token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'value',
+  'data',
+];
+const REDACT_PATHS = REDACTED_FIELDS.flatMap((f) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(f) ? f : `["${f}"]`;
+  const dot = key.startsWith('[') ? key : `.${key}`;
+  return [key, `*${dot}`, `*.*${dot}`];
+});
+
+export interface LogSettings {
+  /** The process: `api`, `gateway`, `worker` (the `service` field of every line). */
+  service: string;
+  level: LogLevelName;
+  format: LogFormat;
+  /** Where lines go (tests capture them); standard output otherwise. */
+  destination?: DestinationStream;
+}
+
+/**
+ * The process's one logger. Every line carries the service and, inside a request or a job, its
+ * request id (and principal, once known), so one `grep <request id>` follows a change from the API
+ * through the queue into the worker.
+ */
+export function createLogger({ service, level, format, destination }: LogSettings): Logger {
+  const readable = format === 'pretty' || (format === 'auto' && !destination && process.stdout.isTTY === true);
+  const stream =
+    destination ??
+    (readable
+      ? pretty({
+          sync: true,
+          colorize: process.stdout.isTTY === true,
+          ignore: 'pid,hostname,service,context',
+          singleLine: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          messageFormat: '{if context}[{context}] {end}{msg}',
+          hideObject: false,
+        })
+      : pino.destination({ dest: 1, sync: false }));
+  return pino(
+    {
+      level: PINO_LEVEL[level],
+      base: { service },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.err },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const work = currentWork();
+        if (!work) return {};
+        return work.principal
+          ? { request_id: work.requestId, principal: work.principal }
+          : { request_id: work.requestId };
+      },
+    },
+    stream,
+  );
+}
+
+const STACK = /\n\s+at /;
+
+/**
+ * Nest's LoggerService over the process's logger: `Logger('Context').log(…)` anywhere in the code
+ * lands in the same lines, with the context as a field. Nest passes `(message, stack?, context?)` to
+ * `error`, `(message, context?)` to the rest.
+ */
+export class NestLogger implements LoggerService {
+  constructor(readonly root: Logger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(level: Level, message: unknown, rest: unknown[]): void {
+    if (!this.root.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = {};
+    const args = [...rest];
+    if (args.length > 0 && typeof args[args.length - 1] === 'string' && !STACK.test(args[args.length - 1] as string)) {
+      fields.context = args.pop();
+    }
+    for (const arg of args) {
+      if (typeof arg === 'string' && STACK.test(arg)) fields.stack = arg;
+      else if (arg instanceof Error) fields.err = arg;
+    }
+    if (message instanceof Error) {
+      fields.err = message;
+      this.root[level](fields, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.root[level]({ ...fields, ...(message as object) });
+    } else {
+      this.root[level](fields, String(message));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { createLogger, NestLogger, type LogFormat, type Logger, type LogLevelName } from './logger.js';
+import { createRegistry, type Registry } from './metrics.js';
+import { Tracing } from './tracing.js';
+
+/** How a test (or an embedding program) overrides where and how much a process logs. */
+export interface LogOptions {
+  level?: LogLevelName;
+  destination?: DestinationStream;
+}
+
+/** The settings every process reads (PlatformConfig has them). */
+export interface TelemetrySettings {
+  LOG_LEVEL: Exclude<LogLevelName, 'silent'>;
+  LOG_FORMAT: LogFormat;
+  METRICS_ENABLED: boolean;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_TRACES_SAMPLE_RATIO: number;
+}
+
+export type ServiceName = 'api' | 'gateway' | 'worker';
+
+/**
+ * A process's logger, metrics registry and tracer, made once by its factory before Nest starts (Nest's
+ * own lines go through the logger from the first one) and injected where they are used.
+ */
+export class Telemetry implements OnApplicationShutdown {
+  readonly nest: NestLogger;
+
+  private constructor(
+    readonly service: ServiceName,
+    readonly log: Logger,
+    /** Null when METRICS_ENABLED is off: nothing is counted and `/metrics` answers 404. */
+    readonly registry: Registry | null,
+    readonly tracing: Tracing,
+  ) {
+    this.nest = new NestLogger(log);
+  }
+
+  static create(service: ServiceName, config: TelemetrySettings, options: LogOptions = {}): Telemetry {
+    const log = createLogger({
+      service,
+      level: options.level ?? config.LOG_LEVEL,
+      format: config.LOG_FORMAT,
+      destination: options.destination,
+    });
+    const tracing = new Tracing({
+      service: `modelplane-${service}`,
+      endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      sampleRatio: config.OTEL_TRACES_SAMPLE_RATIO,
+    });
+    return new Telemetry(service, log, config.METRICS_ENABLED ? createRegistry() : null, tracing);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracing.shutdown();
+    this.log.flush();
+  }
+}
