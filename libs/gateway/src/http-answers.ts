@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { GatewayCode } from '#domain';
 import { scrubbingStream, SecretScrubber } from './secret-scrub.js';
@@ -7,11 +6,8 @@ import { namedByConnection } from './upstream-request.js';
 
 /** Writing answers straight to Node's response: the gateway's own and the upstream's. */
 
-/** The client's x-request-id when it is reasonable, else a new one. */
-export function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
-}
+/** The client's x-request-id when it is reasonable, else a new one (the same rule as the API's). */
+export { requestIdOf } from '#telemetry';
 
 export function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
   res.writeHead(status, {

@@ -3,6 +3,7 @@ export * from './gateway-error.js';
 export * from './gateway.proxy.js';
 export { requestIdOf } from './http-answers.js';
 export * from './model-rewrite.js';
+export * from './request-outcome.js';
 export * from './routing-source.js';
 export * from './routing-table.js';
 export * from './secret-scrub.js';
