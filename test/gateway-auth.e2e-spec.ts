@@ -127,12 +127,15 @@ describe('inference gateway access', () => {
   };
 
   describe.each(['gateway', 'api'])('on the %s port', (port) => {
+    // A request id is printable ASCII without spaces (else the server replaces it with a new one).
+    const idOf = (prefix: string, route: ReturnType<typeof routes>[number]) =>
+      `${prefix}-${port}-${route.name.replaceAll(' ', '_')}`;
     const call = (route: ReturnType<typeof routes>[number], headers: Record<string, string>) =>
       send(`${bases[port]}/${route.path}`, route.method, { ...JSON_TYPE, ...headers }, route.body);
 
     it('answers a caller without a credential 401 in OpenAI shape with a Bearer challenge, audited', async () => {
       for (const route of routes()) {
-        const res = await call(route, { 'x-request-id': `none-${port}-${route.name}` });
+        const res = await call(route, { 'x-request-id': idOf('none', route) });
         expect([route.name, res.status]).toEqual([route.name, 401]);
         expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
         const body = res.json();
@@ -141,7 +144,7 @@ describe('inference gateway access', () => {
           type: 'authentication_error',
           code: 'auth/credential_missing',
         });
-        expect(body.request_id).toBe(`none-${port}-${route.name}`);
+        expect(body.request_id).toBe(idOf('none', route));
       }
       const upstreamSawNone = upstream.seen.filter((s) => String(s.headers['x-request-id']).startsWith('none-'));
       expect(upstreamSawNone).toEqual([]);
@@ -163,7 +166,7 @@ describe('inference gateway access', () => {
 
     it("serves a Viewer's inference key on every route, and never forwards its credential", async () => {
       for (const route of routes()) {
-        const requestId = `viewer-${port}-${route.name}`;
+        const requestId = idOf('viewer', route);
         const res = await call(route, { ...bearer(keys.viewer.key), 'x-request-id': requestId });
         expect([route.name, res.status, res.text]).toEqual([route.name, 200, expect.any(String)]);
         for (const seen of upstream.seen.filter((s) => s.headers['x-request-id'] === requestId)) {

@@ -44,7 +44,8 @@ export function instrumentHttp(fastify: FastifyInstance, options: HttpTelemetryO
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
     duration?.observe({ method: request.method, route, status_code: String(status) }, seconds);
-    const level = status >= 500 ? 'error' : QUIET.has(route) ? 'debug' : 'info';
+    // A probe's 503 is its answer (not ready), not a failure of the request: a warning, not an error.
+    const level = QUIET.has(route) ? (status >= 500 ? 'warn' : 'debug') : status >= 500 ? 'error' : 'info';
     if (log.isLevelEnabled(level)) {
       log[level](
         {
