@@ -1,13 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ApiConfig, GatewayConfig, loadEnv } from '#config';
+import { ApiConfig, GatewayConfig, loadEnv, describeStartupFailure, type StartupServices } from '#config';
 import { migrationPaths } from '#db';
 import { applyMigrations, ensureDatabase } from '#db/migrations';
 import { Telemetry } from '#telemetry';
 import { createApp } from './app.factory.js';
 
+/** What the process connects to, for a failure's message (known once the configuration is read). */
+let services: StartupServices = {};
+
 async function main(): Promise<void> {
   const config = loadEnv(ApiConfig);
+  services = config;
   const telemetry = Telemetry.create('api', config);
   Logger.overrideLogger(telemetry.nest);
   const logger = new Logger('Bootstrap');
@@ -31,7 +35,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Configuration errors are printed as they are; they name variables, never values of secrets.
-  console.error(error instanceof Error ? error.message : error);
+  // One line, no stack: which service could not be reached and what to do, or a configuration error
+  // (those name variables, never values of secrets).
+  console.error(describeStartupFailure(error, services));
   process.exit(1);
 });

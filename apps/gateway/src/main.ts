@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { GatewayConfig, loadEnv } from '#config';
+import { GatewayConfig, loadEnv, describeStartupFailure, type StartupServices } from '#config';
 import { Telemetry } from '#telemetry';
 import { createGateway } from './gateway.factory.js';
 
+/** What the process connects to, for a failure's message (known once the configuration is read). */
+let services: StartupServices = {};
+
 async function main(): Promise<void> {
   const config = loadEnv(GatewayConfig);
+  services = config;
   const telemetry = Telemetry.create('gateway', config);
   Logger.overrideLogger(telemetry.nest);
   const app = await createGateway(config, { telemetry });
@@ -17,6 +21,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One line, no stack: which service could not be reached and what to do, or a configuration error
+  // (those name variables, never values of secrets).
+  console.error(describeStartupFailure(error, services));
   process.exit(1);
 });

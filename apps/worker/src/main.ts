@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadEnv, WorkerConfig } from '#config';
+import { loadEnv, WorkerConfig, describeStartupFailure, type StartupServices } from '#config';
 import { Telemetry } from '#telemetry';
 import { createWorker } from './worker.factory.js';
 
@@ -11,8 +11,12 @@ import { createWorker } from './worker.factory.js';
  */
 const STOP_DEADLINE_MS = 9000;
 
+/** What the process connects to, for a failure's message (known once the configuration is read). */
+let services: StartupServices = {};
+
 async function main(): Promise<void> {
   const config = loadEnv(WorkerConfig);
+  services = config;
   const telemetry = Telemetry.create('worker', config);
   Logger.overrideLogger(telemetry.nest);
   const logger = new Logger('Bootstrap');
@@ -30,6 +34,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One line, no stack: which service could not be reached and what to do, or a configuration error
+  // (those name variables, never values of secrets).
+  console.error(describeStartupFailure(error, services));
   process.exit(1);
 });
