@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs the API, the worker and the inference gateway side by side (what
-// `npm start` does): each in its own process, as they run in production, with
-// prefixed output. If one exits, the others are stopped and the exit code
-// passed on; Ctrl-C stops them all.
+// Runs the API, the worker and the inference gateway side by side (what `npm start` does): each in its
+// own process, as they run in production, with prefixed output. Without DATABASE_URL it first starts an
+// embedded PostgreSQL (scripts/embedded-postgres.ts; data in .modelplane/postgres) and stops it last.
+// If a service exits, the others are stopped and its exit code passed on; Ctrl-C stops them all.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +13,23 @@ const apps = [
   { name: 'worker', entry: 'dist/apps/worker/src/main.js' },
   { name: 'gateway', entry: 'dist/apps/gateway/src/main.js' },
 ];
+/** The services' processes, and the exit of each. */
 const children = [];
+/** The embedded PostgreSQL's supervisor, when this run started one. */
+let database;
 let stopping = false;
 
-function stopAll(signal = 'SIGTERM') {
-  stopping = true;
-  for (const c of children) if (c.exitCode === null) c.kill(signal);
+const say = (line) => process.stdout.write(`[modelplane] ${line}\n`);
+
+/** A connection string with its password hidden, for a message. */
+function withoutPassword(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
 }
 
 function prefix(stream, name, out) {
@@ -31,26 +42,87 @@ function prefix(stream, name, out) {
   });
 }
 
-async function start(app, env = {}) {
-  const child = fork(join(root, app.entry), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } });
+const exited = (child) =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', resolve));
+
+/** Stops the services, then (once they are gone) the embedded PostgreSQL, then ends with `code`. */
+async function stopAll(signal = 'SIGTERM') {
+  if (stopping) return;
+  stopping = true;
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  if (running.length) say(`stopping ${running.map((c) => c.appName).join(', ')}…`);
+  for (const c of running) c.kill(signal);
+  await Promise.all(children.map(exited));
+  if (database && database.exitCode === null) {
+    database.kill('SIGTERM');
+    await exited(database);
+  }
+  say('stopped');
+  process.exit(process.exitCode ?? 0);
+}
+
+async function start(app, env) {
+  const child = fork(join(root, app.entry), [], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, ...env },
+  });
+  child.appName = app.name;
   prefix(child.stdout, app.name, process.stdout);
   prefix(child.stderr, app.name, process.stderr);
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
-      console.error(`[${app.name}] exited (${signal ?? code}); stopping`);
+      say(`${app.name} exited (${signal ?? code}); stopping the others`);
       process.exitCode = code || 1;
-      stopAll();
+      void stopAll();
     }
   });
   return child;
 }
 
-process.on('SIGINT', () => stopAll('SIGINT'));
-process.on('SIGTERM', () => stopAll('SIGTERM'));
+/**
+ * The embedded PostgreSQL, in a process group of its own: a Ctrl-C on the terminal reaches the services
+ * only, and the database is stopped after them. Resolves to its connection string, or undefined if it
+ * did not start (it said why).
+ */
+function startEmbeddedPostgres() {
+  database = fork(join(root, 'dist/scripts/embedded-postgres.js'), [], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
+  prefix(database.stdout, 'postgres', process.stdout);
+  prefix(database.stderr, 'postgres', process.stderr);
+  return new Promise((resolve) => {
+    database.on('message', (message) => {
+      if (message && typeof message.ready === 'string') resolve(message.ready);
+    });
+    database.once('exit', () => resolve(undefined));
+  });
+}
+
+process.on('SIGINT', () => void stopAll('SIGINT'));
+process.on('SIGTERM', () => void stopAll('SIGTERM'));
+
+const env = {};
+if (process.env.DATABASE_URL) {
+  say(`PostgreSQL: ${withoutPassword(process.env.DATABASE_URL)} (DATABASE_URL)`);
+} else {
+  say('PostgreSQL: DATABASE_URL is not set, so an embedded PostgreSQL keeps the data in .modelplane/postgres');
+  say(
+    '  (for a PostgreSQL server of your own: DATABASE_URL=postgresql://user:password@host:5432/modelplane npm start)',
+  );
+  const url = await startEmbeddedPostgres();
+  if (!url) {
+    process.exitCode = 1;
+    await stopAll();
+  }
+  env.DATABASE_URL = url;
+}
 
 // The API applies migrations before it listens; the worker and the gateway start once it is up.
-const api = await start(apps[0]);
+const api = await start(apps[0], env);
 await new Promise((resolve) => {
   const onData = (chunk) => {
     if (String(chunk).includes('listening on')) {
@@ -61,5 +133,5 @@ await new Promise((resolve) => {
   api.stdout.on('data', onData);
   api.on('exit', resolve);
 });
-if (!stopping) await start(apps[1]);
-if (!stopping) await start(apps[2]);
+if (!stopping) await start(apps[1], env);
+if (!stopping) await start(apps[2], env);
