@@ -170,6 +170,12 @@ export class GatewayProxy {
       if (!provider)
         throw new GatewayError(404, 'gateway/provider_not_found', `Model provider not found for ${workspace}/${name}`);
       ex.provider = provider.ref;
+      // The body is not read here: a provider of one model entity names it (and its prices).
+      if (provider.servedNameOf.size === 1) {
+        const [entity] = provider.servedNameOf.keys();
+        ex.model = entity;
+        ex.pricing = this.source.current.prices.get(entity) ?? null;
+      }
       if (provider.keyError) throw new GatewayError(424, 'gateway/secret_unavailable', provider.keyError);
       const headers = upstreamHeaders(req.headers, provider, requestId);
       // An answer is searched for the key only uncompressed (a hosted API compresses when asked).
