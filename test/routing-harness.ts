@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
+import { Telemetry } from '#telemetry';
 import { newWorkspace, startApi, withAuth, type Api } from './api-harness.js';
 
 /**
@@ -24,6 +25,11 @@ export interface RoutingBed {
   chat(model: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   /** Completions a simulator answered (its /metrics). */
   answered(entity: string, route?: string): Promise<number>;
+  /**
+   * The gateway's modelplane_gateway_route_attempts_total for virtual model `name`, by
+   * `role target-name`, then result (status class or failure).
+   */
+  attempts(name: string): Promise<Record<string, Record<string, number>>>;
   close(): Promise<void>;
 }
 
@@ -89,6 +95,18 @@ export async function startRoutingBed(): Promise<RoutingBed> {
         headers: withAuth({ 'content-type': 'application/json', ...headers }),
         body: JSON.stringify({ model: `${ws}/${model}`, max_tokens: 8, ...body }),
       });
+    },
+    async attempts(name) {
+      const registry = api.app.get(Telemetry).registry;
+      if (!registry) throw new Error('metrics are off');
+      const metric = registry.getSingleMetric('modelplane_gateway_route_attempts_total');
+      const out: Record<string, Record<string, number>> = {};
+      for (const { labels, value } of (await metric!.get()).values) {
+        if (labels.virtual_model !== `${ws}/${name}`) continue;
+        const key = `${labels.role} ${String(labels.target).split('/')[1]}`;
+        (out[key] ??= {})[String(labels.result)] = value;
+      }
+      return out;
     },
     async answered(entity, route = '/v1/chat/completions') {
       const sim = sims.get(entity);

@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import { GatewayProxy } from '#gateway';
 import { withAuth } from './api-harness.js';
 import { startRoutingBed, step, user, type RoutingBed } from './routing-harness.js';
 
@@ -129,12 +128,7 @@ describe('virtual models: routing', () => {
     expect(text).not.toContain('event: error');
     expect(await bed.answered('small')).toBe(before + 1);
     // Each target was tried, and what came of it is counted per target.
-    const outcomes = bed.api.app
-      .get(GatewayProxy)
-      .stats.snapshot()
-      .outcomes.filter((o) => o.virtual_model === `${bed.ws}/resilient`);
-    const results = Object.fromEntries(outcomes.map((o) => [`${o.role} ${o.target.split('/')[1]}`, o.results]));
-    expect(results).toEqual({
+    expect(await bed.attempts('resilient')).toEqual({
       'primary broken': { '5xx': 1 },
       'fallback gone': { connection: 1 },
       'fallback cut': { stream_break: 1 },

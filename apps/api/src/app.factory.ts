@@ -12,7 +12,7 @@ import {
 } from '#auth';
 import { ApiConfig, type GatewayConfig } from '#config';
 import { rewriteNemoUrl } from '#domain';
-import { gatewayRoutes, RoutingTableService } from '#gateway';
+import { gatewayRoutes, ownsTelemetry, RoutingTableService } from '#gateway';
 import { instrumentHttp, requestIdOf, Telemetry, type LogOptions } from '#telemetry';
 import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
@@ -68,6 +68,7 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
     log: telemetry.log,
     registry: telemetry.registry ?? undefined,
     principalOf: (request) => requestAccess(request.raw)?.principal?.id,
+    ownTelemetry: ownsTelemetry,
   });
   requireRouteDeclarations(fastify, ['/docs']);
   useJsonBodies(fastify, config.MAX_JSON_DEPTH);

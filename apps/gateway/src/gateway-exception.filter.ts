@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, requestIdOf } from '#gateway';
+import { GatewayError, refusalOf, requestIdOf } from '#gateway';
 
 const ROUTES =
   'the gateway routes are /v2/workspaces/{workspace}/inference/gateway/model/{entity}/-/{path}, ' +
@@ -22,6 +22,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   }
 
   private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
+    // The guard's refusal of a route of the app itself (GET /metrics without a key or permission).
+    const refusal = refusalOf(exception);
+    if (refusal) return refusal;
     if (exception instanceof HttpException && exception.getStatus() === 404) {
       return new GatewayError(404, 'gateway/no_route', `No route for ${request.method} ${pathOf(request)}: ${ROUTES}`);
     }

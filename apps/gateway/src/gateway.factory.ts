@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { GatewayAccess, requestAccess, requireRouteDeclarations } from '#auth';
 import type { GatewayConfig } from '#config';
 import { rewriteNemoUrl } from '#domain';
-import { gatewayRoutes, RoutingTableService } from '#gateway';
+import { gatewayRoutes, ownsTelemetry, RoutingTableService } from '#gateway';
 import { instrumentHttp, requestIdOf, Telemetry, type LogOptions } from '#telemetry';
 import { GatewayExceptionFilter, gatewayFrameworkError } from './gateway-exception.filter.js';
 import { GatewayModule } from './gateway.module.js';
@@ -32,6 +32,7 @@ export async function createGateway(
     log: telemetry.log,
     registry: telemetry.registry ?? undefined,
     principalOf: (request) => requestAccess(request.raw)?.principal?.id,
+    ownTelemetry: ownsTelemetry,
   });
   app.useGlobalFilters(new GatewayExceptionFilter());
   requireRouteDeclarations(app.getHttpAdapter().getInstance());

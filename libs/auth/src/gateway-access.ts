@@ -16,10 +16,18 @@ export class GatewayAccess {
     private readonly audit: AuditService,
   ) {}
 
-  async check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void> {
+  /** The caller (its principal id and key id) once allowed; null when access control is off (anonymous). */
+  async check(
+    request: FastifyRequest,
+    declaration: 'inference',
+    workspace: string,
+    action: string,
+  ): Promise<{ id: string; keyId: string | null } | null> {
     const state = openRequestAccess(request, declaration, action);
-    state.principal = await this.access.authenticateRequest(request);
-    this.access.authorize(state.principal, declaration, workspace);
+    const principal = await this.access.authenticateRequest(request);
+    state.principal = principal;
+    this.access.authorize(principal, declaration, workspace);
+    return principal && principal.via !== 'anonymous' ? { id: principal.id, keyId: principal.keyId } : null;
   }
 
   refused(request: FastifyRequest, status: number, message: string): void {

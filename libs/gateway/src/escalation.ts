@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Decision } from '#routing';
 import { judgeAnswer, type AnswerCheck } from './answer-check.js';
 import type { ClientGone } from './client-gone.js';
@@ -8,12 +7,14 @@ import { readJsonAnswer } from './model-answer.js';
 import type { ModelCaller, OpenCall } from './model-call.js';
 import { rewriteModel } from './model-rewrite.js';
 import type { RoutingSource } from './routing-source.js';
-import type { RoutingStats, Usage } from './routing-stats.js';
+import type { Exchange } from './exchange.js';
+import type { RoutingEvents } from './gateway-metrics.js';
+import { usageOf } from './usage.js';
 
 export interface EscalationDeps {
   caller: ModelCaller;
   source: RoutingSource;
-  stats: RoutingStats;
+  events: RoutingEvents;
   maxJsonDepth: number;
 }
 
@@ -29,15 +30,15 @@ export async function escalate(
   first: OpenCall,
   check: AnswerCheck,
   decision: Decision,
-  request: { requestId: string; headers: IncomingHttpHeaders; body: Record<string, unknown>; gone: ClientGone },
+  request: { exchange: Exchange; headers: IncomingHttpHeaders; body: Record<string, unknown>; gone: ClientGone },
 ): Promise<void> {
-  const { caller, source, stats, maxJsonDepth } = deps;
-  const { requestId, headers, body, gone } = request;
+  const { caller, source, events, maxJsonDepth } = deps;
+  const { exchange, headers, body, gone } = request;
+  const { requestId } = exchange;
   const vm = decision.virtualModel;
   let opened = first;
   const reasons: string[] = [];
   for (let tier = 0; ; tier++) {
-    const started = performance.now();
     const { candidate, model } = opened;
     const role = tier === 0 ? 'primary' : 'escalation';
     const { secret, ref: providerRef } = candidate.provider;
@@ -47,10 +48,11 @@ export async function escalate(
     const nextModel = next === undefined ? undefined : source.current.models.get(next);
     if (verdict && nextModel) {
       reasons.push(`tier ${tier} (${model.ref}): ${verdict}`);
-      stats.observed(vm, model.ref, role, 'invalid_answer', performance.now() - started, usageOf(answer));
+      events.attempted(vm, model.ref, role, 'invalid_answer');
+      exchange.addUsage(usageOf(answer));
       let escalated: OpenCall | null = null;
       try {
-        const call = { method: 'POST', path: 'v1/chat/completions', headers, body, requestId, gone };
+        const call = { method: 'POST', path: 'v1/chat/completions', headers, body, requestId, gone, exchange };
         escalated = await caller.open(nextModel, call);
       } catch (error) {
         reasons.push(`tier ${tier + 1} (${next}): ${(error as Error).message}`);
@@ -73,16 +75,12 @@ export async function escalate(
     const notes = [...reasons, ...(verdict ? [`kept: ${verdict}`] : [])];
     if (notes.length) res.setHeader('x-modelplane-escalation', headerSafe(notes.join('; ')));
     const status = opened.upstream.statusCode;
-    if (!verdict || !nextModel)
-      stats.observed(vm, model.ref, role, status, performance.now() - started, usageOf(answer));
+    if (!verdict || !nextModel) events.attempted(vm, model.ref, role, status);
+    exchange.addUsage(usageOf(answer));
+    exchange.pricing = source.current.prices.get(model.ref) ?? null;
     sendJson(res, status, answer ? JSON.stringify(answer) : '', requestId);
     return;
   }
-}
-
-export function usageOf(answer: Record<string, unknown> | null): Usage | undefined {
-  const usage = answer?.usage;
-  return typeof usage === 'object' && usage !== null ? (usage as Usage) : undefined;
 }
 
 /** Header values are Latin-1 without control characters; cut to a readable length. */

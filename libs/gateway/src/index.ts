@@ -1,4 +1,7 @@
 export * from './balancer.js';
+export * from './exchange.js';
+export * from './gateway-metrics.js';
+export * from './gateway-telemetry.js';
 export * from './gateway-error.js';
 export * from './gateway.proxy.js';
 export { requestIdOf } from './http-answers.js';
@@ -8,6 +11,7 @@ export * from './routing-source.js';
 export * from './routing-table.js';
 export * from './secret-scrub.js';
 export * from './upstream-request.js';
+export * from './usage.js';
 export * from './nest/gateway-core.module.js';
 export * from './nest/gateway.routes.js';
 export * from './nest/routing-table.service.js';

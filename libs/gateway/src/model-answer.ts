@@ -1,13 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { exceedsJsonDepth } from '#domain';
+import type { Exchange } from './exchange.js';
 import { GatewayError } from './gateway-error.js';
 import { drained, passThrough, sendJson, streamErrorEvent } from './http-answers.js';
 import type { OpenCall } from './model-call.js';
 import { rewriteModel, SseModelRewriter } from './model-rewrite.js';
 import { parseJsonObject } from './request-body.js';
-import type { Usage } from './routing-stats.js';
 import { scrubSecret, SecretScrubber } from './secret-scrub.js';
 import { upstreamError } from './upstream-errors.js';
+import { usageOf, type Usage } from './usage.js';
 
 export interface AnswerOptions {
   maxJsonDepth: number;
@@ -17,10 +18,14 @@ export interface AnswerOptions {
    * elsewhere; the caller gets 'broke' and the client has seen nothing.
    */
   holdUntilToken?: boolean;
+  /** The request's record: usage, time to first token, a cut stream. */
+  exchange?: Exchange;
 }
 
 /** A chunk that carries a token: non-empty content or text, a tool call, or the end. */
 const TOKEN = /"(?:content|text|reasoning_content)"\s*:\s*"(?!")|"tool_calls"\s*:\s*\[\s*\{|data: \[DONE\]/;
+/** A chunk that carries content (the first one sent is the time to first token). */
+const CONTENT = /"(?:content|text|reasoning_content)"\s*:\s*"(?!")|"tool_calls"\s*:\s*\[\s*\{/;
 
 /**
  * The upstream's answer to a model route, for the client: errors mapped,
@@ -37,23 +42,35 @@ export async function deliverAnswer(
   const { statusCode, headers, body } = upstream;
   const type = String(headers['content-type'] ?? '');
   const { secret } = candidate.provider;
+  const exchange = options.exchange;
   if (statusCode >= 400) {
     const text = await body.text().catch(() => '');
     done();
     throw upstreamError(statusCode, text, candidate, model, headers);
   }
   if (type.includes('text/event-stream')) {
-    const rewriter = new SseModelRewriter(model.ref);
+    const rewriter = new SseModelRewriter(model.ref, exchange?.stripUsage === true);
     const scrubber = SecretScrubber.for(secret);
     let held: string[] | null = [];
     let holding = options.holdUntilToken === true;
+    // Until the first content chunk has gone to the client: each chunk sent is looked at.
+    let waiting = exchange !== undefined;
+    const sent = (text: string): void => {
+      if (waiting && CONTENT.test(text)) {
+        waiting = false;
+        exchange?.firstToken();
+      }
+    };
     const start = () => {
       res.writeHead(statusCode, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         'x-request-id': requestId,
       });
-      for (const text of held ?? []) res.write(text);
+      for (const text of held ?? []) {
+        res.write(text);
+        sent(text);
+      }
       held = null;
       holding = false;
     };
@@ -68,25 +85,31 @@ export async function deliverAnswer(
           continue;
         }
         // A slow client slows the upstream read instead of growing a buffer here.
-        if (!res.write(out)) await drained(res);
+        const more = res.write(out);
+        if (waiting) sent(out);
+        if (!more) await drained(res);
       }
       const rest = (scrubber ? rewriter.push(scrubber.flush()) : '') + rewriter.flush();
       if (holding && !rewriter.done) return { result: 'broke' };
       if (holding) start();
       if (rest) res.write(rest);
       if (!rewriter.done) {
+        if (exchange) exchange.cause = 'stream_cut';
         res.write(streamErrorEvent('The upstream stream ended before [DONE]; the response is incomplete', requestId));
       }
     } catch (error) {
       if (holding) return { result: 'broke' };
+      // The client going away aborts the upstream read too: that is not the upstream's failure.
+      if (exchange && !res.destroyed) exchange.cause = 'stream_cut';
       if (!res.destroyed) {
         res.write(streamErrorEvent(`The upstream stream broke: ${(error as Error).message}`, requestId));
       }
     } finally {
       done();
+      exchange?.addUsage(rewriter.usage);
       if (!holding) res.end();
     }
-    return { result: 'delivered' };
+    return { result: 'delivered', usage: rewriter.usage };
   }
   if (type.includes('json')) {
     const parsed = await readJsonAnswer(upstream.body, secret, candidate.provider.ref, options.maxJsonDepth, done);
@@ -96,8 +119,9 @@ export async function deliverAnswer(
     }
     rewriteModel(parsed, model.ref);
     sendJson(res, statusCode, JSON.stringify(parsed), requestId);
-    const usage = parsed.usage;
-    return { result: 'delivered', usage: typeof usage === 'object' && usage !== null ? (usage as Usage) : undefined };
+    const usage = usageOf(parsed);
+    exchange?.addUsage(usage);
+    return { result: 'delivered', usage };
   }
   passThrough(res, upstream, requestId, done, secret);
   return { result: 'delivered' };

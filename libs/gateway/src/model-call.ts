@@ -2,7 +2,9 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { Balancer, retryAfterMs, type Candidate } from './balancer.js';
 import { ClientGone } from './client-gone.js';
+import { NO_SPAN_END, type Exchange } from './exchange.js';
 import { GatewayError } from './gateway-error.js';
+import type { RoutingEvents } from './gateway-metrics.js';
 import type { ModelRoute, ProviderRoute } from './routing-table.js';
 import { networkError, upstreamError } from './upstream-errors.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -32,6 +34,8 @@ export interface ModelCall {
   gone: ClientGone;
   /** No response headers within this long fails the attempt as a timeout (a fallback may take over). */
   firstByteTimeoutMs?: number | null;
+  /** The client's request this call is part of (none for the gateway's own calls). */
+  exchange?: Exchange;
 }
 
 /** An answer below 500 (or the last 5xx): its body is unread; call `done` once it is. */
@@ -56,6 +60,7 @@ export class ModelCaller {
     readonly balancer: Balancer,
     private readonly options: CallOptions,
     private readonly logger: ModelCallLogger,
+    private readonly events: RoutingEvents,
   ) {}
 
   async open(model: ModelRoute, call: ModelCall): Promise<OpenCall | null> {
@@ -78,6 +83,8 @@ export class ModelCaller {
         headers['content-type'] = 'application/json';
         headers['content-length'] = String(Buffer.byteLength(body));
       }
+      if (attempt > 0) this.events.retried(model.ref, provider.ref);
+      const end = call.exchange ? call.exchange.attempt(provider, headers) : NO_SPAN_END;
       const done = this.balancer.begin(provider.ref);
       const limit = firstByteLimit(gone, call.firstByteTimeoutMs);
       let upstream: Dispatcher.ResponseData;
@@ -85,6 +92,7 @@ export class ModelCaller {
         upstream = await this.send(provider, method, path, headers, body, limit.signal);
       } catch (error) {
         done();
+        end(undefined, limit.timedOut ? 'timeout' : gone.aborted ? 'client_gone' : 'connection');
         if (gone.aborted) return null;
         this.balancer.coolDown(provider.ref, 2000);
         lastError = limit.timedOut
@@ -108,6 +116,7 @@ export class ModelCaller {
         const wait = retryAfterMs(upstream.headers['retry-after']);
         const text = await upstream.body.text().catch(() => '');
         done();
+        end(upstream.statusCode, 'upstream_status');
         this.balancer.coolDown(provider.ref, wait ?? 1000);
         lastError = upstreamError(upstream.statusCode, text, candidate, model, upstream.headers);
         const alone = candidates.length === 1;
@@ -116,7 +125,13 @@ export class ModelCaller {
         if (gone.aborted) return null;
         continue;
       }
-      return { upstream, candidate, model, done };
+      if (end === NO_SPAN_END) return { upstream, candidate, model, done };
+      const status = upstream.statusCode;
+      const ended = () => {
+        done();
+        end(status, status >= 500 ? 'upstream_status' : undefined);
+      };
+      return { upstream, candidate, model, done: ended };
     }
     throw lastError ?? new GatewayError(502, 'gateway/no_attempt', `No provider of ${model.ref} could be tried`);
   }

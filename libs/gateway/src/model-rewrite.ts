@@ -1,3 +1,5 @@
+import { usageOf, type Usage } from './usage.js';
+
 /**
  * The model name in bodies: the served name upstream, the entity's
  * `workspace/name` towards the client (the reference's §6 pipeline, steps 8-9).
@@ -23,6 +25,10 @@ export function scrubServedName(text: string, servedName: string, entityRef: str
  * Splits an SSE byte stream into events and rewrites the model of each JSON
  * `data:` event. Events that are not JSON objects (`[DONE]`, comments) pass
  * through as they came. Handles events split across chunks and CRLF line ends.
+ * Reads the stream's `usage` (the last chunk's, when asked for); with
+ * `stripUsage` (the gateway asked for it, the client did not) the usage-only
+ * chunk is dropped and the `usage` field taken out of the others, so the
+ * client gets what it would have without the gateway's asking.
  */
 export class SseModelRewriter {
   private buffered = '';
@@ -30,8 +36,13 @@ export class SseModelRewriter {
 
   /** The upstream sent `data: [DONE]`: the stream ended as OpenAI streams end. */
   done = false;
+  /** The last `usage` object the stream carried. */
+  usage: Usage | undefined;
 
-  constructor(private readonly model: string) {}
+  constructor(
+    private readonly model: string,
+    private readonly stripUsage = false,
+  ) {}
 
   /** The complete events in `chunk` (and what was buffered), rewritten; '' when none completed. */
   push(chunk: Uint8Array): string {
@@ -40,7 +51,8 @@ export class SseModelRewriter {
     for (;;) {
       const end = eventEnd(this.buffered);
       if (end === null) break;
-      out += this.rewriteEvent(this.buffered.slice(0, end.at)) + '\n\n';
+      const event = this.rewriteEvent(this.buffered.slice(0, end.at));
+      if (event !== null) out += event + '\n\n';
       this.buffered = this.buffered.slice(end.at + end.length);
     }
     return out;
@@ -50,11 +62,12 @@ export class SseModelRewriter {
   flush(): string {
     const rest = this.buffered + this.decoder.decode();
     this.buffered = '';
-    return rest.trim() ? this.rewriteEvent(rest.replace(/(\r?\n)+$/, '')) + '\n\n' : '';
+    const event = rest.trim() ? this.rewriteEvent(rest.replace(/(\r?\n)+$/, '')) : null;
+    return event === null ? '' : event + '\n\n';
   }
 
-  /** One event (without its blank line), its JSON data's model rewritten. */
-  private rewriteEvent(event: string): string {
+  /** One event (without its blank line), its JSON data's model rewritten; null: not for the client. */
+  private rewriteEvent(event: string): string | null {
     const lines = event.split(/\r?\n/);
     const dataLines = lines.filter((l) => l.startsWith('data:'));
     if (dataLines.length === 0) return lines.join('\n');
@@ -67,7 +80,16 @@ export class SseModelRewriter {
       parsed = undefined;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return lines.join('\n');
-    rewriteModel(parsed as Record<string, unknown>, this.model);
+    const chunk = parsed as Record<string, unknown>;
+    if ('usage' in chunk) {
+      this.usage = usageOf(chunk) ?? this.usage;
+      if (this.stripUsage) {
+        // The usage-only chunk (no choices) exists because the gateway asked for it.
+        if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return null;
+        delete chunk.usage;
+      }
+    }
+    rewriteModel(chunk, this.model);
     let rewritten: string;
     try {
       rewritten = JSON.stringify(parsed);

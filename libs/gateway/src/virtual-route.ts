@@ -11,14 +11,16 @@ import {
 } from '#routing';
 import { answerCheckFor } from './answer-check.js';
 import { ClientGone } from './client-gone.js';
+import type { Exchange } from './exchange.js';
+import type { RoutingEvents } from './gateway-metrics.js';
 import { GatewayError } from './gateway-error.js';
-import { escalate, usageOf } from './escalation.js';
+import { escalate } from './escalation.js';
 import { InternalCalls } from './internal-call.js';
 import { deliverAnswer } from './model-answer.js';
 import type { ModelCaller, OpenCall } from './model-call.js';
 import type { RoutingSource } from './routing-source.js';
 import type { Pricing } from './routing-table.js';
-import type { RoutingStats } from './routing-stats.js';
+import { askForUsage } from './usage.js';
 
 export interface VirtualRouteOptions {
   maxJsonDepth: number;
@@ -56,7 +58,7 @@ export class VirtualRouter {
     private readonly caller: ModelCaller,
     private readonly source: RoutingSource,
     private readonly options: VirtualRouteOptions,
-    private readonly stats: RoutingStats,
+    private readonly events: RoutingEvents,
     private readonly logger: { warn(message: string): void },
   ) {
     this.calls = new InternalCalls(caller, source, options.maxJsonDepth);
@@ -92,11 +94,12 @@ export class VirtualRouter {
   async route(
     req: IncomingMessage,
     res: ServerResponse,
-    requestId: string,
+    ex: Exchange,
     path: string,
     policy: RoutingPolicy,
     body: Record<string, unknown>,
   ): Promise<void> {
+    const { requestId } = ex;
     const decision = await this.decide(req.headers, requestId, policy, body);
     const vm = decision.virtualModel;
     res.setHeader('x-modelplane-virtual-model', vm);
@@ -105,17 +108,17 @@ export class VirtualRouter {
     const gone = new ClientGone(res);
     const check = decision.escalation.length ? answerCheckFor(body) : null;
     const targets = [decision.model, ...decision.fallbacks];
+    const sent = BODY_METHODS.has(method) ? askForUsage(body, ex) : null;
     let lastError: GatewayError | null = null;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i];
       const role = i === 0 ? 'primary' : 'fallback';
       const canFall = (cause: FallbackCause) => i + 1 < targets.length && decision.fallbackOn.has(cause);
-      const started = performance.now();
-      const elapsed = () => performance.now() - started;
+      if (i > 0) this.events.fellBack(vm, target);
       const model = this.source.current.models.get(target);
       if (!model) {
         lastError = new GatewayError(404, 'gateway/no_provider', `No providers found for model entity ${target}`);
-        this.stats.observed(vm, target, role, 'no_provider', 0);
+        this.events.attempted(vm, target, role, 'no_provider');
         if (canFall('connection')) continue;
         throw lastError;
       }
@@ -125,15 +128,16 @@ export class VirtualRouter {
           method,
           path,
           headers: req.headers,
-          body: BODY_METHODS.has(method) ? body : null,
+          body: sent,
           requestId,
           gone,
           firstByteTimeoutMs: decision.firstByteTimeoutMs,
+          exchange: ex,
         });
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         const cause = causeOf(error);
-        this.stats.observed(vm, target, role, cause, elapsed());
+        this.events.attempted(vm, target, role, cause);
         lastError = error;
         if (canFall(cause)) continue;
         throw error;
@@ -143,7 +147,7 @@ export class VirtualRouter {
       if ((status === 429 && canFall('status_429')) || (status >= 500 && canFall('status_5xx'))) {
         await opened.upstream.body.text().catch(() => '');
         opened.done();
-        this.stats.observed(vm, target, role, status, elapsed());
+        this.events.attempted(vm, target, role, status);
         lastError = new GatewayError(status, 'gateway/upstream_error', `${target} answered ${status}`);
         continue;
       }
@@ -151,29 +155,31 @@ export class VirtualRouter {
       if (i > 0) res.setHeader('x-modelplane-route-fallbacks', String(i));
       const price = this.source.current.prices.get(target);
       if (price) res.setHeader('x-modelplane-route-pricing', pricingHeader(price));
+      ex.pricing = price ?? null;
       if (check && status < 300) {
         const deps = {
           caller: this.caller,
           source: this.source,
-          stats: this.stats,
+          events: this.events,
           maxJsonDepth: this.options.maxJsonDepth,
         };
-        await escalate(deps, res, opened, check, decision, { requestId, headers: req.headers, body, gone });
+        await escalate(deps, res, opened, check, decision, { exchange: ex, headers: req.headers, body, gone });
         this.shadow(res, decision, body, requestId);
         return;
       }
       const outcome = await deliverAnswer(res, opened, requestId, {
         maxJsonDepth: this.options.maxJsonDepth,
         holdUntilToken: body.stream === true && canFall('stream_break'),
+        exchange: ex,
       });
       if (outcome.result === 'broke') {
         res.removeHeader('x-modelplane-route-target');
         res.removeHeader('x-modelplane-route-pricing');
-        this.stats.observed(vm, target, role, 'stream_break', elapsed());
+        this.events.attempted(vm, target, role, 'stream_break');
         lastError = new GatewayError(502, 'gateway/stream_interrupted', `${target} broke its stream before a token`);
         continue;
       }
-      this.stats.observed(vm, target, role, status, elapsed(), outcome.usage);
+      this.events.attempted(vm, target, role, status);
       this.shadow(res, decision, body, requestId);
       return;
     }
@@ -224,7 +230,7 @@ export class VirtualRouter {
         `Virtual model ${policy.workspace}/${policy.name} chose no target and has no default_model_entity`,
       );
     }
-    this.stats.decided(decision.virtualModel, decision.model, reasonHeader(decision.reason));
+    this.events.decided(decision.virtualModel, decision.model, reasonHeader(decision.reason));
     return decision;
   }
 
@@ -242,25 +248,23 @@ export class VirtualRouter {
   }
 
   private async shadowCall(vm: string, ref: string, body: Record<string, unknown>, requestId: string): Promise<void> {
-    const started = performance.now();
     try {
-      const answer = await this.calls.json(
+      await this.calls.json(
         ref,
         'v1/chat/completions',
         { ...body, stream: false },
         `${requestId}-shadow`,
         SHADOW_TIMEOUT_MS,
       );
-      this.stats.observed(vm, ref, 'shadow', 200, performance.now() - started, usageOf(answer));
+      this.events.attempted(vm, ref, 'shadow', 200);
     } catch (error) {
       const message = (error as Error).message;
       const status = /answered (\d{3})/.exec(message)?.[1];
-      this.stats.observed(
+      this.events.attempted(
         vm,
         ref,
         'shadow',
         status ? Number(status) : /timed out/.test(message) ? 'timeout' : 'connection',
-        performance.now() - started,
       );
     }
   }

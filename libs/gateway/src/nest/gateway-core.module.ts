@@ -3,7 +3,12 @@ import { type GatewayConfig, secretKeys } from '#config';
 import { PgNotifications } from '#db/notifications';
 import { SecretCipher } from '#db/secret-cipher';
 import { EgressPolicy } from '#egress';
+import { Telemetry } from '#telemetry';
+import { Balancer } from '../balancer.js';
+import { GatewayMetrics } from '../gateway-metrics.js';
+import { GatewayTelemetry } from '../gateway-telemetry.js';
 import { GatewayProxy } from '../gateway.proxy.js';
+import type { OutcomeSink } from '../request-outcome.js';
 import { RoutingSource } from '../routing-source.js';
 import { RoutingTableService } from './routing-table.service.js';
 
@@ -14,6 +19,11 @@ import { RoutingTableService } from './routing-table.service.js';
  * Needs PgNotifications from the application's NotificationsModule (imported
  * by the root module, so the API and its gateway routes share one connection).
  */
+/** Every OutcomeSink of the gateway (an array): each finished request's RequestOutcome goes to each. */
+export const OUTCOME_SINKS = Symbol('OUTCOME_SINKS');
+/** The gateway's Prometheus metrics, or null when METRICS_ENABLED is off. */
+export const GATEWAY_METRICS = Symbol('GATEWAY_METRICS');
+
 @Module({})
 export class GatewayCoreModule {
   static forRoot(config: GatewayConfig): DynamicModule {
@@ -33,10 +43,28 @@ export class GatewayCoreModule {
               refreshIntervalMs: config.GATEWAY_REFRESH_INTERVAL_MS,
             }),
         },
+        { provide: Balancer, useFactory: () => new Balancer() },
+        {
+          provide: GATEWAY_METRICS,
+          inject: [Telemetry, RoutingSource, Balancer],
+          useFactory: (telemetry: Telemetry, source: RoutingSource, balancer: Balancer) =>
+            telemetry.registry ? new GatewayMetrics(telemetry.registry, () => source.current, balancer) : null,
+        },
+        {
+          provide: OUTCOME_SINKS,
+          inject: [GATEWAY_METRICS],
+          useFactory: (metrics: GatewayMetrics | null): OutcomeSink[] => (metrics ? [metrics] : []),
+        },
         {
           provide: GatewayProxy,
-          inject: [RoutingSource],
-          useFactory: (source: RoutingSource) =>
+          inject: [RoutingSource, Telemetry, OUTCOME_SINKS, GATEWAY_METRICS, Balancer],
+          useFactory: (
+            source: RoutingSource,
+            telemetry: Telemetry,
+            sinks: OutcomeSink[],
+            metrics: GatewayMetrics | null,
+            balancer: Balancer,
+          ) =>
             new GatewayProxy(
               source,
               {
@@ -50,11 +78,18 @@ export class GatewayCoreModule {
                 egress: EgressPolicy.fromAllowList(config.PROVIDER_EGRESS_ALLOW),
               },
               logger,
+              new GatewayTelemetry({
+                sinks,
+                tracing: telemetry.tracing,
+                log: telemetry.log,
+                routing: metrics ?? undefined,
+              }),
+              balancer,
             ),
         },
         RoutingTableService,
       ],
-      exports: [RoutingTableService],
+      exports: [RoutingTableService, OUTCOME_SINKS, GATEWAY_METRICS],
     };
   }
 }

@@ -6,9 +6,9 @@ import {
   type AccessCode,
   type DomainErrorKind,
 } from '#domain';
+import type { Exchange, GatewayRouteKind } from '../exchange.js';
 import { GatewayError, sendGatewayError } from '../gateway-error.js';
 import type { GatewayProxy } from '../gateway.proxy.js';
-import { requestIdOf } from '../http-answers.js';
 
 const BASE = '/v2/workspaces/:workspace/inference/gateway';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -16,12 +16,24 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as 
 type Params = { workspace: string; name: string };
 type Request = FastifyRequest<{ Params: Params }>;
 
+/** Who called (never a credential): the principal's id and, when it used one, the API key's id. */
+export interface GatewayCaller {
+  id: string;
+  keyId: string | null;
+}
+
 /**
- * Who may call a gateway route (libs/auth's GatewayAccess): `check` resolves, or throws the DomainError
- * (401, 403, 429) to answer with; `refused` records the refusal and why (the audit log).
+ * Who may call a gateway route (libs/auth's GatewayAccess): `check` resolves to the caller (null when
+ * access control is off), or throws the DomainError (401, 403, 429) to answer with; `refused` records
+ * the refusal and why (the audit log).
  */
 export interface GatewayGuard {
-  check(request: FastifyRequest, declaration: 'inference', workspace: string, action: string): Promise<void>;
+  check(
+    request: FastifyRequest,
+    declaration: 'inference',
+    workspace: string,
+    action: string,
+  ): Promise<GatewayCaller | null>;
   refused(request: FastifyRequest, status: number, message: string): void;
 }
 
@@ -32,7 +44,9 @@ export interface GatewayRoute {
   access: 'inference';
   /** The audit event's action for a refused call. */
   action: string;
-  handle(proxy: GatewayProxy, request: Request, reply: FastifyReply): Promise<void> | void;
+  /** The route as RequestOutcome names it. */
+  kind: GatewayRouteKind;
+  handle(proxy: GatewayProxy, request: Request, reply: FastifyReply, exchange: Exchange): Promise<void> | void;
 }
 
 export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
@@ -41,7 +55,9 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     url: `${BASE}/openai/-/v1/models`,
     access: 'inference',
     action: 'inference.list_models',
-    handle: (proxy, request, reply) => proxy.listModels(request.raw, reply.raw, request.params.workspace),
+    kind: 'models',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.listModels(request.raw, reply.raw, request.params.workspace, exchange),
   },
   // One model, from the routing table: the SDKs' models.retrieve("{ws}/{entity}") sends the slash as %2F,
   // which the routes that forward refuse.
@@ -50,30 +66,36 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     url: `${BASE}/${prefix}/-/v1/models/*`,
     access: 'inference',
     action: 'inference.get_model',
-    handle: (proxy, request, reply) => proxy.retrieveModel(request.raw, reply.raw, request.params.workspace),
+    kind: 'models',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.retrieveModel(request.raw, reply.raw, request.params.workspace, exchange),
   })),
   {
     methods: METHODS,
     url: `${BASE}/openai/-/*`,
     access: 'inference',
     action: 'inference.openai',
-    handle: (proxy, request, reply) => proxy.openai(request.raw, reply.raw, request.params.workspace),
+    kind: 'openai',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.openai(request.raw, reply.raw, request.params.workspace, exchange),
   },
   {
     methods: METHODS,
     url: `${BASE}/model/:name/-/*`,
     access: 'inference',
     action: 'inference.model',
-    handle: (proxy, request, reply) =>
-      proxy.model(request.raw, reply.raw, request.params.workspace, request.params.name),
+    kind: 'model',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.model(request.raw, reply.raw, request.params.workspace, request.params.name, exchange),
   },
   {
     methods: ['GET'],
     url: `${BASE}/provider/:name/ready`,
     access: 'inference',
     action: 'inference.provider_ready',
-    handle: (proxy, request, reply) =>
-      proxy.providerReady(request.raw, reply.raw, request.params.workspace, request.params.name),
+    kind: 'provider',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.providerReady(request.raw, reply.raw, request.params.workspace, request.params.name, exchange),
   },
   // Recommendation mode: the decision of a virtual model without calling its target. On the registry's path
   // (`/v2/workspaces/{ws}/virtual-models/{name}/decision`, and NeMo's `/apis/inference-gateway/v2/…` through the
@@ -83,26 +105,37 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     url: '/v2/workspaces/:workspace/virtual-models/:name/decision',
     access: 'inference',
     action: 'inference.decision',
-    handle: (proxy, request, reply) =>
-      proxy.decision(request.raw, reply.raw, request.params.workspace, request.params.name, false),
+    kind: 'decision',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.decision(request.raw, reply.raw, request.params.workspace, request.params.name, false, exchange),
   },
   {
     methods: ['POST'],
     url: '/v2/workspaces/:workspace/virtual-models/:name/decision/-/v1/chat/completions',
     access: 'inference',
     action: 'inference.decision',
-    handle: (proxy, request, reply) =>
-      proxy.decision(request.raw, reply.raw, request.params.workspace, request.params.name, true),
+    kind: 'decision',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.decision(request.raw, reply.raw, request.params.workspace, request.params.name, true, exchange),
   },
   {
     methods: METHODS,
     url: `${BASE}/provider/:name/-/*`,
     access: 'inference',
     action: 'inference.provider',
-    handle: (proxy, request, reply) =>
-      proxy.provider(request.raw, reply.raw, request.params.workspace, request.params.name),
+    kind: 'provider',
+    handle: (proxy, request, reply, exchange) =>
+      proxy.provider(request.raw, reply.raw, request.params.workspace, request.params.name, exchange),
   },
 ];
+
+/** The route config flag of the gateway's routes: they write their own log line and metrics (instrumentHttp's ownTelemetry). */
+const OWN_TELEMETRY = 'gatewayTelemetry';
+
+/** Whether `request` came by a gateway route (which writes its own line and metrics). */
+export function ownsTelemetry(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[OWN_TELEMETRY] === true;
+}
 
 const REFUSAL_STATUS: Partial<Record<DomainErrorKind, number>> = {
   unauthenticated: 401,
@@ -136,19 +169,33 @@ export function gatewayRoutes(proxy: GatewayProxy, guard: GatewayGuard) {
       app.route({
         method: [...route.methods],
         url: route.url,
-        config: { access: route.access },
+        config: { access: route.access, [OWN_TELEMETRY]: true },
         handler: async (request: Request, reply: FastifyReply): Promise<void> => {
           reply.hijack();
+          const { workspace } = request.params;
+          const exchange = proxy.telemetry.open(
+            request.raw,
+            reply.raw,
+            String(request.id),
+            route.kind,
+            route.url,
+            workspace,
+          );
           try {
-            await guard.check(request, route.access, request.params.workspace, route.action);
+            const caller = await guard.check(request, route.access, workspace, route.action);
+            if (caller) {
+              exchange.principal = caller.id;
+              exchange.keyId = caller.keyId;
+            }
           } catch (error) {
             const refusal = refusalOf(error);
             if (!refusal) throw error;
-            sendGatewayError(request.raw, reply.raw, refusal, requestIdOf(request.raw));
+            exchange.cause = 'refused';
+            sendGatewayError(request.raw, reply.raw, refusal, exchange.requestId);
             guard.refused(request, refusal.status, refusal.message);
             return;
           }
-          await route.handle(proxy, request, reply);
+          await route.handle(proxy, request, reply, exchange);
         },
       });
     }
