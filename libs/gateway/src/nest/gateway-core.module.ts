@@ -1,18 +1,21 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { type GatewayConfig, secretKeys } from '#config';
+import { UsageRepository } from '#db';
 import { PgNotifications } from '#db/notifications';
 import { SecretCipher } from '#db/secret-cipher';
 import { EgressPolicy } from '#egress';
 import { GatewayProxy } from '../gateway.proxy.js';
 import { RoutingSource } from '../routing-source.js';
 import { RoutingTableService } from './routing-table.service.js';
+import { UsageRecorder } from './usage-recorder.js';
 
 /**
  * The routing table and the proxy, for whichever Nest application serves the
  * gateway routes: the gateway app, or the API when it serves them too
  * (API_SERVES_GATEWAY). Register the routes with `gatewayRoutes(proxy)`.
  * Needs PgNotifications from the application's NotificationsModule (imported
- * by the root module, so the API and its gateway routes share one connection).
+ * by the root module, so the API and its gateway routes share one connection)
+ * and the repositories of the (global) DatabaseModule.
  */
 @Module({})
 export class GatewayCoreModule {
@@ -53,8 +56,18 @@ export class GatewayCoreModule {
             ),
         },
         RoutingTableService,
+        {
+          // An OutcomeSink: usage per workspace, principal, key, model and provider, written once a tick.
+          provide: UsageRecorder,
+          inject: [UsageRepository],
+          useFactory: (usage: UsageRepository) =>
+            new UsageRecorder(usage, {
+              enabled: config.GATEWAY_USAGE_ACCOUNTING,
+              flushIntervalMs: config.GATEWAY_USAGE_FLUSH_INTERVAL_MS,
+            }),
+        },
       ],
-      exports: [RoutingTableService],
+      exports: [RoutingTableService, UsageRecorder],
     };
   }
 }
