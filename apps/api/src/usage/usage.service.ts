@@ -77,8 +77,11 @@ export function parseRange(dto: Pick<UsageQueryDto, 'start' | 'end'>, now = new 
 
 function toDate(value: string, field: 'start' | 'end'): Date {
   const date = new Date(value);
-  // The validator checked the form; a form-valid date that does not exist (2026-02-30) ends here.
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+  // The validator checked the form; a form-valid date that does not exist (2026-02-30, which Date rolls
+  // over into March) ends here.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (Number.isNaN(date.getTime()) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
     throw new InvalidFieldError(['query', field], `${field} must be an RFC 3339 date-time that exists`);
   }
   return date;
