@@ -7,6 +7,7 @@ import { registerKeys } from './commands/keys.command.js';
 import { registerResources } from './commands/resources.command.js';
 import { registerRollout } from './commands/rollout.command.js';
 import { registerRouter } from './commands/router.command.js';
+import { registerUsage } from './commands/usage.command.js';
 import type { Io } from './commands/session.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -37,6 +38,7 @@ export function program(io: Io): Command {
   registerKeys(root, context);
   registerRouter(root, context);
   registerConfig(root, context);
+  registerUsage(root, context);
   return root;
 }
 

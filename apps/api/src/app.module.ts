@@ -19,6 +19,7 @@ import { ModelModule } from './models/model.module.js';
 import { ProviderModule } from './providers/provider.module.js';
 import { RoleBindingModule } from './role-bindings/role-binding.module.js';
 import { SecretModule } from './secrets/secret.module.js';
+import { UsageModule } from './usage/usage.module.js';
 import { VirtualModelModule } from './virtual-models/virtual-model.module.js';
 import { WorkspaceModule } from './workspaces/workspace.module.js';
 
@@ -69,6 +70,7 @@ export class AppModule {
         DeploymentModule,
         VirtualModelModule,
         AuditEventModule,
+        UsageModule,
         MemberModule,
         RoleBindingModule,
         AuthDiscoveryModule,

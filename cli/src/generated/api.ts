@@ -759,6 +759,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/workspaces/{workspace}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A workspace's inference usage and cost
+         * @description Requests, errors and tokens through the inference gateway, and their cost where the model entity has prices, summed per `group_by` over minutes whose start is in [start, end). The gateways write what they counted about once a second (GATEWAY_USAGE_FLUSH_INTERVAL_MS). `totals` sums the whole range.
+         */
+        get: operations["Usage_query"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/workspaces/{workspace}/members": {
         parameters: {
             query?: never;
@@ -2503,6 +2523,121 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+        };
+        UsageRowDto: {
+            /**
+             * @description Requests through the gateway.
+             * @example 1200
+             */
+            requests: number;
+            /**
+             * @description Requests that failed (an error status or a failure cause).
+             * @example 3
+             */
+            errors: number;
+            /** @example 350000 */
+            input_tokens: number;
+            /** @example 75000 */
+            output_tokens: number;
+            /**
+             * @description input_tokens + output_tokens.
+             * @example 425000
+             */
+            total_tokens: number;
+            /**
+             * @description Cost per currency (ISO 4217), for the models with prices; empty when none had prices.
+             * @example {
+             *       "USD": 0.0425
+             *     }
+             */
+            cost: {
+                [key: string]: number;
+            };
+            /**
+             * @description Model entity or virtual model.
+             * @example llama-3-8b
+             */
+            model?: Record<string, never> | null;
+            /**
+             * @description The provider that answered.
+             * @example default/nim-llama
+             */
+            provider?: Record<string, never> | null;
+            /**
+             * @description The API key used.
+             * @example apikey-0f3c9a1b2c3d4e5f6a7b
+             */
+            key_id?: Record<string, never> | null;
+            /**
+             * @description The caller (null when access is off).
+             * @example alice
+             */
+            principal?: Record<string, never> | null;
+            /**
+             * Format: date
+             * @description The UTC day.
+             * @example 2026-12-01
+             */
+            day?: string;
+            /**
+             * Format: date-time
+             * @description The UTC hour.
+             * @example 2026-12-01T13:00:00.000Z
+             */
+            hour?: string;
+        };
+        UsageTotalsDto: {
+            /**
+             * @description Requests through the gateway.
+             * @example 1200
+             */
+            requests: number;
+            /**
+             * @description Requests that failed (an error status or a failure cause).
+             * @example 3
+             */
+            errors: number;
+            /** @example 350000 */
+            input_tokens: number;
+            /** @example 75000 */
+            output_tokens: number;
+            /**
+             * @description input_tokens + output_tokens.
+             * @example 425000
+             */
+            total_tokens: number;
+            /**
+             * @description Cost per currency (ISO 4217), for the models with prices; empty when none had prices.
+             * @example {
+             *       "USD": 0.0425
+             *     }
+             */
+            cost: {
+                [key: string]: number;
+            };
+        };
+        UsagePageDto: {
+            /**
+             * Format: date-time
+             * @example 2026-12-01T00:00:00.000Z
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-08T00:00:00.000Z
+             */
+            end: string;
+            /**
+             * @example [
+             *       "model",
+             *       "day"
+             *     ]
+             */
+            group_by: ("model" | "provider" | "key" | "principal" | "day" | "hour")[];
+            data: components["schemas"]["UsageRowDto"][];
+            /** @description The sums over the whole range (every page, every group). */
+            totals: components["schemas"]["UsageTotalsDto"];
+            pagination: components["schemas"]["PaginationDto"];
         };
         MemberDto: {
             /** @example alice@example.com */
@@ -7921,6 +8056,84 @@ export interface operations {
             };
             /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Validation failed: each item names the field (`loc`) and the rule (`msg`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address (`Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Usage_query: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (RFC 3339, inclusive); default: 7 days before `end`. */
+                start?: string;
+                /** @description End of the range (RFC 3339, exclusive); default: now. */
+                end?: string;
+                /** @description Comma-separated: any of model, provider, key, principal, day, hour (day and hour in UTC). Without it, one row sums the whole range. */
+                group_by?: string;
+                /** @description Only this model entity or virtual model (as the gateway named it). */
+                model?: string;
+                /** @description Page number, from 1. */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePageDto"];
+                };
+            };
+            /** @description Unauthenticated: no credential, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: the caller's role or key lacks the operation's permission (x-modelplane-permission) in the workspace. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found: the workspace or the named resource does not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -119,6 +119,12 @@ export const PERMISSIONS = {
     workspaced: true,
     what: "Call the workspace's models through the inference gateway",
   },
+  'usage.read': {
+    role: 'Viewer',
+    scope: 'read',
+    workspaced: true,
+    what: "Read the workspace's inference usage (requests, tokens, cost) per model, provider, key and principal",
+  },
   'audit.read': { role: 'Admin', scope: 'admin', workspaced: true, what: "Read the workspace's audit events" },
   'api-keys.manage': {
     role: 'authenticated',

@@ -1,6 +1,8 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
 import { DEFAULT_MAX_JSON_DEPTH } from '#domain';
 import { AccessConfig } from './access.config.js';
+import { toBool } from './env.js';
 
 /**
  * The inference gateway. It reads the database (the routing table) and the
@@ -64,4 +66,15 @@ export class GatewayConfig extends AccessConfig {
   @IsInt()
   @Min(1000)
   GATEWAY_REFRESH_INTERVAL_MS: number = 30_000;
+
+  /** Count every request per workspace, principal, key, model and provider in PostgreSQL (GET …/usage). */
+  @Transform(toBool)
+  @IsBoolean()
+  GATEWAY_USAGE_ACCOUNTING: boolean = true;
+
+  /** How often the usage counted in memory is added to PostgreSQL (one statement each time, if any). */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  GATEWAY_USAGE_FLUSH_INTERVAL_MS: number = 1_000;
 }

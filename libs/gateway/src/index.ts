@@ -12,6 +12,8 @@ export * from './routing-table.js';
 export * from './secret-scrub.js';
 export * from './upstream-request.js';
 export * from './usage.js';
+export * from './usage-tally.js';
 export * from './nest/gateway-core.module.js';
 export * from './nest/gateway.routes.js';
 export * from './nest/routing-table.service.js';
+export * from './nest/usage-recorder.js';

@@ -30,6 +30,7 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { parseStatuses } from '../deployments/deployment.controller.js';
+import { parseGroupBy } from '../usage/usage.service.js';
 import { HttpExceptionFilter } from './exception.filter.js';
 import { parseJsonBody } from './json-body.js';
 import { RequestValidationError } from './http-errors.js';
@@ -115,6 +116,10 @@ interface Op {
   bodySchema: SchemaObject | undefined;
   /** The permission the operation declares (undefined: public). */
   permission: Permission | undefined;
+  /** Under `/v2/workspaces/{workspace}/`: a missing workspace is a 404 even on a path of no resource kind. */
+  inWorkspace: boolean;
+  /** The last path segment (`usage`). */
+  last: string;
 }
 
 /** Collections that also live under one resource of another kind: `…/models/{model}/adapters`. */
@@ -177,6 +182,8 @@ function describe(document: OpenAPIObject, method: string, path: string, operati
       (operation.parameters ?? []).some((p) => 'name' in p && p.name === 'version' && p.in === 'query'),
     bodySchema: ref ? (document.components?.schemas?.[ref.split('/').pop() ?? ''] as SchemaObject) : undefined,
     permission: declared === 'public' ? undefined : (declared as Permission),
+    inWorkspace: segments[1] === 'workspaces' && segments[2] === '{workspace}',
+    last: segments[segments.length - 1] ?? '',
   };
 }
 
@@ -187,7 +194,7 @@ function errorsFor(status: number, op: Op): Example[] {
     case 400:
       return badRequests(op);
     case 404:
-      return op.kind ? [['not_found', notFound(op)]] : [];
+      return op.kind || op.inWorkspace ? [['not_found', notFound(op)]] : [];
     case 409:
       if (op.kind === 'virtual_model' && op.method === 'post') {
         return [
@@ -310,7 +317,9 @@ function conflict(kind: ResourceKind, op: Op): ConflictError | AlreadyExistsErro
 function invalid(op: Op): Example[] {
   const examples: Example[] = [];
   const first = Object.keys(op.bodySchema?.properties ?? {})[0];
-  if (first) {
+  if (op.last === 'usage') {
+    examples.push(['invalid_group_by', thrownBy(() => parseGroupBy('model,team'))]);
+  } else if (first) {
     // A typo of the body's first field: unknown fields are refused, named in `loc`.
     const typo = first.length > 1 ? first[1] + first[0] + first.slice(2) : `${first}_`;
     const unknown = Object.assign(new ValidationError(), { property: typo, constraints: { whitelistValidation: '' } });

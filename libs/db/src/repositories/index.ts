@@ -8,6 +8,7 @@ import { ModelRepository } from './model.repository.js';
 import { ProviderRepository } from './provider.repository.js';
 import { RoleBindingRepository } from './role-binding.repository.js';
 import { SecretRepository } from './secret.repository.js';
+import { UsageRepository } from './usage.repository.js';
 import { VirtualModelRepository } from './virtual-model.repository.js';
 import { WorkspaceRepository } from './workspace.repository.js';
 
@@ -22,6 +23,7 @@ export * from './model.repository.js';
 export * from './provider.repository.js';
 export * from './role-binding.repository.js';
 export * from './secret.repository.js';
+export * from './usage.repository.js';
 export * from './virtual-model.repository.js';
 export * from './workspace.repository.js';
 
@@ -38,4 +40,5 @@ export const REPOSITORIES = [
   DeploymentConfigRepository,
   DeploymentRepository,
   VirtualModelRepository,
+  UsageRepository,
 ];

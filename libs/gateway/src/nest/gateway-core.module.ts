@@ -1,5 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { type GatewayConfig, secretKeys } from '#config';
+import { UsageRepository } from '#db';
 import { PgNotifications } from '#db/notifications';
 import { SecretCipher } from '#db/secret-cipher';
 import { EgressPolicy } from '#egress';
@@ -11,13 +12,15 @@ import { GatewayProxy } from '../gateway.proxy.js';
 import type { OutcomeSink } from '../request-outcome.js';
 import { RoutingSource } from '../routing-source.js';
 import { RoutingTableService } from './routing-table.service.js';
+import { UsageRecorder } from './usage-recorder.js';
 
 /**
  * The routing table and the proxy, for whichever Nest application serves the
  * gateway routes: the gateway app, or the API when it serves them too
  * (API_SERVES_GATEWAY). Register the routes with `gatewayRoutes(proxy)`.
  * Needs PgNotifications from the application's NotificationsModule (imported
- * by the root module, so the API and its gateway routes share one connection).
+ * by the root module, so the API and its gateway routes share one connection)
+ * and the repositories of the (global) DatabaseModule.
  */
 /** Every OutcomeSink of the gateway (an array): each finished request's RequestOutcome goes to each. */
 export const OUTCOME_SINKS = Symbol('OUTCOME_SINKS');
@@ -51,9 +54,13 @@ export class GatewayCoreModule {
             telemetry.registry ? new GatewayMetrics(telemetry.registry, () => source.current, balancer) : null,
         },
         {
+          // The metrics (unless METRICS_ENABLED is off) and the usage accounting (unless GATEWAY_USAGE_ACCOUNTING is).
           provide: OUTCOME_SINKS,
-          inject: [GATEWAY_METRICS],
-          useFactory: (metrics: GatewayMetrics | null): OutcomeSink[] => (metrics ? [metrics] : []),
+          inject: [GATEWAY_METRICS, UsageRecorder],
+          useFactory: (metrics: GatewayMetrics | null, usage: UsageRecorder): OutcomeSink[] => [
+            ...(metrics ? [metrics] : []),
+            ...(config.GATEWAY_USAGE_ACCOUNTING ? [usage] : []),
+          ],
         },
         {
           provide: GatewayProxy,
@@ -88,8 +95,18 @@ export class GatewayCoreModule {
             ),
         },
         RoutingTableService,
+        {
+          // An OutcomeSink: usage per workspace, principal, key, model and provider, written once a tick.
+          provide: UsageRecorder,
+          inject: [UsageRepository],
+          useFactory: (usage: UsageRepository) =>
+            new UsageRecorder(usage, {
+              enabled: config.GATEWAY_USAGE_ACCOUNTING,
+              flushIntervalMs: config.GATEWAY_USAGE_FLUSH_INTERVAL_MS,
+            }),
+        },
       ],
-      exports: [RoutingTableService, OUTCOME_SINKS, GATEWAY_METRICS],
+      exports: [RoutingTableService, OUTCOME_SINKS, GATEWAY_METRICS, UsageRecorder],
     };
   }
 }
