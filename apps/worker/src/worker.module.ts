@@ -82,11 +82,12 @@ export class WorkerModule {
               origin: currentOrigin,
             }),
         },
+        // First: the runtime starts before the workers take jobs (see RuntimeLifecycle).
+        RuntimeLifecycle,
         DeploymentReconciler,
         ReconcileWorker,
         RuntimeEvents,
         ResyncService,
-        RuntimeLifecycle,
         { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },
         ProviderDiscoveryService,
         WorkerHealthServer,

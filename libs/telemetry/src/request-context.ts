@@ -39,6 +39,14 @@ export function runAsWork<T>(work: WorkContext, fn: () => T): T {
   return storage.run(work, fn);
 }
 
+/**
+ * Runs `fn` as part of no work: for what a process does on its own (a runtime's change hints, timers
+ * started on first use), which must not carry on the id of whatever request happened to come first.
+ */
+export function runOutsideWork<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The longest request id taken from a client; a longer (or empty) one is replaced by a new id. */
 const MAX_REQUEST_ID = 200;
 const PRINTABLE = /^[\x21-\x7e]+$/;
