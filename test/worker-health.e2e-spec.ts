@@ -58,7 +58,7 @@ describe('worker health endpoints', () => {
     await eventually(async () => (await get('/health/ready')).status === 200);
     expect(await get('/health/ready')).toEqual({
       status: 200,
-      body: { status: 'ok', checks: { database: 'ok', redis: 'ok' } },
+      body: { status: 'ok', checks: { database: 'ok', redis: 'ok', runtime: 'ok' } },
     });
   });
 
@@ -73,7 +73,7 @@ describe('worker health endpoints', () => {
       const started = Date.now();
       expect(await get('/health/ready')).toEqual({
         status: 503,
-        body: { status: 'unavailable', checks: { database: 'ok', redis: 'timeout' } },
+        body: { status: 'unavailable', checks: { database: 'ok', redis: 'timeout', runtime: 'ok' } },
       });
       expect(Date.now() - started).toBeLessThan(5000);
       expect((await get('/health/live')).status).toBe(200);
@@ -87,7 +87,7 @@ describe('worker health endpoints', () => {
     await redis.kill();
     expect(await get('/health/ready')).toEqual({
       status: 503,
-      body: { status: 'unavailable', checks: { database: 'ok', redis: 'unreachable' } },
+      body: { status: 'unavailable', checks: { database: 'ok', redis: 'unreachable', runtime: 'ok' } },
     });
     expect((await get('/health/live')).status).toBe(200);
     // Back on the same port (a worker does not stop cleanly while its Redis is away).
@@ -118,7 +118,7 @@ describe('worker health endpoints', () => {
       await eventually(async () => (await ready()).body.checks?.redis === 'ok');
       expect(await ready()).toEqual({
         status: 503,
-        body: { status: 'unavailable', checks: { database: 'unreachable', redis: 'ok' } },
+        body: { status: 'unavailable', checks: { database: 'unreachable', redis: 'ok', runtime: 'ok' } },
       });
 
       await expect(createWorker(loadEnv(WorkerConfig, env), { log: SILENT })).rejects.toThrow(/EADDRINUSE/);

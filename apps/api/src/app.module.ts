@@ -4,7 +4,7 @@ import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
 import { ReconcileQueue } from '#queue';
-import { TelemetryModule, type Telemetry } from '#telemetry';
+import { currentOrigin, TelemetryModule, type Telemetry } from '#telemetry';
 import { AdapterModule } from './adapters/adapter.module.js';
 import { AuditEventModule } from './audit/audit-event.module.js';
 import { AuthDiscoveryModule } from './auth-discovery/auth-discovery.module.js';
@@ -36,7 +36,10 @@ class CoreModule {
         {
           provide: ReconcileQueue,
           useFactory: () =>
-            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, { timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS }),
+            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, {
+              timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS,
+              origin: currentOrigin,
+            }),
         },
         RuntimeGate,
         WorkspaceScope,
@@ -59,7 +62,7 @@ export class AppModule {
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         AccessModule.forRoot(config, { bootstrap: true }),
-        HealthModule,
+        HealthModule.forRoot({ timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS }),
         IamModule,
         WorkspaceModule,
         SecretModule,

@@ -4,7 +4,7 @@ import { AccessModule } from '#auth';
 import { DatabaseModule } from '#db';
 import { NotificationsModule } from '#db/notifications';
 import { GatewayCoreModule } from '#gateway';
-import { TelemetryModule, type Telemetry } from '#telemetry';
+import { ReadinessModule, TelemetryModule, type Telemetry } from '#telemetry';
 import { GatewayHealthController } from './gateway-health.controller.js';
 
 @Module({})
@@ -19,6 +19,7 @@ export class GatewayModule {
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         AccessModule.forRoot(config),
         GatewayCoreModule.forRoot(config),
+        ReadinessModule.forRoot({ timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS }),
       ],
       controllers: [GatewayHealthController],
     };

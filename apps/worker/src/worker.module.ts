@@ -1,7 +1,8 @@
-import { TelemetryModule, type Telemetry } from '#telemetry';
+import { currentOrigin, ReadinessModule, TelemetryModule, type Telemetry } from '#telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AccessModule } from '#auth';
 import { secretKeys, WorkerConfig } from '#config';
-import { DatabaseModule, SecretCipher } from '#db';
+import { DatabaseModule, DeploymentRepository, NotificationsModule, SecretCipher } from '#db';
 import { EgressPolicy } from '#egress';
 import { ReconcileQueue } from '#queue';
 import type { Runtime } from '#runtime';
@@ -9,6 +10,9 @@ import { ModelDiscovery } from './discovery/model-discovery.js';
 import { ProviderDiscoveryService } from './discovery/provider-discovery.service.js';
 import { WorkerHealthServer } from './health/worker-health.server.js';
 import { ResyncService } from './maintenance/resync.service.js';
+import { InstrumentedRuntime } from './metrics/instrumented-runtime.js';
+import { registerScrapeGauges } from './metrics/scrape-gauges.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { ReconcileWorker } from './queue/reconcile.worker.js';
 import { RuntimeEvents } from './queue/runtime-events.js';
 import { DeploymentReconciler } from './reconcile/deployment.reconciler.js';
@@ -30,15 +34,36 @@ export class WorkerModule {
       makeRoomAfterMs: config.ROLLOUT_MAKE_ROOM_AFTER_MS,
       deletedRetentionMs: config.DELETED_DEPLOYMENT_RETENTION_SECONDS * 1000,
     };
+    // `/metrics` is on the health port and takes API keys: access control (keys and bindings, kept
+    // current through notifications) only comes along when it is served.
+    const metricsServed = config.METRICS_ENABLED && config.WORKER_HEALTH_PORT !== 0;
     return {
       module: WorkerModule,
       imports: [
         TelemetryModule.forRoot(telemetry, { metricsRoute: false }),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        ReadinessModule.forRoot({ timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS }),
+        ...(metricsServed
+          ? [NotificationsModule.forRoot({ databaseUrl: config.DATABASE_URL }), AccessModule.forChecks(config)]
+          : []),
       ],
       providers: [
         { provide: WorkerConfig, useValue: config },
-        { provide: RUNTIME, useValue: runtime },
+        {
+          provide: WorkerMetrics,
+          inject: [ReconcileQueue, DeploymentRepository],
+          useFactory: (queue: ReconcileQueue, deployments: DeploymentRepository) => {
+            const { registry } = telemetry;
+            if (registry)
+              registerScrapeGauges(registry, { queue, deployments, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
+            return new WorkerMetrics(registry);
+          },
+        },
+        {
+          provide: RUNTIME,
+          inject: [WorkerMetrics],
+          useFactory: (metrics: WorkerMetrics) => new InstrumentedRuntime(runtime, metrics),
+        },
         { provide: PLAN_SETTINGS, useValue: settings },
         {
           provide: ModelDiscovery,
@@ -52,13 +77,17 @@ export class WorkerModule {
         {
           provide: ReconcileQueue,
           useFactory: () =>
-            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, { timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS }),
+            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, {
+              timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS,
+              origin: currentOrigin,
+            }),
         },
+        // First: the runtime starts before the workers take jobs (see RuntimeLifecycle).
+        RuntimeLifecycle,
         DeploymentReconciler,
         ReconcileWorker,
         RuntimeEvents,
         ResyncService,
-        RuntimeLifecycle,
         { provide: SecretCipher, useValue: new SecretCipher(secretKeys(config)) },
         ProviderDiscoveryService,
         WorkerHealthServer,

@@ -30,4 +30,21 @@ export class AccessModule {
       exports: [AccessConfig, AccessService, AuditService, GatewayAccess],
     };
   }
+
+  /**
+   * AccessService alone, for a process with no Nest routes to guard that still checks credentials
+   * (the worker's `/metrics`); it starts without waiting for keys (AccessOptions.background).
+   */
+  static forChecks(config: AccessConfig): DynamicModule {
+    return {
+      module: AccessModule,
+      global: true,
+      providers: [
+        { provide: AccessConfig, useValue: config },
+        { provide: ACCESS_OPTIONS, useValue: { bootstrap: false, background: true } satisfies AccessOptions },
+        AccessService,
+      ],
+      exports: [AccessService],
+    };
+  }
 }

@@ -26,6 +26,11 @@ export const ACCESS_OPTIONS = Symbol('AccessOptions');
 export interface AccessOptions {
   /** Create the first PlatformAdmin when there is none (the API; the gateway only reads). */
   bootstrap: boolean;
+  /**
+   * Start without waiting for keys and bindings (the worker, whose start must not depend on them): until
+   * the first load, every credential is refused; a failed load is retried when the notifications reconnect.
+   */
+  background?: boolean;
 }
 
 /** How often key uses are written back (last_used_at is accurate to this). */
@@ -85,9 +90,17 @@ export class AccessService implements OnModuleInit, OnApplicationShutdown {
       notify: () => void this.reload().catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`)),
       reconnected: () => void this.reload().catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`)),
     });
-    await this.notifications.start();
-    if (this.options.bootstrap) await bootstrapAdmin(this.config, this.repository, this.logger);
-    await this.reload();
+    if (this.options.background) {
+      const failed = (e: Error) => this.logger.warn(`Keys and role bindings not loaded yet: ${e.message}`);
+      void this.notifications
+        .start()
+        .then(() => this.reload(), failed)
+        .catch(failed);
+    } else {
+      await this.notifications.start();
+      if (this.options.bootstrap) await bootstrapAdmin(this.config, this.repository, this.logger);
+      await this.reload();
+    }
     const refresh = setInterval(() => void this.reload().catch(() => undefined), this.config.AUTH_REFRESH_INTERVAL_MS);
     const touch = setInterval(() => void this.flushUses(), TOUCH_INTERVAL_MS);
     for (const t of [refresh, touch]) t.unref();

@@ -76,6 +76,15 @@ export class PlatformConfig extends QueueConfig {
   @IsIn(['json', 'pretty', 'auto'])
   LOG_FORMAT: 'json' | 'pretty' | 'auto' = 'auto';
 
+  /**
+   * The longest one readiness check (`/health/ready`: the database, Redis, the runtime) or one scrape-time
+   * metric query (queue counts, deployments by status) may take: a dependency that hangs reads as down.
+   */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  HEALTH_CHECK_TIMEOUT_MS: number = 2000;
+
   /** Prometheus metrics at `/metrics` (the worker: on its health port); off, the route answers 404 and nothing is counted. */
   @Transform(toBool)
   @IsBoolean()

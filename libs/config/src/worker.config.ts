@@ -1,10 +1,13 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { PlatformConfig } from './platform.config.js';
+import { AccessConfig } from './access.config.js';
 
 const MINUTE = 60_000;
 
-/** The worker: runtime, lifecycle timeouts and queue settings. */
-export class WorkerConfig extends PlatformConfig {
+/**
+ * The worker: runtime, lifecycle timeouts and queue settings. Access settings too: its `/metrics` takes
+ * the same API keys (and OIDC tokens) as the API's.
+ */
+export class WorkerConfig extends AccessConfig {
   /** Reconcile jobs processed at once. */
   @IsInt()
   @Min(1)

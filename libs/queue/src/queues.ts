@@ -12,10 +12,20 @@ export const JOBS = {
   discoverProviders: 'discover-providers',
 } as const;
 
-/** A reconcile job carries only which deployment; everything else is read fresh. */
-export interface ReconcileJob {
+/**
+ * A reconcile job carries only which deployment (everything else is read fresh), and where it came
+ * from, so the worker's lines and spans join the request that caused it.
+ */
+export interface ReconcileJob extends JobOrigin {
   workspace: string;
   name: string;
+}
+
+/** The request a job was enqueued for: its id (in every log line of the job) and its W3C trace context. */
+export interface JobOrigin {
+  requestId?: string;
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TimeoutError, within } from '#domain';
-import { JOBS, RECONCILE_QUEUE, reconcileKey, type ReconcileJob } from './queues.js';
+import { JOBS, RECONCILE_QUEUE, reconcileKey, type JobOrigin, type ReconcileJob } from './queues.js';
 import { redisAddress, redisConnection, RedisLink } from './redis-connection.js';
 
 /** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
@@ -22,11 +22,20 @@ export class ReconcileQueue {
   readonly link: RedisLink;
   private readonly connection: Redis;
   private readonly timeoutMs: number;
+  private readonly origin: () => JobOrigin | undefined;
   private closed = false;
 
-  /** `timeoutMs`: QUEUE_ENQUEUE_TIMEOUT_MS, the longest an enqueue or a ping waits for Redis. */
-  constructor(redisUrl: string, prefix: string, { timeoutMs }: { timeoutMs: number }) {
+  /**
+   * `timeoutMs`: QUEUE_ENQUEUE_TIMEOUT_MS, the longest an enqueue or a ping waits for Redis. `origin`: the
+   * request being served when a job is enqueued (the process's request context), written into the job.
+   */
+  constructor(
+    redisUrl: string,
+    prefix: string,
+    { timeoutMs, origin }: { timeoutMs: number; origin?: () => JobOrigin | undefined },
+  ) {
     this.timeoutMs = timeoutMs;
+    this.origin = origin ?? (() => undefined);
     // Producers never wait for Redis: a command on a dropped connection fails at once (no offline queue,
     // one try), one on a connection that hangs (a stopped server, lost packets) fails after timeoutMs.
     this.connection = redisConnection(redisUrl, {
@@ -72,7 +81,7 @@ export class ReconcileQueue {
     }
     const added = this.queue.add(
       JOBS.reconcile,
-      { workspace, name },
+      { workspace, name, ...this.origin() },
       {
         // replace: an immediate request takes the place of a delayed re-check.
         deduplication: { id: reconcileKey(workspace, name), keepLastIfActive: true, replace: true },

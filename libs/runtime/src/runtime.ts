@@ -126,6 +126,8 @@ export interface Runtime {
   list(): Promise<InstanceObservation[]>;
   /** Calls `listener` on every change of an owned instance; returns the unsubscribe function. */
   watch(listener: InstanceListener): () => void;
+  /** Resolves when the runtime can be driven (readiness): a cheap call to the cluster; always, locally. */
+  ping(): Promise<void>;
   /** Stops background work; instances keep running. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Histogram, LATENCY_BUCKETS, type Registry } from './metrics.js';
-import { runAsWork } from './request-context.js';
+import { runAsWork, traceContextOf } from './request-context.js';
 
 export interface HttpTelemetryOptions {
   log: Logger;
@@ -36,7 +36,7 @@ export function instrumentHttp(fastify: FastifyInstance, options: HttpTelemetryO
     : undefined;
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    runAsWork({ requestId: String(request.id) }, done);
+    runAsWork({ requestId: String(request.id), ...traceContextOf(request.headers) }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     if (options.ownTelemetry?.(request)) return done();

@@ -5,3 +5,4 @@ export * from './tracing.js';
 export * from './http-requests.js';
 export * from './telemetry.js';
 export * from './nest/telemetry.module.js';
+export * from './nest/readiness.js';

@@ -11,6 +11,9 @@ export interface WorkContext {
   requestId: string;
   /** The principal's id (`key:…`, `user:…`) once authenticated; never a credential. */
   principal?: string;
+  /** The W3C trace context the work arrived with (a request's headers, a job's data), handed on to jobs it enqueues. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 const storage = new AsyncLocalStorage<WorkContext>();
@@ -23,9 +26,25 @@ export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }
 
+/** What a job enqueued now carries of the current work: its request id and trace context (see JobOrigin). */
+export function currentOrigin(): Pick<WorkContext, 'requestId' | 'traceparent' | 'tracestate'> | undefined {
+  const work = storage.getStore();
+  if (!work) return undefined;
+  const { requestId, traceparent, tracestate } = work;
+  return { requestId, ...(traceparent ? { traceparent } : {}), ...(tracestate ? { tracestate } : {}) };
+}
+
 /** Runs `fn` (and everything it starts) as part of `work`. */
 export function runAsWork<T>(work: WorkContext, fn: () => T): T {
   return storage.run(work, fn);
+}
+
+/**
+ * Runs `fn` as part of no work: for what a process does on its own (a runtime's change hints, timers
+ * started on first use), which must not carry on the id of whatever request happened to come first.
+ */
+export function runOutsideWork<T>(fn: () => T): T {
+  return storage.exit(fn);
 }
 
 /** The longest request id taken from a client; a longer (or empty) one is replaced by a new id. */
@@ -37,3 +56,17 @@ export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && given.length <= MAX_REQUEST_ID && PRINTABLE.test(given) ? given : randomUUID();
 }
+
+/** A W3C `traceparent` (version 00): anything else is not handed on. */
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const MAX_TRACESTATE = 512;
+
+/** The trace context of a request's headers when well-formed (it travels on into job data). */
+export function traceContextOf(headers: IncomingMessage['headers']): Pick<WorkContext, 'traceparent' | 'tracestate'> {
+  const { traceparent, tracestate } = headers;
+  if (typeof traceparent !== 'string' || !TRACEPARENT.test(traceparent)) return {};
+  return typeof tracestate === 'string' && tracestate.length <= MAX_TRACESTATE && PRINTABLE_OR_SPACE.test(tracestate)
+    ? { traceparent, tracestate }
+    : { traceparent };
+}
+const PRINTABLE_OR_SPACE = /^[\x20-\x7e]*$/;

@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse
 import { ApiConfig } from '#config';
 import { migrationPaths, PrismaService } from '#db';
 import { migrationStatus } from '#db/migrations';
-import { healthCheck, healthReport } from '#domain';
 import { ReconcileQueue } from '#queue';
+import { NotReadyError, Readiness } from '#telemetry';
 import type { FastifyReply } from 'fastify';
 import { Access } from '#auth';
 
@@ -27,6 +27,7 @@ export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: ReconcileQueue,
+    private readonly readiness: Readiness,
     @Inject(ApiConfig) private readonly config: ApiConfig,
   ) {}
 
@@ -47,24 +48,19 @@ export class HealthController {
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto })
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const [database, redis] = await Promise.all([
-      healthCheck(() => this.prisma.$queryRaw`SELECT 1`),
-      healthCheck(() => this.queue.ping()),
-    ]);
-    const checks: Record<string, string> = { database };
-    if (database === 'ok') checks.migrations = await this.migrations();
-    const report = healthReport({ ...checks, redis });
+    const report = await this.readiness.report({
+      database: () => this.prisma.$queryRaw`SELECT 1`,
+      migrations: () => this.migrations(),
+      redis: () => this.queue.ping(),
+    });
     await reply.status(report.status === 'ok' ? 200 : 503).send(report);
   }
 
-  private async migrations(): Promise<string> {
-    if (this.migrationsApplied) return 'ok';
-    try {
-      const status = await migrationStatus({ databaseUrl: this.config.DATABASE_URL, ...migrationPaths() });
-      this.migrationsApplied = status.upToDate;
-      return status.upToDate ? 'ok' : `pending: ${status.pending.join(', ')}`;
-    } catch {
-      return 'unknown';
-    }
+  /** Every migration applied; once seen so, it stays so for this process. */
+  private async migrations(): Promise<void> {
+    if (this.migrationsApplied) return;
+    const status = await migrationStatus({ databaseUrl: this.config.DATABASE_URL, ...migrationPaths() });
+    if (!status.upToDate) throw new NotReadyError(`pending: ${status.pending.join(', ')}`);
+    this.migrationsApplied = true;
   }
 }

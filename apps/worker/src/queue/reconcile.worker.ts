@@ -8,8 +8,11 @@ import {
 import { WorkerConfig } from '#config';
 import { within } from '#domain';
 import { JOBS, RECONCILE_QUEUE, ReconcileQueue, redisConnection, type ReconcileJob } from '#queue';
+import { runAsWork, SpanKind, Telemetry, Tracing } from '#telemetry';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { WorkerMetrics, type PassResult } from '../metrics/worker-metrics.js';
 import { DeploymentReconciler } from '../reconcile/deployment.reconciler.js';
 
 /**
@@ -36,6 +39,8 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly reconciler: DeploymentReconciler,
     private readonly queue: ReconcileQueue,
+    private readonly metrics: WorkerMetrics,
+    private readonly telemetry: Telemetry,
     @Inject(WorkerConfig) private readonly config: WorkerConfig,
   ) {}
 
@@ -66,19 +71,44 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
     this.logger.log(`Processing ${RECONCILE_QUEUE} with concurrency ${this.config.WORKER_CONCURRENCY}`);
   }
 
-  private async process(job: Job<ReconcileJob>): Promise<void> {
+  /**
+   * One job, as part of the request that caused it: every line it logs carries that request's id (a
+   * new one for the resync's and the runtime's own jobs), its re-checks carry it on, and its span is a
+   * child of the request's trace context.
+   */
+  private process(job: Job<ReconcileJob>): Promise<void> {
     if (job.name !== JOBS.reconcile) throw new Error(`No handler for job '${job.name}' in ${RECONCILE_QUEUE}`);
-    const { workspace, name } = job.data;
+    const { requestId = randomUUID(), traceparent, tracestate } = job.data;
+    const due = job.timestamp + (job.delay ?? 0);
+    this.metrics.waited(((job.processedOn ?? Date.now()) - due) / 1000);
+    return runAsWork({ requestId, traceparent, tracestate }, () => this.reconcile(job.data));
+  }
+
+  private async reconcile({ workspace, name, traceparent, tracestate }: ReconcileJob): Promise<void> {
+    const span = this.telemetry.tracing.startSpan(
+      'reconcile deployment',
+      SpanKind.CONSUMER,
+      { 'modelplane.workspace': workspace, 'modelplane.deployment': name },
+      traceparent ? { traceparent, tracestate } : undefined,
+    );
+    const started = performance.now();
     let again: number | null;
+    let result: PassResult;
     try {
       again = await this.reconciler.reconcile(workspace, name);
+      result = again === null ? 'settled' : 'recheck';
     } catch (error) {
       this.logger.error(
         `Reconcile of ${workspace}/${name} failed: ${(error as Error).message}`,
         (error as Error).stack,
       );
+      Tracing.fail(span, (error as Error).message);
       again = ERROR_RETRY_MS;
+      result = 'error';
     }
+    this.metrics.pass(result, (performance.now() - started) / 1000);
+    span.setAttribute('modelplane.reconcile.result', result);
+    span.end();
     if (again !== null) await this.queue.enqueue(workspace, name, { delayMs: again, background: true });
   }
 

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { ReconcileQueue } from '#queue';
 import type { InstanceEvent, Runtime } from '#runtime';
+import { runOutsideWork } from '#telemetry';
 import { RUNTIME } from '../tokens.js';
 
 /**
@@ -32,7 +33,8 @@ export class RuntimeEvents implements OnApplicationBootstrap, BeforeApplicationS
 
   private onChange({ instanceId, change, workspace, deployment }: InstanceEvent): void {
     this.logger.debug(`${instanceId}: ${change}; reconciling ${workspace}/${deployment}`);
-    void this.queue.enqueue(workspace, deployment);
+    // A hint is the runtime's own news, not part of the request whose job happened to start the instance.
+    void runOutsideWork(() => this.queue.enqueue(workspace, deployment));
   }
 
   beforeApplicationShutdown(): void {

@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DeploymentRepository, ModelRepository, ProviderRepository, type ReconcileVersion } from '#db';
+import {
+  DeploymentRepository,
+  ModelRepository,
+  ProviderRepository,
+  type ReconcileVersion,
+  type StatusWrite,
+} from '#db';
 import { ConcurrentModificationError, DomainError, joinRef, type DeploymentStatus } from '#domain';
 import {
   compileInstanceSpec,
@@ -11,6 +17,7 @@ import {
 } from '#runtime';
 import { DiscoveryHttpError, DiscoveryLimitError, ModelDiscovery } from '../discovery/model-discovery.js';
 import { mapServedModels } from '../discovery/served-models.js';
+import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { PLAN_SETTINGS, RUNTIME } from '../tokens.js';
 import { planDeployment, type PlanSettings, type Step, type VersionView } from './deployment.planner.js';
 
@@ -35,7 +42,14 @@ export class DeploymentReconciler {
     private readonly discovery: ModelDiscovery,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(PLAN_SETTINGS) private readonly settings: PlanSettings,
+    private readonly metrics: WorkerMetrics,
   ) {}
+
+  /** Every status write of a pass: compare-and-set on the row's revision, then counted as a transition. */
+  private async writeStatus(row: ReconcileVersion, write: StatusWrite & { expectedRevision: number }): Promise<void> {
+    await this.deployments.setStatusFrom(row, write);
+    this.metrics.statusWritten(row.status, write.status, { createdAt: row.createdAt, reason: write.reason });
+  }
 
   /** Reconciles one deployment; returns when to look again (ms), or null when settled. */
   async reconcile(workspace: string, name: string): Promise<number | null> {
@@ -77,7 +91,7 @@ export class DeploymentReconciler {
             break;
           case 'status': {
             const row = rows.find((r) => r.id === step.versionId) as ReconcileVersion;
-            await this.deployments.setStatusFrom(row, { ...step.change, expectedRevision: step.revision });
+            await this.writeStatus(row, { ...step.change, expectedRevision: step.revision });
             this.logger.log(
               `${workspace}/${name} v${row.version}: ${step.change.status} ${firstLine(step.change.statusMessage)}`,
             );
@@ -126,7 +140,7 @@ export class DeploymentReconciler {
     } catch (error) {
       if (!(error instanceof DomainError && error.kind === 'invalid')) throw error;
       const row = rows.find((r) => r.version === spec.version) as ReconcileVersion;
-      await this.deployments.setStatusFrom(row, {
+      await this.writeStatus(row, {
         status: 'FAILED',
         statusMessage: `The instance cannot be started: ${error.message}. Fix the deployment config, then create a new version.`,
         reason: 'start_failed',
@@ -166,7 +180,7 @@ export class DeploymentReconciler {
       if (!nonCompliant) {
         const pending = `The instance is ready but its model list could not be read (${(error as Error).message}); retrying`;
         if (row.statusMessage !== pending) {
-          await this.deployments.setStatusFrom(row, {
+          await this.writeStatus(row, {
             status: 'PENDING',
             statusMessage: pending,
             expectedRevision: step.revision,
@@ -184,7 +198,7 @@ export class DeploymentReconciler {
       hostUrl: step.endpoint,
       servedModels,
     });
-    await this.deployments.setStatusFrom(row, {
+    await this.writeStatus(row, {
       status: 'READY',
       statusMessage: message,
       reason: null,

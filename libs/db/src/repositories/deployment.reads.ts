@@ -112,6 +112,14 @@ export async function unsettled(pool: pg.Pool): Promise<{ workspace: string; nam
   return rows;
 }
 
+/** Deployments per workspace and status of their latest version (the worker's `modelplane_deployments` gauge). */
+export async function countByStatus(pool: pg.Pool): Promise<{ workspace: string; status: string; count: number }[]> {
+  const { rows } = await pool.query<{ workspace: string; status: string; count: number }>(
+    `SELECT workspace, status, count(*)::int AS count FROM deployment_versions WHERE is_latest GROUP BY workspace, status`,
+  );
+  return rows;
+}
+
 /** Whether a version exists and is not DELETED (an instance of it may live). */
 export async function isLive(pool: pg.Pool, workspace: string, name: string, version: number): Promise<boolean> {
   const { rowCount } = await pool.query(

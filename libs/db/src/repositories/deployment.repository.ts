@@ -133,6 +133,11 @@ export class DeploymentRepository {
     return reads.unsettled(this.prisma.pool);
   }
 
+  /** Deployments per workspace and status of their latest version. */
+  countByStatus(): Promise<{ workspace: string; status: string; count: number }[]> {
+    return reads.countByStatus(this.prisma.pool);
+  }
+
   /** Whether a version exists and is not DELETED (an instance of it may live). */
   isLive(workspace: string, name: string, version: number): Promise<boolean> {
     return reads.isLive(this.prisma.pool, workspace, name, version);

@@ -3,6 +3,7 @@ import {
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
+  VersionApi,
   type KubernetesObject,
   type V1Deployment,
   type V1Pod,
@@ -65,6 +66,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly cache: ClusterCache;
   private readonly objects: KubernetesObjectApi;
   private readonly core: CoreV1Api;
+  private readonly version: VersionApi;
   private readonly locks = new KeyedMutex();
   private readonly events: InstanceChanges;
   /** What each instance should be, from apply or recovered from its Deployment's annotation. */
@@ -96,6 +98,12 @@ export class KubernetesRuntime implements Runtime {
     });
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.version = options.kubeConfig.makeApiClient(VersionApi);
+  }
+
+  /** The API server's `/version`: authenticated, readable by every account, and cheap. */
+  async ping(): Promise<void> {
+    await this.version.getCode();
   }
 
   /** Fills the caches (one list per kind) and starts watching. Every other method awaits it. */

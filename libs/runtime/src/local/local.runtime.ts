@@ -147,6 +147,11 @@ export class LocalRuntime implements Runtime {
     return this.events.watch(listener);
   }
 
+  /** Local processes need nothing that can be down. */
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Stops probing and restarting; the processes keep running for the next LocalRuntime to adopt. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -1,8 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LauncherMessage, SpawnRequest } from './launcher-protocol.js';
 import { ownershipEnv, type Ownership } from './process-table.js';
+
+/** Runs a function in the async context of this module's loading: outside any request or job. */
+const OUTSIDE_ANY_CONTEXT = AsyncLocalStorage.snapshot();
 
 /** How a launched process ended; null when its exit can no longer be reported (the launcher is gone: poll it). */
 export type ExitReport = { code: number | null; signal: NodeJS.Signals | null } | null;
@@ -65,7 +69,9 @@ export class ProcessLauncher {
     if (this.closed) return Promise.resolve({ error: new Error('the process launcher is closed') });
     let child: ChildProcess;
     try {
-      child = this.child ?? this.start();
+      // Started outside the caller's async context: the launcher serves every later spawn, and its
+      // exit reports must not run (and log) as part of whichever request first needed it.
+      child = this.child ?? OUTSIDE_ANY_CONTEXT(() => this.start());
     } catch (error) {
       return Promise.resolve({ error: new Error(`the process launcher could not start: ${(error as Error).message}`) });
     }
