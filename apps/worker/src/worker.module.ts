@@ -29,6 +29,7 @@ export class WorkerModule {
       waitingRecheckMs: config.WAITING_RECHECK_MS,
       makeRoomAfterMs: config.ROLLOUT_MAKE_ROOM_AFTER_MS,
       deletedRetentionMs: config.DELETED_DEPLOYMENT_RETENTION_SECONDS * 1000,
+      progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     };
     return {
       module: WorkerModule,
