@@ -8,6 +8,7 @@ import { migrationPaths } from '#db';
 import { applyMigrations } from '#db/migrations';
 import { createTestDatabase, dropTestDatabase } from '#testing';
 import { LocalRuntime } from '#runtime';
+import type { LogOptions } from '#telemetry';
 import { createWorker } from '../apps/worker/src/worker.factory.js';
 import { LOOPBACK_EGRESS, obliterate, startApi, type Api } from './api-harness.js';
 
@@ -42,11 +43,12 @@ export interface ControlPlane {
  * A real API and a real worker (in this process) on their own queue prefix
  * and runtime state directory, against the run's test database and the
  * local Redis. Instances are real processes of the NIM simulator. `extra`
- * configures the worker, `apiEnv` the API.
+ * configures the worker, `apiEnv` the API; `workerLog` takes the worker's log (warnings up, by default).
  */
 export async function startControlPlane(
   extra: Record<string, string> = {},
   apiEnv: Record<string, string> = {},
+  workerLog: LogOptions = { level: 'warn' },
 ): Promise<ControlPlane> {
   const prefix = `test-${randomBytes(4).toString('hex')}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'modelplane-runtime-'));
@@ -64,9 +66,7 @@ export async function startControlPlane(
     ...extra,
   };
   const api = await startApi({ ...apiEnv, QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl });
-  let worker: INestApplicationContext | undefined = await createWorker(loadEnv(WorkerConfig, env), {
-    log: { level: 'warn' },
-  });
+  let worker: INestApplicationContext | undefined = await createWorker(loadEnv(WorkerConfig, env), { log: workerLog });
   const plane: ControlPlane = {
     api,
     get worker() {
@@ -79,7 +79,7 @@ export async function startControlPlane(
       worker = undefined;
     },
     async startWorker(more = {}) {
-      worker = await createWorker(loadEnv(WorkerConfig, { ...env, ...more }), { log: { level: 'warn' } });
+      worker = await createWorker(loadEnv(WorkerConfig, { ...env, ...more }), { log: workerLog });
     },
     async close() {
       // Instances outlive the worker. Stop the worker first, so no reconcile recreates what is being
