@@ -20,7 +20,7 @@ describe('nim-sim health', () => {
     ]);
   });
 
-  it('is live at once but ready only after SIM_START_DELAY_MS, refusing completions until then', async () => {
+  it('is live at once but ready only after SIM_START_DELAY_MS, printing its load progress and refusing completions until then', async () => {
     const started = Date.now();
     sim = await startTestSimulator({ SIM_START_DELAY_MS: '800' });
     expect((await sim.get('/v1/health/live')).status).toBe(200);
@@ -37,7 +37,11 @@ describe('nim-sim health', () => {
     }
     expect(ready.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
-    expect(sim.logs).toContain('nim-sim: ready');
+    // How far the load got, at each quarter of the delay, as a NIM prints while it loads (progress while waiting).
+    expect(sim.logs.slice(1)).toEqual([
+      ...[0, 25, 50, 75].map((percent) => `nim-sim: loading model meta/llama-3.1-8b-instruct: ${percent}%`),
+      'nim-sim: ready',
+    ]);
     expect((await sim.post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }] })).status).toBe(200);
   });
 

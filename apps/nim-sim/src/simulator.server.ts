@@ -1,6 +1,7 @@
 /**
  * Starts the simulator: lists the models, listens, and turns ready after
- * SIM_START_DELAY_MS (never, with SIM_NEVER_READY). Used by main.ts and, on
+ * SIM_START_DELAY_MS (never, with SIM_NEVER_READY), printing how far its
+ * "model load" got at each quarter of the delay. Used by main.ts and, on
  * port 0, by tests that run it in-process.
  */
 import { createServer } from 'node:http';
@@ -77,14 +78,27 @@ export async function startSimulator(config: SimConfig, options: SimulatorOption
     log('nim-sim: ready');
   };
   let readyTimer: NodeJS.Timeout | null = null;
+  let loadingTimer: NodeJS.Timeout | null = null;
   if (config.neverReady) log('nim-sim: SIM_NEVER_READY is set: /v1/health/ready stays 503');
-  else if (config.startDelayMs > 0) readyTimer = setTimeout(markReady, config.startDelayMs);
-  else markReady();
+  else if (config.startDelayMs > 0) {
+    readyTimer = setTimeout(markReady, config.startDelayMs);
+    // What a NIM prints while it loads: a start that takes a while shows how far it got (progress while waiting).
+    const model = config.servedModels[0];
+    let quarter = 0;
+    log(`nim-sim: loading model ${model}: 0%`);
+    loadingTimer = setInterval(() => {
+      quarter += 1;
+      if (quarter < 4) log(`nim-sim: loading model ${model}: ${quarter * 25}%`);
+      else if (loadingTimer) clearInterval(loadingTimer);
+    }, config.startDelayMs / 4);
+    loadingTimer.unref();
+  } else markReady();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       if (readyTimer) clearTimeout(readyTimer);
+      if (loadingTimer) clearInterval(loadingTimer);
       catalog.stop();
       ready = false;
       server.close(() => resolve());

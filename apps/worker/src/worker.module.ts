@@ -33,6 +33,7 @@ export class WorkerModule {
       waitingRecheckMs: config.WAITING_RECHECK_MS,
       makeRoomAfterMs: config.ROLLOUT_MAKE_ROOM_AFTER_MS,
       deletedRetentionMs: config.DELETED_DEPLOYMENT_RETENTION_SECONDS * 1000,
+      progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     };
     // `/metrics` is on the health port and takes API keys: access control (keys and bindings, kept
     // current through notifications) only comes along when it is served.

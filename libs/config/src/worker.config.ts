@@ -33,6 +33,15 @@ export class WorkerConfig extends AccessConfig {
   @Min(50)
   WAITING_RECHECK_MS: number = 10_000;
 
+  /**
+   * Progress while waiting: a PENDING version's message says what its instance waits on and for how
+   * long (`Pulling image …, 3m12s`); the clock in it is rewritten at most this often, without a
+   * status history entry (a new phase of the start gets one at once).
+   */
+  @IsInt()
+  @Min(100)
+  PROGRESS_INTERVAL_MS: number = 5000;
+
   /** A version not READY this long after its instance started is FAILED (health_timeout). */
   @IsInt()
   @Min(1000)

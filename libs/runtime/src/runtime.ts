@@ -102,6 +102,32 @@ export interface InstanceObservation {
   workspace?: string;
   deployment?: string;
   version?: number;
+  /** What a not yet ready instance is waiting on, and since when (absent when the runtime cannot tell). */
+  progress?: InstanceProgress;
+}
+
+/**
+ * Steps of a start, as the runtime sees them: Kubernetes from the pod's Events and status
+ * (scheduling, image pull, volume mounts, container start, readiness), the local runtime from
+ * the process's output.
+ */
+export type ProgressPhase =
+  | 'unschedulable'
+  | 'scheduled'
+  | 'mounting'
+  | 'pulling'
+  | 'creating'
+  | 'backoff'
+  | 'readiness'
+  /** A local process that runs and is not ready yet; `detail` is its last output line. */
+  | 'starting';
+
+export interface InstanceProgress {
+  phase: ProgressPhase;
+  /** What it waits on, one line: an image, a scheduler message, the last output line. */
+  detail: string;
+  /** When this phase began. */
+  since: Date;
 }
 
 /** What changed, as a hint; `observe` tells the state. */

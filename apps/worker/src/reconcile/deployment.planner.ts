@@ -1,6 +1,17 @@
-import type { DeploymentStatus } from '#domain';
 import type { InstanceObservation, InstanceSpec } from '#runtime';
 import { missing } from '#runtime';
+import {
+  FAILURE_REASONS,
+  MAKE_ROOM_REASON,
+  type PlanSettings,
+  type Plan,
+  type StatusChange,
+  type Step,
+  type VersionView,
+} from './plan.types.js';
+import { progressMessage, progressPhaseOf, STARTING_INSTANCE } from './progress.message.js';
+
+export * from './plan.types.js';
 
 /**
  * The reconcile planner: a pure function from what is stored (the versions
@@ -14,88 +25,8 @@ import { missing } from '#runtime';
  * the latest fails, the serving version keeps serving and the failure says
  * so.
  */
-export interface VersionView {
-  id: string;
-  version: number;
-  isLatest: boolean;
-  status: DeploymentStatus;
-  statusMessage: string;
-  statusReason: string | null;
-  statusChangedAt: Date;
-  revision: number;
-  recoveryAttempts: number;
-  endpoint: string | null;
-  /** Null only for versions whose config version was deleted (they are DELETED). */
-  spec: InstanceSpec | null;
-}
-
-export interface PlanSettings {
-  healthTimeoutMs: number;
-  pendingTimeoutMs: number;
-  crashLoopRestarts: number;
-  driftMaxAttempts: number;
-  pollIntervalMs: number;
-  /**
-   * Re-check of a version that waits on its instance (starting, waiting for
-   * capacity): the runtime's change events wake the deployment when the
-   * instance moves, so this is only the net under a lost event. Never later
-   * than the next timeout, never sooner than `pollIntervalMs`.
-   */
-  waitingRecheckMs: number;
-  /**
-   * A rollout on GPUs that fit one copy only: once the new version has waited
-   * this long for capacity (insufficient_capacity) that the serving version
-   * holds, the serving version is stopped to make room (a short outage
-   * instead of a rollout that can never finish). 0: never; the new version
-   * fails after the pending timeout and the old keeps serving.
-   */
-  makeRoomAfterMs?: number;
-  /**
-   * How long a deployment whose every version is DELETED stays readable before its records are removed
-   * (its history goes to the audit log). 0: at once, as NeMo, whose SDK waits for DELETED by waiting for
-   * a 404. Undefined: never by the planner (the workers' sweep still removes it).
-   */
-  deletedRetentionMs?: number;
-}
-
-export interface StatusChange {
-  status: DeploymentStatus;
-  statusMessage: string;
-  reason?: string | null;
-  recoveryAttempts?: number;
-  endpoint?: string | null;
-}
-
-export type Step =
-  | { kind: 'apply'; spec: InstanceSpec }
-  | { kind: 'delete'; instanceId: string }
-  | { kind: 'status'; versionId: string; revision: number; change: StatusChange }
-  /** The instance is ready: read its models, publish the provider, then mark the version READY. */
-  | { kind: 'discover'; versionId: string; revision: number; version: number; endpoint: string }
-  /** Point the deployment's provider at the serving version (or mark it unavailable when none serves). */
-  | { kind: 'route'; serving: { version: number; endpoint: string } | null }
-  | { kind: 'removeProvider' }
-  /** Every version is DELETED and the retention ran out: remove the records (they go to the audit log). */
-  | { kind: 'removeDeployment' };
-
-export interface Plan {
-  steps: Step[];
-  /** Look again after this long (ms), or null when the deployment is settled. */
-  recheckInMs: number | null;
-}
-
-export const FAILURE_REASONS = {
-  startFailed: 'start_failed',
-  crashLoop: 'crash_loop',
-  healthTimeout: 'health_timeout',
-  pendingTimeout: 'pending_timeout',
-  drift: 'drift',
-} as const;
-
-/** The reason of a serving version stopped to free its GPUs for the latest (see PlanSettings.makeRoomAfterMs). */
-export const MAKE_ROOM_REASON = 'make_room';
-
 const TAIL_LINES = 10;
+const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 /** PENDING reasons of a version that was READY and is coming back. */
 const RECOVERING = new Set<string>([FAILURE_REASONS.drift, 'unhealthy', 'exited']);
@@ -149,12 +80,20 @@ export function planDeployment(
     switch (v.status) {
       case 'CREATED':
         steps.push({ kind: 'apply', spec: v.spec });
-        status({ status: 'PENDING', statusMessage: 'Starting instance', reason: null });
+        status({ status: 'PENDING', statusMessage: STARTING_INSTANCE, reason: null });
         recheck = true;
         break;
       case 'PENDING': {
         const since = v === latest ? startedWaiting(v, versions) : v.statusChangedAt;
-        const waiting = planPending(v, obs, now.getTime() - since.getTime(), settings, steps, status, fail);
+        const waiting = planPending(
+          v,
+          obs,
+          { now, waited: now.getTime() - since.getTime() },
+          settings,
+          steps,
+          status,
+          fail,
+        );
         if (waiting === null) recheck = true;
         else waitingFor = Math.min(waitingFor ?? Infinity, waiting);
         break;
@@ -257,13 +196,14 @@ type FailFn = (reason: string, message: string) => void;
 
 /**
  * Plans a PENDING version that has `waited` ms on its start clock. Returns how
- * long until its next timeout when it only waits on its instance (the runtime
- * reports when that moves), or null when it needs the regular re-check.
+ * long until its next timeout (or progress tick) when it only waits on its
+ * instance (the runtime reports when that moves), or null when it needs the
+ * regular re-check.
  */
 function planPending(
   v: VersionView,
   obs: InstanceObservation,
-  waited: number,
+  { now, waited }: { now: Date; waited: number },
   settings: PlanSettings,
   steps: Step[],
   status: StatusFn,
@@ -284,10 +224,11 @@ function planPending(
             'Free capacity, lower executor_config.gpu, or raise PENDING_TIMEOUT_MS.',
         );
         return null;
-      } else if (v.statusMessage !== `Waiting to start: ${obs.message}`) {
-        status({ status: 'PENDING', statusMessage: `Waiting to start: ${obs.message}`, reason: obs.reason ?? null });
       }
-      return settings.pendingTimeoutMs - waited + 1;
+      return Math.min(
+        settings.pendingTimeoutMs - waited + 1,
+        writeWaiting(v, obs, `Waiting to start: ${obs.message}`, now, settings, status, { reason: obs.reason ?? null }),
+      );
     case 'ready':
       if (obs.endpoint)
         steps.push({
@@ -316,12 +257,47 @@ function planPending(
       const untilTimeout = settings.healthTimeoutMs - waited + 1;
       // While recovering, the message that says why stays; otherwise it tracks restarts.
       if (v.statusReason && RECOVERING.has(v.statusReason)) return untilTimeout;
-      const message =
-        obs.restarts > 0 ? `Starting instance (restarts: ${obs.restarts}): ${obs.message}` : 'Starting instance';
-      if (v.statusMessage !== message) status({ status: 'PENDING', statusMessage: message });
-      return untilTimeout;
+      if (obs.restarts > 0) {
+        const message = `${STARTING_INSTANCE} (restarts: ${obs.restarts}): ${obs.message}`;
+        if (v.statusMessage !== message) status({ status: 'PENDING', statusMessage: message });
+        return untilTimeout;
+      }
+      return Math.min(untilTimeout, writeWaiting(v, obs, STARTING_INSTANCE, now, settings, status, {}));
     }
   }
+}
+
+/** Runtime reasons whose message says more than the progress would (a failing pull, a missing Secret). */
+const OWN_MESSAGE = new Set(['image_pull', 'start_failed']);
+
+/**
+ * The message of a version that waits on its instance: the instance's progress (`Pulling image …, 3m12s`)
+ * when the runtime reports one, else `fallback`. A new phase is written at once, with a history entry
+ * and a log line; the same phase's clock is rewritten at most every progress interval, without either.
+ * Returns when to look again for the next tick (Infinity when nothing ticks).
+ */
+function writeWaiting(
+  v: VersionView,
+  obs: InstanceObservation,
+  fallback: string,
+  now: Date,
+  settings: PlanSettings,
+  status: StatusFn,
+  extra: Pick<StatusChange, 'reason'>,
+): number {
+  const progress = obs.progress && !OWN_MESSAGE.has(obs.reason ?? '') ? obs.progress : undefined;
+  const message = progress ? progressMessage(progress, now) : fallback;
+  const interval = settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+  const next = progress ? interval : Infinity;
+  if (v.statusMessage === message) return next;
+  if (!progress || progressPhaseOf(v.statusMessage) !== progress.phase) {
+    status({ status: 'PENDING', statusMessage: message, ...extra });
+    return next;
+  }
+  const due = v.messageAt.getTime() + interval - now.getTime();
+  if (due > 0) return due;
+  status({ status: 'PENDING', statusMessage: message, history: false, ...extra });
+  return next;
 }
 
 function planReady(

@@ -92,6 +92,8 @@ export class DeploymentReconciler {
           case 'status': {
             const row = rows.find((r) => r.id === step.versionId) as ReconcileVersion;
             await this.writeStatus(row, { ...step.change, expectedRevision: step.revision });
+            // A progress tick (the same wait, a later clock) is neither news for the log nor a move to look again at.
+            if (step.change.history === false && step.change.status === row.status) break;
             this.logger.log(
               `${workspace}/${name} v${row.version}: ${step.change.status} ${firstLine(step.change.statusMessage)}`,
             );
@@ -273,6 +275,7 @@ function toView(row: ReconcileVersion): VersionView {
     revision: row.revision,
     recoveryAttempts: row.recoveryAttempts,
     endpoint: row.endpoint,
+    messageAt: new Date(row.updatedAt),
     spec: row.config
       ? compileInstanceSpec(
           { workspace: row.workspace, deployment: row.name, version: row.version },

@@ -192,6 +192,34 @@ describe('DeploymentRepository.setStatusFrom', () => {
   );
 
   it(
+    'history: false rewrites the current message without a history entry; a status change still gets one',
+    async () => {
+      let row = await createVersion();
+      await repo.setStatusFrom(row, { status: 'PENDING', statusMessage: 'Pulling image x, 0s', expectedRevision: 0 });
+      for (const seconds of [5, 10, 15]) {
+        row = await read(row.id);
+        await repo.setStatusFrom(row, {
+          status: 'PENDING',
+          statusMessage: `Pulling image x, ${seconds}s`,
+          history: false,
+          expectedRevision: row.revision,
+        });
+      }
+      row = await read(row.id);
+      expect(row).toMatchObject({ statusMessage: 'Pulling image x, 15s', revision: 4 });
+      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Pulling image x, 0s']);
+      await repo.setStatusFrom(row, {
+        status: 'READY',
+        statusMessage: 'Ready',
+        history: false,
+        expectedRevision: row.revision,
+      });
+      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Pulling image x, 0s', 'READY: Ready']);
+    },
+    SLOW,
+  );
+
+  it(
     "the API's write (setStatus) sees the stored reason, endpoint and recovery count: repeating them is no change",
     async () => {
       const row = await createVersion();

@@ -152,7 +152,8 @@ type StoredStatus = Pick<
 /**
  * What a status write changes, through the transition table; null when it
  * writes what is already stored (no history entry, same revision). History
- * gets an entry when the status or the message changes.
+ * gets an entry when the status or the message changes (the message unless
+ * the write says `history: false`).
  */
 function statusChange(
   current: StoredStatus,
@@ -173,7 +174,8 @@ function statusChange(
     return null;
   }
   assertTransition(current.status, write.status);
-  return { statusChanged, reason, historyEntry: statusChanged || current.status_message !== write.statusMessage };
+  const newMessage = write.history !== false && current.status_message !== write.statusMessage;
+  return { statusChanged, reason, historyEntry: statusChanged || newMessage };
 }
 
 /** Locks a version row (the latest when `version` is undefined) for a read-check-write; NotFoundError if none. */

@@ -30,6 +30,11 @@ export interface StatusWrite {
   modelProviderId?: string | null;
   endpoint?: string | null;
   recoveryAttempts?: number;
+  /**
+   * `false`: a new message alone rewrites the current one without a history entry (progress
+   * while waiting: `Pulling image …, 3m12s` every few seconds). A status change always gets one.
+   */
+  history?: boolean;
   /** Compare-and-set: fail with 409 unless the row is still at this revision. */
   expectedRevision?: number;
   /** Who wrote it through the API (the version's updated_by); the workers' own writes leave that alone. */

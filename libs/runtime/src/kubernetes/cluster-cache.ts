@@ -2,13 +2,15 @@
  * The runtime's view of the cluster: list-and-watch informers on the four
  * kinds it owns (Deployments, Pods, Services, PersistentVolumeClaims), in one
  * namespace, selected by `app.kubernetes.io/managed-by=modelplane`, indexed
- * by instance id. An informer that fails is restarted with a back-off; a
+ * by instance id; and on the Events about pods in that namespace (what the
+ * scheduler and the kubelet say while a pod starts), indexed by pod name. An informer that fails is restarted with a back-off; a
  * periodic relist (`resync`) replaces each cache with a fresh list, the
  * safety net under a lost watch event.
  */
 import {
   AppsV1Api,
   CoreV1Api,
+  type CoreV1Event,
   ListWatch,
   Watch,
   type Informer,
@@ -28,6 +30,9 @@ import { ANNOTATIONS, LABELS, MANAGED_BY } from './nim.compiler.js';
 
 export type Kind = 'deployment' | 'pod' | 'service' | 'persistentVolumeClaim';
 export const KINDS: readonly Kind[] = ['deployment', 'pod', 'service', 'persistentVolumeClaim'];
+/** What the cache watches: the owned kinds, and Events about pods (they carry no labels of ours). */
+type Watched = Kind | 'event';
+const WATCHED: readonly Watched[] = [...KINDS, 'event'];
 
 type ObjectOf<K extends Kind> = {
   deployment: V1Deployment;
@@ -37,7 +42,7 @@ type ObjectOf<K extends Kind> = {
 }[K];
 
 export interface CacheChange {
-  kind: Kind;
+  kind: Watched;
   verb: 'add' | 'update' | 'delete';
   instanceId: string;
   object: KubernetesObject;
@@ -52,6 +57,7 @@ export interface ClusterCacheOptions {
 }
 
 const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+const POD_EVENTS = 'involvedObject.kind=Pod';
 
 /**
  * client-node's ListWatch checks whether it was stopped before it lists, not after: a stop() that comes
@@ -79,7 +85,9 @@ const MAX_RETRY_MS = 30_000;
 export class ClusterCache {
   /** instance id → kind → object name → object. */
   private readonly index = new Map<string, Record<Kind, Map<string, KubernetesObject>>>();
-  private readonly informers = new Map<Kind, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
+  /** Pod name → event name → event. */
+  private readonly podEvents = new Map<string, Map<string, CoreV1Event>>();
+  private readonly informers = new Map<Watched, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   /** Informers replaced or being restarted: stopping one makes it report an error, which is not news. */
@@ -99,9 +107,13 @@ export class ClusterCache {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  /** Lists and starts watching every kind; rejects, naming the kind and the cause, when a first list fails. */
+  /**
+   * Lists and starts watching every kind; rejects, naming the kind and the cause, when a first list
+   * of an owned kind fails. Events only add detail: without them (a Role that does not grant them)
+   * the runtime works, says so once, and tries again at each resync.
+   */
   async start(): Promise<void> {
-    await Promise.all(KINDS.map((kind) => this.startInformer(kind, true)));
+    await Promise.all(WATCHED.map((kind) => this.startInformer(kind, true)));
   }
 
   /** Replaces every cache with a fresh list (changes found are reported as if watched). */
@@ -112,7 +124,7 @@ export class ClusterCache {
 
   private async relistAll(): Promise<void> {
     await Promise.all(
-      KINDS.map(async (kind) => {
+      WATCHED.map(async (kind) => {
         if (this.stopped) return;
         const old = this.informers.get(kind);
         await this.startInformer(kind, false);
@@ -137,12 +149,14 @@ export class ClusterCache {
     const entry = this.index.get(instanceId);
     const first = <K extends Kind>(kind: K) =>
       entry ? (entry[kind].values().next().value as ObjectOf<K> | undefined) : undefined;
+    const pods = entry ? ([...entry.pod.values()] as V1Pod[]) : [];
     return {
       instanceId,
       deployment: first('deployment'),
-      pods: entry ? ([...entry.pod.values()] as V1Pod[]) : [],
+      pods,
       service: first('service'),
       persistentVolumeClaim: first('persistentVolumeClaim'),
+      events: pods.flatMap((pod) => [...(this.podEvents.get(pod.metadata?.name ?? '')?.values() ?? [])]),
     };
   }
 
@@ -156,7 +170,7 @@ export class ClusterCache {
     return [...this.index.keys()];
   }
 
-  private async startInformer(kind: Kind, first: boolean): Promise<void> {
+  private async startInformer(kind: Watched, first: boolean): Promise<void> {
     const { namespace } = this.options;
     const informer = this.makeInformer(kind, namespace);
     let failure: unknown = null;
@@ -181,7 +195,7 @@ export class ClusterCache {
     if (failure !== null) {
       await this.retire(informer);
       const message = `Cannot list ${kind}s in namespace ${namespace}: ${describe(failure)}`;
-      if (first) throw new Error(message);
+      if (first && kind !== 'event') throw new Error(message);
       this.options.logger.warn(`${message}; keeping the previous view`);
       return;
     }
@@ -194,7 +208,13 @@ export class ClusterCache {
   }
 
   /** After a fresh list: objects the index holds that the list does not were deleted unseen. */
-  private dropMissing(kind: Kind, informer: ObjectCache<KubernetesObject>): void {
+  private dropMissing(kind: Watched, informer: ObjectCache<KubernetesObject>): void {
+    if (kind === 'event') {
+      for (const events of [...this.podEvents.values()])
+        for (const event of [...events.values()])
+          if (informer.get(event.metadata?.name ?? '', this.options.namespace) === undefined) this.remove(kind, event);
+      return;
+    }
     for (const [instanceId, entry] of [...this.index]) {
       for (const [name, object] of [...entry[kind]]) {
         if (informer.get(name, this.options.namespace) === undefined) this.remove(kind, object, instanceId);
@@ -202,7 +222,7 @@ export class ClusterCache {
     }
   }
 
-  private restart(kind: Kind, informer: Informer<KubernetesObject>, delayMs: number): void {
+  private restart(kind: Watched, informer: Informer<KubernetesObject>, delayMs: number): void {
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       if (this.stopped || this.informers.get(kind) !== informer) return;
@@ -224,7 +244,8 @@ export class ClusterCache {
     await informer.stop();
   }
 
-  private upsert(kind: Kind, object: KubernetesObject, verb: 'add' | 'update'): void {
+  private upsert(kind: Watched, object: KubernetesObject, verb: 'add' | 'update'): void {
+    if (kind === 'event') return this.upsertEvent(object as CoreV1Event, verb);
     const instanceId = object.metadata?.annotations?.[ANNOTATIONS.instanceId];
     const name = object.metadata?.name;
     if (!instanceId || !name) return;
@@ -237,13 +258,38 @@ export class ClusterCache {
     this.emit({ kind, verb, instanceId, object });
   }
 
-  private remove(kind: Kind, object: KubernetesObject, knownId?: string): void {
+  private remove(kind: Watched, object: KubernetesObject, knownId?: string): void {
+    if (kind === 'event') return this.removeEvent(object as CoreV1Event);
     const instanceId = knownId ?? object.metadata?.annotations?.[ANNOTATIONS.instanceId];
     const name = object.metadata?.name;
     const entry = instanceId ? this.index.get(instanceId) : undefined;
     if (!instanceId || !name || !entry?.[kind].delete(name)) return;
     if (KINDS.every((k) => entry[k].size === 0)) this.index.delete(instanceId);
     this.emit({ kind, verb: 'delete', instanceId, object });
+  }
+
+  /** Events of every pod in the namespace (they carry no labels); reported for the pods of an instance. */
+  private upsertEvent(event: CoreV1Event, verb: 'add' | 'update'): void {
+    const pod = event.involvedObject?.name;
+    const name = event.metadata?.name;
+    if (!pod || !name) return;
+    let events = this.podEvents.get(pod);
+    if (!events) this.podEvents.set(pod, (events = new Map()));
+    events.set(name, event);
+    const instanceId = this.instanceOfPod(pod);
+    if (instanceId) this.emit({ kind: 'event', verb, instanceId, object: event });
+  }
+
+  private removeEvent(event: CoreV1Event): void {
+    const pod = event.involvedObject?.name ?? '';
+    const events = this.podEvents.get(pod);
+    if (!events?.delete(event.metadata?.name ?? '')) return;
+    if (events.size === 0) this.podEvents.delete(pod);
+  }
+
+  private instanceOfPod(pod: string): string | undefined {
+    for (const [instanceId, entry] of this.index) if (entry.pod.has(pod)) return instanceId;
+    return undefined;
   }
 
   private emit(change: CacheChange): void {
@@ -259,15 +305,16 @@ export class ClusterCache {
   private informer(
     path: string,
     listFn: () => Promise<KubernetesListObject<KubernetesObject>>,
-    selector: string,
+    selector: string | undefined,
+    fieldSelector?: string,
   ): Informer<KubernetesObject> & ObjectCache<KubernetesObject> {
     const watch = new StoppableWatch(this.options.kubeConfig);
-    const informer = new ListWatch(path, watch, listFn, false, selector);
+    const informer = new ListWatch(path, watch, listFn, false, selector, fieldSelector);
     this.watches.set(informer, watch);
     return informer;
   }
 
-  private makeInformer(kind: Kind, namespace: string): Informer<KubernetesObject> & ObjectCache<KubernetesObject> {
+  private makeInformer(kind: Watched, namespace: string): Informer<KubernetesObject> & ObjectCache<KubernetesObject> {
     const list = <T extends KubernetesObject>(fn: () => Promise<KubernetesListObject<T>>) =>
       fn as () => Promise<KubernetesListObject<KubernetesObject>>;
     switch (kind) {
@@ -294,6 +341,13 @@ export class ClusterCache {
           `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
           list(() => this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: SELECTOR })),
           SELECTOR,
+        );
+      case 'event':
+        return this.informer(
+          `/api/v1/namespaces/${namespace}/events`,
+          list(() => this.core.listNamespacedEvent({ namespace, fieldSelector: POD_EVENTS })),
+          undefined,
+          POD_EVENTS,
         );
     }
   }

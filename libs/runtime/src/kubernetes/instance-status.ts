@@ -5,6 +5,7 @@
  * the log tail.
  */
 import type {
+  CoreV1Event,
   V1ContainerStatus,
   V1Deployment,
   V1PersistentVolumeClaim,
@@ -23,6 +24,8 @@ export interface InstanceObjects {
   pods: V1Pod[];
   service?: V1Service;
   persistentVolumeClaim?: V1PersistentVolumeClaim;
+  /** Events about its pods (scheduler, kubelet), when the runtime watches them. */
+  events?: CoreV1Event[];
 }
 
 export interface StatusSettings {

@@ -18,8 +18,10 @@ import {
 import { InstanceChanges } from '../instance-changes.js';
 import { KeyedMutex } from '../local/keyed-mutex.js';
 import type { RuntimeLogger } from '../local/local-runtime.options.js';
-import { ClusterCache, describe, type CacheChange } from './cluster-cache.js';
+import { ClusterCache, type CacheChange } from './cluster-cache.js';
 import { instanceStatus, type InstanceObjects, type InstanceStatus } from './instance-status.js';
+import { PodLogs } from './pod-logs.js';
+import { withProgress } from './pod-progress.js';
 import {
   apiError,
   assertOwnName,
@@ -65,7 +67,6 @@ export class KubernetesRuntime implements Runtime {
   private readonly logger: RuntimeLogger;
   private readonly cache: ClusterCache;
   private readonly objects: KubernetesObjectApi;
-  private readonly core: CoreV1Api;
   private readonly version: VersionApi;
   private readonly locks = new KeyedMutex();
   private readonly events: InstanceChanges;
@@ -77,8 +78,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly lastKey = new Map<string, string>();
   /** Since when a pod has been stuck on a waiting reason: `${uid}/${reason}` → time. */
   private readonly stuck = new Map<string, Date>();
-  /** Log tails already read: `${uid}/${restarts}/${previous}` → lines. */
-  private readonly logs = new Map<string, string[]>();
+  private readonly logs: PodLogs;
   /** Deployment generations our own applies produced; any other is someone else's change. */
   private readonly ownGenerations = new Map<string, number>();
   private readonly pendingChecks = new Set<string>();
@@ -97,8 +97,8 @@ export class KubernetesRuntime implements Runtime {
       logger: this.logger,
     });
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
-    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.version = options.kubeConfig.makeApiClient(VersionApi);
+    this.logs = new PodLogs(options.kubeConfig.makeApiClient(CoreV1Api), this.options);
   }
 
   /** The API server's `/version`: authenticated, readable by every account, and cheap. */
@@ -129,7 +129,7 @@ export class KubernetesRuntime implements Runtime {
     const status = this.statusOf(instanceId);
     const { observation, logFrom } = status;
     if (logFrom && (observation.phase === 'failed' || observation.restarts > 0 || observation.phase === 'starting')) {
-      observation.logTail = await this.logTail(logFrom.pod, logFrom.container, logFrom.previous);
+      observation.logTail = await this.logs.tail(logFrom.pod, logFrom.container, logFrom.previous);
     }
     return observation;
   }
@@ -271,8 +271,9 @@ export class KubernetesRuntime implements Runtime {
     // Until the informer shows our write (normally milliseconds); an entry it never confirms expires.
     if (applied && !objects.deployment && Date.now() - applied.at < APPLIED_TTL_MS)
       objects.deployment = applied.deployment;
-    return instanceStatus(objects, {
-      now: new Date(),
+    const now = new Date();
+    const status = instanceStatus(objects, {
+      now,
       settings: {
         crashLoopRestarts: this.options.crashLoopRestarts,
         startErrorGraceMs: this.options.startErrorGraceMs,
@@ -286,6 +287,7 @@ export class KubernetesRuntime implements Runtime {
       },
       endpoint: (objs, pod) => this.endpointOf(objs, pod),
     });
+    return { ...status, observation: withProgress(status.observation, objects, now) };
   }
 
   private endpointOf(objects: InstanceObjects, pod: V1Pod): string {
@@ -297,43 +299,13 @@ export class KubernetesRuntime implements Runtime {
       .replaceAll('{podIP}', pod.status?.podIP ?? '');
   }
 
-  /**
-   * The last lines a container printed. Served by the kubelet through the
-   * API server (pods/log); when that fails (no kubelet, no permission) the
-   * observation says so instead of holding lines.
-   */
-  private async logTail(pod: V1Pod, container: string, previous: boolean): Promise<string[]> {
-    const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find(
-      (s) => s.name === container,
-    );
-    const key = `${pod.metadata?.uid}/${status?.restartCount ?? 0}/${previous}`;
-    const cached = this.logs.get(key);
-    if (cached) return cached;
-    let lines: string[];
-    try {
-      const text = await this.core.readNamespacedPodLog({
-        name: pod.metadata!.name!,
-        namespace: this.options.namespace,
-        container,
-        previous,
-        tailLines: this.options.logTailLines,
-      });
-      lines = text.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
-      if (this.logs.size > 1000) this.logs.clear();
-      this.logs.set(key, lines);
-    } catch (error) {
-      lines = [`(the container log could not be read: ${describe(error)})`];
-    }
-    return lines;
-  }
-
   private onCacheChange(change: CacheChange): void {
     const { instanceId, kind, verb, object } = change;
     if (kind === 'deployment' && verb !== 'delete') this.applied.delete(instanceId);
     if (kind === 'pod' && verb === 'delete') this.forgetPod(object as V1Pod);
     this.settleDeleting(instanceId);
     this.report(instanceId);
-    if (kind === 'pod' || this.deleting.has(instanceId)) return;
+    if (kind === 'pod' || kind === 'event' || this.deleting.has(instanceId)) return;
     if (kind === 'deployment') {
       if (verb === 'delete') {
         this.ownGenerations.delete(object.metadata?.uid ?? '');
@@ -346,10 +318,11 @@ export class KubernetesRuntime implements Runtime {
     this.scheduleCheck(instanceId);
   }
 
-  /** Emits a hint when the instance's state moved (phase, reason, restarts). */
+  /** Emits a hint when the instance's state moved (phase, reason, restarts, what a start waits on). */
   private report(instanceId: string): void {
     const { observation } = this.statusOf(instanceId);
-    const key = `${observation.phase}|${observation.reason ?? ''}|${observation.restarts}|${observation.message}`;
+    const { phase, reason, restarts, message, progress } = observation;
+    const key = `${phase}|${reason ?? ''}|${restarts}|${message}|${progress?.phase ?? ''}|${progress?.detail ?? ''}`;
     const previous = this.lastKey.get(instanceId);
     if (previous === key) return;
     if (observation.phase === 'missing') this.lastKey.delete(instanceId);
@@ -403,6 +376,6 @@ export class KubernetesRuntime implements Runtime {
     const uid = pod.metadata?.uid;
     if (!uid) return;
     for (const key of this.stuck.keys()) if (key.startsWith(`${uid}/`)) this.stuck.delete(key);
-    for (const key of this.logs.keys()) if (key.startsWith(`${uid}/`)) this.logs.delete(key);
+    this.logs.forget(uid);
   }
 }

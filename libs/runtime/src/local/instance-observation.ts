@@ -88,7 +88,17 @@ function observeRunning(
       message: `Readiness probe failed ${readiness.failures} times in a row: ${probe}`,
     };
   }
-  return { ...running, message: `Waiting for the readiness probe: ${probe}` };
+  return { ...running, message: `Waiting for the readiness probe: ${probe}`, ...startProgress(running) };
+}
+
+/** A process that runs and is not ready yet: what it printed last says how far it got. */
+function startProgress({ logTail, startedAt }: InstanceObservation): Pick<InstanceObservation, 'progress'> {
+  const last = logTail.findLast((line) => line.trim() !== '');
+  if (last === undefined || !startedAt) return {};
+  const line = last.trim();
+  return {
+    progress: { phase: 'starting', detail: line.length > 240 ? `${line.slice(0, 240)}…` : line, since: startedAt },
+  };
 }
 
 function observeBackoff(base: InstanceObservation, { record: r, crashLoopRestarts, now }: ObservationInput) {
