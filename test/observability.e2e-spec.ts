@@ -194,7 +194,7 @@ describe('observability across the API, the worker and the gateway', () => {
     expect(all.filter((line) => line.includes(`${ws}/sim v1: READY at`))).toHaveLength(1);
     const leaks = Object.entries(logs).flatMap(([process, lines]) =>
       lines.flatMap((line) =>
-        credentials.filter((credential) => line.includes(credential)).map((credential) => `${process}: ${line}`),
+        credentials.some((credential) => line.includes(credential)) ? [`${process}: ${line}`] : [],
       ),
     );
     expect(leaks).toEqual([]);
