@@ -79,6 +79,36 @@ export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
+/**
+ * The Modelplane gateway as its own process (dist/apps/gateway/src/main.js) on a free port, over the bench's
+ * database, the simulators on loopback allowed; `extra` sets or overrides its environment. Waits until ready.
+ */
+export async function spawnGateway(
+  databaseUrl: string,
+  extra: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<{ child: ChildProcess; gw: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...execArgv, GATEWAY], {
+    env: {
+      PATH: env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      GATEWAY_PORT: String(port),
+      GATEWAY_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // The simulators are providers registered by hand on loopback, which the egress policy refuses by default.
+      PROVIDER_EGRESS_ALLOW: '127.0.0.1/32',
+      ...extra,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitHttp(`http://127.0.0.1:${port}/health/ready`).catch(async (error: unknown) => {
+    await stop(child);
+    throw error;
+  });
+  return { child, gw: `http://127.0.0.1:${port}/v2/workspaces/${WS}/inference/gateway` };
+}
+
 export function quantile(values: number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -35,7 +35,6 @@ import {
   env,
   FLOOR,
   freePort,
-  GATEWAY,
   load,
   measure,
   nginxConfig,
@@ -48,6 +47,7 @@ import {
   SECONDS,
   seedDatabase,
   sse,
+  spawnGateway,
   SSE_STREAMS,
   startSimulator,
   stop,
@@ -55,7 +55,6 @@ import {
   TOKENS,
   waitHttp,
   workerPidOf,
-  WS,
   type LoadResult,
   type Row,
   type Target,
@@ -135,23 +134,9 @@ async function main(): Promise<void> {
     // Modelplane
     const profile = env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
     const startGateway = async (extra: Record<string, string>, execArgv: string[] = []) => {
-      const port = await freePort();
-      const child = spawn(process.execPath, [...execArgv, GATEWAY], {
-        env: {
-          PATH: env.PATH ?? '',
-          DATABASE_URL: databaseUrl,
-          GATEWAY_PORT: String(port),
-          GATEWAY_HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          // The simulators are providers registered by hand on loopback, which the egress policy refuses by default.
-          PROVIDER_EGRESS_ALLOW: '127.0.0.1/32',
-          ...extra,
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(child);
-      await waitHttp(`http://127.0.0.1:${port}/health/ready`);
-      return { child, gw: `http://127.0.0.1:${port}/v2/workspaces/${WS}/inference/gateway` };
+      const started = await spawnGateway(databaseUrl, extra, execArgv);
+      children.push(started.child);
+      return started;
     };
     // Authentication on, as deployed: every call carries the PlatformAdmin's key.
     const { child: gateway, gw } = await startGateway({}, profile);

@@ -330,10 +330,20 @@ describe('usage accounting on shutdown', () => {
       const now = Date.now();
       for (let i = 0; i < 10; i++) recorder.record(outcome(ws, { startedAt: now }));
       expect(recorder.pending).toBe(1);
+      // A request the server's close cuts finishes after the first shutdown hook: it is written too.
+      const adapter = api.app.getHttpAdapter();
+      const closeServer = adapter.close.bind(adapter);
+      adapter.close = async () => {
+        recorder.record(outcome(ws, { startedAt: now, keyId: 'apikey-cut', status: 0, outputTokens: 7 }));
+        return closeServer();
+      };
       await api.close();
       const rows = await usageRows(pool, ws);
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ requests: 10, input_tokens: 1000, output_tokens: 500 });
+      expect(rows.map((r) => [r.key_id, r.requests, r.input_tokens, r.output_tokens])).toEqual([
+        ['apikey-a', 10, 1000, 500],
+        ['apikey-cut', 1, 100, 7],
+      ]);
+      expect(api.logs.filter((l) => l.includes('not written'))).toEqual([]);
     } finally {
       await pool.end();
     }

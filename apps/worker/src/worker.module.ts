@@ -10,7 +10,7 @@ import { ModelDiscovery } from './discovery/model-discovery.js';
 import { ProviderDiscoveryService } from './discovery/provider-discovery.service.js';
 import { WorkerHealthServer } from './health/worker-health.server.js';
 import { ResyncService } from './maintenance/resync.service.js';
-import { InstrumentedRuntime } from './metrics/instrumented-runtime.js';
+import { instrumentRuntime } from './metrics/instrumented-runtime.js';
 import { registerScrapeGauges } from './metrics/scrape-gauges.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { ReconcileWorker } from './queue/reconcile.worker.js';
@@ -63,7 +63,7 @@ export class WorkerModule {
         {
           provide: RUNTIME,
           inject: [WorkerMetrics],
-          useFactory: (metrics: WorkerMetrics) => new InstrumentedRuntime(runtime, metrics),
+          useFactory: (metrics: WorkerMetrics) => instrumentRuntime(runtime, metrics),
         },
         { provide: PLAN_SETTINGS, useValue: settings },
         {

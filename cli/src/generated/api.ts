@@ -2557,22 +2557,22 @@ export interface components {
              * @description Model entity or virtual model.
              * @example llama-3-8b
              */
-            model?: Record<string, never> | null;
+            model?: string | null;
             /**
              * @description The provider that answered.
              * @example default/nim-llama
              */
-            provider?: Record<string, never> | null;
+            provider?: string | null;
             /**
              * @description The API key used.
              * @example apikey-0f3c9a1b2c3d4e5f6a7b
              */
-            key_id?: Record<string, never> | null;
+            key_id?: string | null;
             /**
              * @description The caller (null when access is off).
              * @example alice
              */
-            principal?: Record<string, never> | null;
+            principal?: string | null;
             /**
              * Format: date
              * @description The UTC day.

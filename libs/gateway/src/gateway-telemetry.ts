@@ -50,9 +50,10 @@ export class GatewayTelemetry implements ExchangeHub {
       } catch (error) {
         if (this.broken.has(sink)) continue;
         this.broken.add(sink);
+        // Names only: the flat logger takes fixed fields, never an error object.
         this.log?.error(
-          { err: error as Error },
-          `An outcome sink (${sink.constructor.name}) failed; its later failures are not logged`,
+          { sink: sink.constructor.name, error: (error as Error)?.name ?? 'Error' },
+          'An outcome sink failed; its later failures are not logged',
         );
       }
     }

@@ -63,7 +63,19 @@ export interface LogSettings {
  * request id (and principal, once known), so one `grep <request id>` follows a change from the API
  * through the queue into the worker.
  */
-export function createLogger({ service, level, format, destination }: LogSettings): Logger {
+export function createLogger(settings: LogSettings): Logger {
+  return createLoggers(settings).log;
+}
+
+/**
+ * The process's logger and, beside it on the same stream, a flat one: the same line format without
+ * field redaction and without the request context mixin, for lines whose fields are a fixed, known set
+ * of values that are never credentials (the gateway's one line per request, written by the thousand a
+ * second). Redacting by wildcard path costs some 25 times the rest of writing a line (measured: ~210 µs
+ * against ~8 µs for a gateway request's line); a flat line pays nothing for it. Never give the flat
+ * logger a free-form object (a request, headers, an error, job data).
+ */
+export function createLoggers({ service, level, format, destination }: LogSettings): { log: Logger; flat: Logger } {
   const readable = format === 'pretty' || (format === 'auto' && !destination && process.stdout.isTTY === true);
   const stream =
     destination ??
@@ -78,12 +90,16 @@ export function createLogger({ service, level, format, destination }: LogSetting
           hideObject: false,
         })
       : pino.destination({ dest: 1, sync: false }));
-  return pino(
+  const common = {
+    level: PINO_LEVEL[level],
+    base: { service },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  const flat = pino(common, stream);
+  const log = pino(
     {
-      level: PINO_LEVEL[level],
-      base: { service },
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      ...common,
       serializers: { err: stdSerializers.err },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       mixin: () => {
@@ -96,6 +112,7 @@ export function createLogger({ service, level, format, destination }: LogSetting
     },
     stream,
   );
+  return { log, flat };
 }
 
 const STACK = /\n\s+at /;

@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
-import { createLogger, NestLogger, type LogFormat, type Logger, type LogLevelName } from './logger.js';
+import { createLoggers, NestLogger, type LogFormat, type Logger, type LogLevelName } from './logger.js';
 import { createRegistry, type Registry } from './metrics.js';
 import { Tracing } from './tracing.js';
 
@@ -31,6 +31,11 @@ export class Telemetry implements OnApplicationShutdown {
   private constructor(
     readonly service: ServiceName,
     readonly log: Logger,
+    /**
+     * The same lines without redaction, for lines of fixed, known fields only (see createLoggers): the
+     * gateway's line per request.
+     */
+    readonly flat: Logger,
     /** Null when METRICS_ENABLED is off: nothing is counted and `/metrics` answers 404. */
     readonly registry: Registry | null,
     readonly tracing: Tracing,
@@ -39,7 +44,7 @@ export class Telemetry implements OnApplicationShutdown {
   }
 
   static create(service: ServiceName, config: TelemetrySettings, options: LogOptions = {}): Telemetry {
-    const log = createLogger({
+    const { log, flat } = createLoggers({
       service,
       level: options.level ?? config.LOG_LEVEL,
       format: config.LOG_FORMAT,
@@ -50,7 +55,7 @@ export class Telemetry implements OnApplicationShutdown {
       endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
       sampleRatio: config.OTEL_TRACES_SAMPLE_RATIO,
     });
-    return new Telemetry(service, log, config.METRICS_ENABLED ? createRegistry() : null, tracing);
+    return new Telemetry(service, log, flat, config.METRICS_ENABLED ? createRegistry() : null, tracing);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -88,16 +88,36 @@ export class UsageTotalsDto {
 
 /** One group: the value of each `group_by` field (null for an absent part), then the sums. */
 export class UsageRowDto extends UsageTotalsDto {
-  @ApiPropertyOptional({ nullable: true, example: 'llama-3-8b', description: 'Model entity or virtual model.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'llama-3-8b',
+    description: 'Model entity or virtual model.',
+  })
   model?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'default/nim-llama', description: 'The provider that answered.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'default/nim-llama',
+    description: 'The provider that answered.',
+  })
   provider?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'apikey-0f3c9a1b2c3d4e5f6a7b', description: 'The API key used.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'apikey-0f3c9a1b2c3d4e5f6a7b',
+    description: 'The API key used.',
+  })
   key_id?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'alice', description: 'The caller (null when access is off).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'alice',
+    description: 'The caller (null when access is off).',
+  })
   principal?: string | null;
 
   @ApiPropertyOptional({ format: 'date', example: '2026-12-01', description: 'The UTC day.' })

@@ -1,57 +1,32 @@
 import { DomainError, TimeoutError } from '#domain';
-import type { InstanceListener, InstanceObservation, InstanceSpec, Runtime } from '#runtime';
+import type { Runtime } from '#runtime';
 import type { WorkerMetrics } from './worker-metrics.js';
+
+/** The runtime calls that reach the cluster or the processes, and may fail. */
+const COUNTED = new Set<PropertyKey>(['apply', 'observe', 'delete', 'list', 'ping'] satisfies (keyof Runtime)[]);
 
 /**
  * The runtime as the worker drives it, with every failed call counted in
- * `modelplane_runtime_api_errors_total` {operation, code}. The calls and their results are the runtime's own.
+ * `modelplane_runtime_api_errors_total` {operation, code}. The calls and their results are the runtime's
+ * own; everything else (an implementation's own methods, which tests read) passes through untouched.
  */
-export class InstrumentedRuntime implements Runtime {
-  constructor(
-    private readonly runtime: Runtime,
-    private readonly metrics: WorkerMetrics,
-  ) {}
-
-  get kind(): Runtime['kind'] {
-    return this.runtime.kind;
-  }
-
-  apply(spec: InstanceSpec): Promise<InstanceObservation> {
-    return this.counted('apply', () => this.runtime.apply(spec));
-  }
-
-  observe(instanceId: string): Promise<InstanceObservation> {
-    return this.counted('observe', () => this.runtime.observe(instanceId));
-  }
-
-  delete(instanceId: string): Promise<void> {
-    return this.counted('delete', () => this.runtime.delete(instanceId));
-  }
-
-  list(): Promise<InstanceObservation[]> {
-    return this.counted('list', () => this.runtime.list());
-  }
-
-  ping(): Promise<void> {
-    return this.counted('ping', () => this.runtime.ping());
-  }
-
-  watch(listener: InstanceListener): () => void {
-    return this.runtime.watch(listener);
-  }
-
-  close(): Promise<void> {
-    return this.runtime.close();
-  }
-
-  private async counted<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      this.metrics.runtimeError(operation, errorCode(error));
-      throw error;
-    }
-  }
+export function instrumentRuntime<R extends Runtime>(runtime: R, metrics: WorkerMetrics): R {
+  return new Proxy(runtime, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (!COUNTED.has(property)) return method.bind(target);
+      return async (...args: unknown[]) => {
+        try {
+          return await method.apply(target, args);
+        } catch (error) {
+          metrics.runtimeError(String(property), errorCode(error));
+          throw error;
+        }
+      };
+    },
+  });
 }
 
 /**
@@ -61,7 +36,8 @@ export class InstrumentedRuntime implements Runtime {
 export function errorCode(error: unknown): string {
   if (error instanceof TimeoutError) return 'timeout';
   if (error instanceof DomainError) return error.kind;
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code: given, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  const code = given ?? statusCode;
   if (typeof code === 'number' && Number.isInteger(code) && code >= 100 && code < 600) return String(code);
   if (typeof code === 'string' && /^(E[A-Z0-9_]{1,30}|UND_ERR_[A-Z_]{1,30})$/.test(code)) return code;
   return 'other';

@@ -88,7 +88,8 @@ export class GatewayCoreModule {
               new GatewayTelemetry({
                 sinks,
                 tracing: telemetry.tracing,
-                log: telemetry.log,
+                // Fixed fields, none free-form: the flat logger (no redaction pass per line).
+                log: telemetry.flat,
                 routing: metrics ?? undefined,
               }),
               balancer,

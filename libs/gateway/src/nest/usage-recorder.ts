@@ -1,4 +1,9 @@
-import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { UsageRepository } from '#db';
 import type { OutcomeSink, RequestOutcome } from '../request-outcome.js';
 import { DEFAULT_MAX_KEYS, UsageTally } from '../usage-tally.js';
@@ -16,10 +21,12 @@ export interface UsageRecorderOptions {
  * Usage accounting off the request path: `record` adds a finished request to a tally in memory (never
  * waits, never throws), and a timer adds the tally to PostgreSQL in one statement at most once per
  * interval. A failed write keeps the tally for the next tick (bounded by `maxKeys`, drops counted in the
- * log). On a clean shutdown the last tally is written before the database pool closes
- * (`beforeApplicationShutdown` runs before PrismaService's `onApplicationShutdown`).
+ * log). On a clean shutdown what was counted is written before the server closes, and what the requests
+ * it cut counted after, before the database pool closes.
  */
-export class UsageRecorder implements OutcomeSink, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class UsageRecorder
+  implements OutcomeSink, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(UsageRecorder.name);
   private readonly tally: UsageTally;
   private timer: NodeJS.Timeout | null = null;
@@ -55,9 +62,18 @@ export class UsageRecorder implements OutcomeSink, OnApplicationBootstrap, Befor
     this.timer.unref();
   }
 
+  /** Stops the timer and writes what was counted while the server still runs. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.flush();
+  }
+
+  /**
+   * Writes what the requests cut by the server's close (after `beforeApplicationShutdown`) counted. The
+   * database pool is still open: DatabaseModule is global, and Nest shuts global modules down last.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.flush();
     this.stopped = true;
     const left = this.tally.take().rows;
