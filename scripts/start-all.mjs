@@ -133,5 +133,6 @@ await new Promise((resolve) => {
   api.stdout.on('data', onData);
   api.on('exit', resolve);
 });
-if (!stopping) await start(apps[1], env);
+// What this run starts, it stops: the worker's local instances too (a worker run on its own keeps them).
+if (!stopping) await start(apps[1], { LOCAL_RUNTIME_STOP_INSTANCES_ON_EXIT: 'true', ...env });
 if (!stopping) await start(apps[2], env);

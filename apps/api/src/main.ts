@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   services = config;
   const telemetry = Telemetry.create('api', config);
   Logger.overrideLogger(telemetry.nest);
+  telemetry.exitOnSecondSignal();
   const logger = new Logger('Bootstrap');
   if (config.MIGRATE_ON_START) {
     await ensureDatabase(config.DATABASE_URL);

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   services = config;
   const telemetry = Telemetry.create('gateway', config);
   Logger.overrideLogger(telemetry.nest);
+  telemetry.exitOnSecondSignal();
   const app = await createGateway(config, { telemetry });
   await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
   new Logger('Bootstrap').log(

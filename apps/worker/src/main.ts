@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   services = config;
   const telemetry = Telemetry.create('worker', config);
   Logger.overrideLogger(telemetry.nest);
+  telemetry.exitOnSecondSignal();
   const logger = new Logger('Bootstrap');
   await createWorker(config, { telemetry });
   // `once`: Nest's own handler re-raises the signal when it is done, and that one must end the process.

@@ -1,5 +1,7 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AccessConfig } from './access.config.js';
+import { toBool } from './env.js';
 
 const MINUTE = 60_000;
 
@@ -189,6 +191,15 @@ export class WorkerConfig extends AccessConfig {
    */
   @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { message: 'LOCAL_RUNTIME_USER must be a user name' })
   LOCAL_RUNTIME_USER: string = 'modelplane-instance';
+
+  /**
+   * Local runtime: stop every instance when the worker stops (`npm start` sets it, so Ctrl-C leaves nothing
+   * running; their deployments start them again at the next start). Off: instances outlive the worker and
+   * the next worker adopts them.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  LOCAL_RUNTIME_STOP_INSTANCES_ON_EXIT: boolean = false;
 
   /** Local runtime: virtual GPUs to schedule against (0 = unlimited). */
   @IsInt()

@@ -75,7 +75,12 @@ export function createLogger(settings: LogSettings): Logger {
  * against ~8 µs for a gateway request's line); a flat line pays nothing for it. Never give the flat
  * logger a free-form object (a request, headers, an error, job data).
  */
-export function createLoggers({ service, level, format, destination }: LogSettings): { log: Logger; flat: Logger } {
+export function createLoggers({ service, level, format, destination }: LogSettings): {
+  log: Logger;
+  flat: Logger;
+  /** Writes what the stream holds, synchronously (when it buffers). */
+  flushSync(): void;
+} {
   const readable = format === 'pretty' || (format === 'auto' && !destination && process.stdout.isTTY === true);
   const stream =
     destination ??
@@ -112,7 +117,18 @@ export function createLoggers({ service, level, format, destination }: LogSettin
     },
     stream,
   );
-  return { log, flat };
+  const buffered = stream as { flushSync?: () => void };
+  return {
+    log,
+    flat,
+    flushSync: () => {
+      try {
+        buffered.flushSync?.();
+      } catch {
+        // a stream not yet open or already closed: nothing to write
+      }
+    },
+  };
 }
 
 const STACK = /\n\s+at /;

@@ -39,12 +39,13 @@ export class Telemetry implements OnApplicationShutdown {
     /** Null when METRICS_ENABLED is off: nothing is counted and `/metrics` answers 404. */
     readonly registry: Registry | null,
     readonly tracing: Tracing,
+    private readonly flushSync: () => void,
   ) {
     this.nest = new NestLogger(log);
   }
 
   static create(service: ServiceName, config: TelemetrySettings, options: LogOptions = {}): Telemetry {
-    const { log, flat } = createLoggers({
+    const { log, flat, flushSync } = createLoggers({
       service,
       level: options.level ?? config.LOG_LEVEL,
       format: config.LOG_FORMAT,
@@ -55,7 +56,29 @@ export class Telemetry implements OnApplicationShutdown {
       endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
       sampleRatio: config.OTEL_TRACES_SAMPLE_RATIO,
     });
-    return new Telemetry(service, log, flat, config.METRICS_ENABLED ? createRegistry() : null, tracing);
+    return new Telemetry(service, log, flat, config.METRICS_ENABLED ? createRegistry() : null, tracing, flushSync);
+  }
+
+  /**
+   * For a process's main: Nest stops the application on SIGTERM or SIGINT and then raises the signal
+   * again to end the process, which would end it before the log's last asynchronous writes (the
+   * shutdown's own lines). This takes that second signal: it writes what is buffered, synchronously,
+   * and exits as the signal would have (128 + its number). A second Ctrl-C also lands here: exit now.
+   * A signal before Nest listens (during start-up) ends the process at once, as it would without this.
+   */
+  exitOnSecondSignal(): void {
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
+      let received = 0;
+      process.on(signal, () => {
+        // The first one is Nest's to handle, once it listens (before that, as during start-up, end now).
+        if (++received < 2 && process.listenerCount(signal) > 1) return;
+        this.flushSync();
+        process.exit(code);
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
