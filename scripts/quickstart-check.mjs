@@ -6,14 +6,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+
+/* global fetch */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const API = 'http://127.0.0.1:8080';
 const GATEWAY = 'http://127.0.0.1:8081';
 const WS = `${API}/v2/workspaces/default`;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms) => delay(ms);
 const step = (line) => console.log(`[quickstart] ${line}`);
 
 function fail(message) {
