@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadEnv, WorkerConfig, describeStartupFailure, type StartupServices } from '#config';
+import { probeDatabase } from '#db/migrations';
 import { Telemetry } from '#telemetry';
 import { createWorker } from './worker.factory.js';
 
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(telemetry.nest);
   telemetry.exitOnSecondSignal();
   const logger = new Logger('Bootstrap');
+  // Without its database a worker can do nothing: say so and stop (a supervisor restarts it), rather than
+  // run and fail every pass. (Redis may come later: the queue reconnects.)
+  await probeDatabase(config.DATABASE_URL);
   await createWorker(config, { telemetry });
   // `once`: Nest's own handler re-raises the signal when it is done, and that one must end the process.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -61,6 +61,14 @@ export async function ensureDatabase(databaseUrl: string, opts: { log?: Log } = 
   }
 }
 
+/**
+ * Connects once and runs `SELECT 1`: for a process that needs its database from the start. Throws the
+ * driver's own error (its code and address name what failed; see describeStartupFailure).
+ */
+export async function probeDatabase(databaseUrl: string): Promise<void> {
+  await withPgClient(databaseUrl, (client) => client.query('SELECT 1'));
+}
+
 export interface ApplyMigrationsOptions extends MigrationPaths {
   log?: Log;
 }
