@@ -1,4 +1,4 @@
-import { AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, type V1Pod } from '@kubernetes/client-node';
 import { startTestSimulator, type TestSimulator } from '../apps/nim-sim/src/simulator.harness.js';
 import { LABELS } from '#runtime';
 import { cleanUp, createTestNamespace, FakeKubelet, testKubeconfigPath, type TestNamespace } from '#testing';
@@ -48,8 +48,11 @@ export class KubernetesLifecycle {
   private stopping = false;
   /** Pods the kubelet leaves alone: the test scripts what is reported for them. */
   private readonly held = new Set<string>();
+  /** Deployments whose pods the kubelet leaves alone until the test runs them (runPod). */
+  private readonly heldDeployments = new Set<string>();
 
-  async start(): Promise<void> {
+  /** `env` configures the worker beyond the suite's settings. */
+  async start(env: Record<string, string> = {}): Promise<void> {
     this.ns = await createTestNamespace('mp-life');
     const { ns } = this;
     if (!ns.fakeNodes) throw new Error('This suite plays the kubelet: it needs a cluster of fake nodes (k8s-envtest)');
@@ -86,6 +89,7 @@ export class KubernetesLifecycle {
       // Above the scheduler's 10 s back-off cap: a pod that found no room is retried up to that long after
       // room is freed (seen: 1 to 1.2 s after, on a loaded machine), and the 4 s of FAST_LIFECYCLE left under 1 s.
       PENDING_TIMEOUT_MS: '12000',
+      ...env,
     });
     this.ws = await newWorkspace(this.plane.api, 'k8s');
     this.autopilot = setInterval(() => this.runScheduledPods(), 100);
@@ -206,29 +210,44 @@ export class KubernetesLifecycle {
           this.held.has(name)
         )
           continue;
-        if (pod.spec.containers[0].image?.includes('/nope/')) {
-          this.held.add(name); // an image that does not exist: the test scripts what the kubelet reports
+        if (
+          pod.spec.containers[0].image?.includes('/nope/') ||
+          this.heldDeployments.has(pod.metadata?.labels?.[LABELS.deployment] ?? '')
+        ) {
+          this.held.add(name); // an image that does not exist, or a start the test scripts step by step
           continue;
         }
-        const env = Object.fromEntries(
-          (pod.spec.containers[0].env ?? [])
-            .filter((e) => e.value !== undefined)
-            .map((e) => [e.name, e.value as string]),
-        );
         if (this.stopping) return;
-        // A status patch that failed is retried with the simulator already started: a second one
-        // would replace it in the map, and the first, never closed, would keep Jest from exiting.
-        let started = this.sims.get(name);
-        if (!started) {
-          const ip = this.kubelet.allocateIp();
-          started = { sim: await startTestSimulator({ ...env, HOST: ip, PORT: String(this.simPort) }), ip };
-          this.sims.set(name, started);
-        }
-        await this.kubelet.setContainer(pod, { state: 'running', ready: true }, started.ip);
+        await this.runPod(pod);
       }
     } catch {
       // a pod went away between the list and the patch: the next round sees the truth
     }
+  }
+
+  /** Leaves the pods of `deployment` (in the suite workspace) to the test, which reports their progress itself. */
+  hold(deployment: string): void {
+    this.heldDeployments.add(deployment);
+  }
+
+  /**
+   * Runs the pod's "container": a simulator with the pod's env on an address of its own (`ip`, when the
+   * test already reported the pod running there), reported Ready.
+   */
+  async runPod(pod: V1Pod, ip?: string): Promise<void> {
+    const name = pod.metadata!.name!;
+    const env = Object.fromEntries(
+      (pod.spec!.containers[0].env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+    );
+    // A status patch that failed is retried with the simulator already started: a second one
+    // would replace it in the map, and the first, never closed, would keep Jest from exiting.
+    let started = this.sims.get(name);
+    if (!started) {
+      const host = ip ?? this.kubelet.allocateIp();
+      started = { sim: await startTestSimulator({ ...env, HOST: host, PORT: String(this.simPort) }), ip: host };
+      this.sims.set(name, started);
+    }
+    await this.kubelet.setContainer(pod, { state: 'running', ready: true }, started.ip);
   }
 }
 

@@ -73,6 +73,8 @@ describe('progress while waiting (local runtime, NIM simulator)', () => {
 
     // The history holds the phases, not the ticks; the worker logged the phase, not each rewrite.
     expect(final!.status_history.map((h) => h.status)).toEqual(['CREATED', 'PENDING', 'READY']);
+    // The PENDING entry was rewritten with each tick: it ends with how far the start got.
+    expect(final!.status_history[1].status_message).toMatch(LOADING);
     const pendingLines = workerLog.lines.filter((l) => l.includes(`${ws}/slow v1: PENDING`));
     expect(pendingLines).toHaveLength(1);
     expect(workerLog.lines.filter((l) => l.includes('loading model'))).toEqual([]);

@@ -4,8 +4,9 @@
  * MODELPLANE_TEST_KUBECONFIG), a namespace per test file, and a fake kubelet
  * that plays the only part the envtest cluster lacks: it writes pod status
  * through the status subresource (Ready, waiting reasons, restarts,
- * OOMKilled), finishes the deletion of terminating pods, and serves
- * container logs over HTTPS to the API server, as a kubelet does.
+ * OOMKilled) and the Events a kubelet records about a pod, finishes the
+ * deletion of terminating pods, and serves container logs over HTTPS to the
+ * API server, as a kubelet does.
  */
 import {
   CoreV1Api,
@@ -290,6 +291,39 @@ export class FakeKubelet {
       { name: pod.metadata!.name!, namespace: this.ns.namespace, body: { status } },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
+  }
+
+  /**
+   * Records an Event about the pod as a kubelet does (core/v1, `source.component: kubelet`): `Pulling`,
+   * `Started`, `Unhealthy`, `FailedMount`… `firstSeen` backdates the first occurrence (a pull that began
+   * a while ago); `count` above 1 says it repeated until now.
+   */
+  async recordEvent(
+    pod: V1Pod,
+    event: { reason: string; message: string; type?: 'Normal' | 'Warning'; firstSeen?: Date; count?: number },
+  ): Promise<void> {
+    const now = new Date();
+    await this.core.createNamespacedEvent({
+      namespace: this.ns.namespace,
+      body: {
+        metadata: { name: `${pod.metadata!.name}.${randomBytes(6).toString('hex')}` },
+        involvedObject: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          name: pod.metadata!.name,
+          namespace: this.ns.namespace,
+          uid: pod.metadata!.uid,
+          fieldPath: `spec.containers{${pod.spec!.containers[0].name}}`,
+        },
+        reason: event.reason,
+        message: event.message,
+        type: event.type ?? 'Normal',
+        source: { component: 'kubelet', host: pod.spec?.nodeName },
+        firstTimestamp: event.firstSeen ?? now,
+        lastTimestamp: now,
+        count: event.count ?? 1,
+      },
+    });
   }
 
   /**

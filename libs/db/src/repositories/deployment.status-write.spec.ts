@@ -192,7 +192,7 @@ describe('DeploymentRepository.setStatusFrom', () => {
   );
 
   it(
-    'history: false rewrites the current message without a history entry; a status change still gets one',
+    'history: false rewrites the current message and the newest entry instead of adding one, announcing nothing; a status change still gets one',
     async () => {
       let row = await createVersion();
       await repo.setStatusFrom(row, { status: 'PENDING', statusMessage: 'Pulling image x, 0s', expectedRevision: 0 });
@@ -207,14 +207,20 @@ describe('DeploymentRepository.setStatusFrom', () => {
       }
       row = await read(row.id);
       expect(row).toMatchObject({ statusMessage: 'Pulling image x, 15s', revision: 4 });
-      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Pulling image x, 0s']);
+      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Pulling image x, 15s']);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const announced = notified.filter((payload) => (JSON.parse(payload) as { name: string }).name === row.id);
+      expect(announced.map((payload) => (JSON.parse(payload) as { status_message: string }).status_message)).toEqual([
+        'Created',
+        'Pulling image x, 0s',
+      ]);
       await repo.setStatusFrom(row, {
         status: 'READY',
         statusMessage: 'Ready',
         history: false,
         expectedRevision: row.revision,
       });
-      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Pulling image x, 0s', 'READY: Ready']);
+      expect(await history(row.id)).toEqual(['CREATED: Created', 'PENDING: Pulling image x, 15s', 'READY: Ready']);
     },
     SLOW,
   );

@@ -81,6 +81,9 @@ export async function setStatusFrom(
        DELETE FROM deployment_status_events WHERE $12 AND deployment_version_id = $1 AND EXISTS (SELECT 1 FROM moved)
          AND id <= (SELECT id FROM deployment_status_events WHERE deployment_version_id = $1
                     ORDER BY id DESC OFFSET ${MAX_STATUS_HISTORY - 1} LIMIT 1)
+     ), rewritten AS (
+       UPDATE deployment_status_events SET status_message = $4 WHERE $13 AND EXISTS (SELECT 1 FROM moved)
+         AND id = (SELECT max(id) FROM deployment_status_events WHERE deployment_version_id = $1)
      )
      SELECT id FROM moved`,
     [
@@ -96,6 +99,7 @@ export async function setStatusFrom(
       write.endpoint ?? null,
       write.recoveryAttempts ?? null,
       change.historyEntry,
+      change.rewriteEntry,
     ],
   );
   if (rowCount === 0) throw new ConcurrentModificationError();
@@ -140,6 +144,7 @@ async function applyStatus(tx: Tx, current: LockedVersion, write: StatusWrite): 
     },
   });
   if (change.historyEntry) await appendHistory(tx, current.id, write.status, write.statusMessage);
+  if (change.rewriteEntry) await rewriteNewestEntry(tx, current.id, write.statusMessage);
   return current.revision + 1;
 }
 
@@ -152,13 +157,15 @@ type StoredStatus = Pick<
 /**
  * What a status write changes, through the transition table; null when it
  * writes what is already stored (no history entry, same revision). History
- * gets an entry when the status or the message changes (the message unless
- * the write says `history: false`).
+ * gets an entry when the status or the message changes; with `history: false`
+ * a new message alone rewrites the newest entry instead, so the history still
+ * ends with the current status and message (and announces nothing: only an
+ * insert notifies).
  */
 function statusChange(
   current: StoredStatus,
   write: StatusWrite,
-): { statusChanged: boolean; reason: string | null; historyEntry: boolean } | null {
+): { statusChanged: boolean; reason: string | null; historyEntry: boolean; rewriteEntry: boolean } | null {
   const statusChanged = current.status !== write.status;
   const reason = write.reason !== undefined ? write.reason : statusChanged ? null : current.status_reason;
   const changed = (key: 'modelProviderId' | 'endpoint' | 'recoveryAttempts', stored: unknown) =>
@@ -174,8 +181,9 @@ function statusChange(
     return null;
   }
   assertTransition(current.status, write.status);
-  const newMessage = write.history !== false && current.status_message !== write.statusMessage;
-  return { statusChanged, reason, historyEntry: statusChanged || newMessage };
+  const newMessage = current.status_message !== write.statusMessage;
+  const historyEntry = statusChanged || (newMessage && write.history !== false);
+  return { statusChanged, reason, historyEntry, rewriteEntry: !historyEntry && newMessage };
 }
 
 /** Locks a version row (the latest when `version` is undefined) for a read-check-write; NotFoundError if none. */
@@ -205,6 +213,12 @@ export async function lockVersion(
     );
   }
   return rows[0];
+}
+
+/** A message-only write (`history: false`): the newest entry takes the new message. */
+async function rewriteNewestEntry(tx: Tx, id: string, statusMessage: string): Promise<void> {
+  await tx.$executeRaw`UPDATE deployment_status_events SET status_message = ${statusMessage}
+    WHERE id = (SELECT max(id) FROM deployment_status_events WHERE deployment_version_id = ${id})`;
 }
 
 /** Appends a history entry and keeps only the newest MAX_STATUS_HISTORY. */

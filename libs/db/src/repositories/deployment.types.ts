@@ -31,8 +31,9 @@ export interface StatusWrite {
   endpoint?: string | null;
   recoveryAttempts?: number;
   /**
-   * `false`: a new message alone rewrites the current one without a history entry (progress
-   * while waiting: `Pulling image …, 3m12s` every few seconds). A status change always gets one.
+   * `false`: a new message alone rewrites the current one and the newest history entry instead of
+   * adding one (progress while waiting: `Pulling image …, 3m12s` every few seconds). A status
+   * change always gets an entry.
    */
   history?: boolean;
   /** Compare-and-set: fail with 409 unless the row is still at this revision. */

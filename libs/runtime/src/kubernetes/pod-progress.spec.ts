@@ -56,6 +56,15 @@ describe('podProgress', () => {
   it('events of the same second follow the kubelet order; an earlier pod of the same name is ignored', () => {
     const events = [event('Pulling', `Pulling image "${IMAGE}"`, 3), event('Scheduled', 'assigned', 3)];
     expect(podProgress(pod({ nodeName: 'gpu-1' }), events, NOW)?.phase).toBe('pulling');
+    // The scheduler's eventTime has microseconds, the kubelet's lastTimestamp whole seconds: the same second is a tie.
+    const scheduledLater: CoreV1Event = {
+      ...event('Scheduled', 'assigned', 3),
+      firstTimestamp: undefined,
+      lastTimestamp: undefined,
+      eventTime: new Date(Math.floor(NOW.getTime() / 1000) * 1000 - 3000 + 660).toISOString() as unknown as Date,
+    };
+    const pullingEvent = event('Pulling', `Pulling image "${IMAGE}"`, 3);
+    expect(podProgress(pod({ nodeName: 'gpu-1' }), [pullingEvent, scheduledLater], NOW)?.phase).toBe('pulling');
     const stale = [event('BackOff', 'Back-off restarting failed container', 1, 1, 'old-uid')];
     expect(podProgress(pod({ nodeName: 'gpu-1' }), [...events, ...stale], NOW)?.phase).toBe('pulling');
   });

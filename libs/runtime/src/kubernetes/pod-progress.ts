@@ -22,8 +22,21 @@ const PHASE_OF: Record<string, ProgressPhase> = {
   BackOff: 'backoff',
 };
 
-/** The kubelet's order of a start: of two events at the same second, the later step is the news. */
-const ORDER = ['FailedScheduling', 'Scheduled', 'FailedAttachVolume', 'FailedMount', 'Pulling', 'Pulled', 'Created'];
+/**
+ * The order of a start: of two events in the same second, the later step is the news. Whole seconds:
+ * the kubelet's events carry `lastTimestamp` in seconds, the scheduler's `eventTime` in microseconds.
+ */
+const ORDER = [
+  'FailedScheduling',
+  'Scheduled',
+  'FailedAttachVolume',
+  'FailedMount',
+  'Pulling',
+  'Pulled',
+  'Created',
+  'Started',
+  'Unhealthy',
+];
 
 /** Longest detail kept: scheduler messages list every node's reason. */
 const MAX_DETAIL = 240;
@@ -61,7 +74,7 @@ export function podProgress(pod: V1Pod, events: readonly CoreV1Event[], now: Dat
         (!uid || !e.involvedObject.uid || e.involvedObject.uid === uid),
     )
     .filter((e) => e.reason !== undefined && PHASE_OF[e.reason] !== undefined)
-    .sort((a, b) => lastAt(a, now) - lastAt(b, now) || rank(a) - rank(b));
+    .sort((a, b) => second(lastAt(a, now)) - second(lastAt(b, now)) || rank(a) - rank(b));
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   const created = at(pod.metadata?.creationTimestamp) ?? now;
 
@@ -76,7 +89,9 @@ export function podProgress(pod: V1Pod, events: readonly CoreV1Event[], now: Dat
   const running = container?.state?.running;
   if (running) {
     const startedAt = at(running.startedAt) ?? now;
-    const unhealthy = own.filter((e) => e.reason === 'Unhealthy' && lastAt(e, now) >= startedAt.getTime()).at(-1);
+    const unhealthy = own
+      .filter((e) => e.reason === 'Unhealthy' && second(lastAt(e, now)) >= second(startedAt.getTime()))
+      .at(-1);
     return progress('readiness', unhealthy ? probeDetail(unhealthy.message ?? '') : 'server starting', startedAt);
   }
   // Only events after the last restart's exit speak for the current attempt.
@@ -120,6 +135,10 @@ function progress(phase: ProgressPhase, detail: string, since: Date): InstancePr
 
 function containerImage(pod: V1Pod): string {
   return pod.spec?.containers.find((c) => c.name === mainContainer(pod))?.image ?? 'the image';
+}
+
+function second(ms: number): number {
+  return Math.floor(ms / 1000);
 }
 
 function rank(event: CoreV1Event): number {
