@@ -19,7 +19,8 @@ import {
   sanitizeMigrationName,
   writeMigration,
 } from '../libs/db/src/migrations/migrations-dir.js';
-import { parsePgUrl, redactMessage, redactUrl } from '../libs/db/src/migrations/pg-url.js';
+import { redactUrl } from '#domain';
+import { parsePgUrl, redactMessage } from '../libs/db/src/migrations/pg-url.js';
 import {
   applyMigrations,
   diffMigrationsToSchema,

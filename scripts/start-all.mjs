@@ -6,6 +6,8 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Compiled by scripts/bootstrap.mjs, which `npm start` runs first.
+import { redactUrl } from '../dist/libs/domain/src/redact-url.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const apps = [
@@ -20,17 +22,6 @@ let database;
 let stopping = false;
 
 const say = (line) => process.stdout.write(`[modelplane] ${line}\n`);
-
-/** A connection string with its password hidden, for a message. */
-function withoutPassword(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
-}
 
 function prefix(stream, name, out) {
   let buffered = '';
@@ -107,7 +98,7 @@ process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
 const env = {};
 if (process.env.DATABASE_URL) {
-  say(`PostgreSQL: ${withoutPassword(process.env.DATABASE_URL)} (DATABASE_URL)`);
+  say(`PostgreSQL: ${redactUrl(process.env.DATABASE_URL)} (DATABASE_URL)`);
 } else {
   say('PostgreSQL: DATABASE_URL is not set, so an embedded PostgreSQL keeps the data in .modelplane/postgres');
   say(

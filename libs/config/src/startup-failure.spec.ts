@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { describeStartupFailure, withoutPassword } from './startup-failure.js';
+import { redactUrl } from '#domain';
+import { describeStartupFailure } from './startup-failure.js';
 
 /** The error Node gives for a connection nothing accepts (a real one, from a port nobody listens on). */
 function refusedAt(port: number): Promise<Error> {
@@ -54,8 +55,8 @@ describe('describeStartupFailure', () => {
   });
 
   it('hides only the password of a URL', () => {
-    expect(withoutPassword('postgresql://u:p@h:5/d?sslmode=require')).toBe('postgresql://u:***@h:5/d?sslmode=require');
-    expect(withoutPassword('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
-    expect(withoutPassword('not a url')).toBe('(an unparsable URL)');
+    expect(redactUrl('postgresql://u:p@h:5/d?sslmode=require')).toBe('postgresql://u:***@h:5/d?sslmode=require');
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactUrl('not a url')).toBe('(an unparsable URL)');
   });
 });

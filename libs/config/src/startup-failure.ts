@@ -1,3 +1,5 @@
+import { redactUrl } from '#domain';
+
 /** Errors that mean "nothing answered at that address", as Node's net and dns modules name them. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -22,17 +24,6 @@ interface ErrorFields {
   port?: unknown;
   errors?: unknown;
   message?: unknown;
-}
-
-/** A connection string with its password replaced, for a message. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
 }
 
 /**
@@ -77,7 +68,7 @@ export function describeStartupFailure(error: unknown, services: StartupServices
     const service = serviceAt(first, message, services);
     if (service?.url) {
       return (
-        `Cannot reach ${service.name} at ${withoutPassword(service.url)} (${code}). ` +
+        `Cannot reach ${service.name} at ${redactUrl(service.url)} (${code}). ` +
         `Start ${service.name} there, or set ${service.variable} to one that runs.`
       );
     }
@@ -85,7 +76,7 @@ export function describeStartupFailure(error: unknown, services: StartupServices
   }
   if (code && code in POSTGRES_REFUSALS && services.DATABASE_URL) {
     return (
-      `PostgreSQL at ${withoutPassword(services.DATABASE_URL)} answered, but ${POSTGRES_REFUSALS[code]} ` +
+      `PostgreSQL at ${redactUrl(services.DATABASE_URL)} answered, but ${POSTGRES_REFUSALS[code]} ` +
       `(${code}: ${message}). Check DATABASE_URL.`
     );
   }

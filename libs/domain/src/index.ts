@@ -15,3 +15,4 @@ export * from './dialect.js';
 export * from './nemo-paths.js';
 export * from './finetuning.js';
 export * from './pricing.js';
+export * from './redact-url.js';

@@ -1,3 +1,5 @@
+import { redactUrl } from '#domain';
+
 /**
  * Small helpers around PostgreSQL connection URLs for the migration tooling.
  *
@@ -42,17 +44,6 @@ export function withDatabase(databaseUrl: string, database: string): string {
   url.pathname = `/${encodeURIComponent(database)}`;
   url.searchParams.delete('schema');
   return url.toString();
-}
-
-/** The URL with its password replaced by `***`, safe to print. */
-export function redactUrl(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '<invalid url>';
-  }
 }
 
 /** Removes any occurrence of the URL's password from a message (errors may echo it). */

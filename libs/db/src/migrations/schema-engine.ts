@@ -20,7 +20,8 @@ import {
   migrationChecksum,
   MIGRATION_FILE,
 } from './migrations-dir.js';
-import { parsePgUrl, quoteIdent, redactMessage, redactUrl, withDatabase } from './pg-url.js';
+import { redactUrl } from '#domain';
+import { parsePgUrl, quoteIdent, redactMessage, withDatabase } from './pg-url.js';
 
 export { SchemaEngineError } from './engine-runtime.js';
 export type { Log } from './engine-runtime.js';
