@@ -254,6 +254,8 @@ describe('usage accounting', () => {
     ['start=yesterday', 'start'],
     ['end=2026-11-20', 'end'],
     ['start=2026-02-30T00:00:00Z', 'start'],
+    ['start=0000-06-01T00:00:00Z', 'start'],
+    ['start=0001-01-01T00:00:00%2B01:00', 'start'],
     ['start=2026-11-21T00:00:00Z&end=2026-11-20T00:00:00Z', 'end'],
     ['start=2026-11-21T00:00:00Z&end=2026-11-21T00:00:00Z', 'end'],
     ['group_by=model,team', 'group_by'],

@@ -81,7 +81,9 @@ function toDate(value: string, field: 'start' | 'end'): Date {
   // over into March) ends here.
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (Number.isNaN(date.getTime()) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+  const exists = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  // PostgreSQL has no year 0 (1 BC): 0000-… and 0001-01-01T00:00:00+01:00 are refused here, not by the database.
+  if (Number.isNaN(date.getTime()) || !exists || date.getUTCFullYear() < 1) {
     throw new InvalidFieldError(['query', field], `${field} must be an RFC 3339 date-time that exists`);
   }
   return date;
