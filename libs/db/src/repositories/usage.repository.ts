@@ -147,7 +147,7 @@ export class UsageRepository {
          FROM usage WHERE ${where}
          GROUP BY ${[...outer, 'currency'].join(', ')}
        )
-       SELECT ${[...outer, ''].join(', ')}
+       SELECT ${outer.map((g) => `${g}, `).join('')}
               sum(requests)::text AS requests, sum(errors)::text AS errors,
               sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
               coalesce(jsonb_object_agg(currency, cost) FILTER (WHERE currency <> '' AND cost IS NOT NULL), '{}')
