@@ -254,6 +254,8 @@ describe('usage accounting', () => {
     ['start=yesterday', 'start'],
     ['end=2026-11-20', 'end'],
     ['start=2026-02-30T00:00:00Z', 'start'],
+    ['start=0000-06-01T00:00:00Z', 'start'],
+    ['start=0001-01-01T00:00:00%2B01:00', 'start'],
     ['start=2026-11-21T00:00:00Z&end=2026-11-20T00:00:00Z', 'end'],
     ['start=2026-11-21T00:00:00Z&end=2026-11-21T00:00:00Z', 'end'],
     ['group_by=model,team', 'group_by'],
@@ -289,6 +291,35 @@ describe('usage accounting', () => {
     expect((await api.request('GET', path, undefined, bearer(stranger.key))).status).toBe(403);
     expect((await api.request('GET', path, undefined, bearer(inferenceOnly.key))).status).toBe(403);
     expect((await api.request('GET', path, undefined, { authorization: '' })).status).toBe(401);
+  });
+
+  it('with - as the workspace, sums every workspace the caller may read usage of', async () => {
+    const other = await newWorkspace(api, 'usage-other');
+    recorder.record(outcome(other, { inputTokens: 7, outputTokens: 3, pricing: null }));
+    await eventually(async () => (await usageRows(pool, other)).length === 1, 10_000, 20);
+    const path = `/v2/workspaces/-/usage?${RANGE}&group_by=workspace`;
+    const all = await api.request('GET', path);
+    expect(all.status).toBe(200);
+    const mine = all.body.data.filter((r: { workspace: string }) => [ws, other].includes(r.workspace));
+    expect(mine).toEqual([
+      expect.objectContaining({ workspace: ws < other ? ws : other }),
+      expect.objectContaining({ workspace: ws < other ? other : ws }),
+    ]);
+    expect(mine.find((r: { workspace: string }) => r.workspace === other)).toMatchObject({
+      requests: 1,
+      total_tokens: 10,
+    });
+    // A Viewer of `ws` alone sees `ws` alone, in the rows and in the totals.
+    const viewer = await insertKey(pool, `usage-all-viewer-${ws}`, { roles: [[ws, 'Viewer']] });
+    await untilKnown(api, viewer.key);
+    const narrowed = await api.request('GET', path, undefined, bearer(viewer.key));
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.data.map((r: { workspace: string }) => r.workspace)).toEqual([ws]);
+    expect(narrowed.body.totals.requests).toBe(6);
+    const nobody = await insertKey(pool, `usage-all-nobody-${ws}`);
+    await untilKnown(api, nobody.key);
+    const empty = await api.request('GET', path, undefined, bearer(nobody.key));
+    expect(empty.body).toMatchObject({ data: [], totals: { requests: 0 } });
   });
 
   it('modelplane usage prints a table with a total line, and JSON', async () => {

@@ -46,12 +46,13 @@ export async function fetchUsage(api: Api, workspace: string, options: UsageOpti
 const GROUP_COLUMNS: Record<string, [header: string, value: (row: UsageRow) => unknown]> = {
   day: ['DAY', (r) => r.day],
   hour: ['HOUR', (r) => r.hour],
+  workspace: ['WORKSPACE', (r) => r.workspace],
   model: ['MODEL', (r) => r.model],
   provider: ['PROVIDER', (r) => r.provider],
   principal: ['PRINCIPAL', (r) => r.principal],
   key: ['KEY', (r) => r.key_id],
 };
-const GROUP_ORDER = ['day', 'hour', 'model', 'provider', 'principal', 'key'];
+const GROUP_ORDER = ['day', 'hour', 'workspace', 'model', 'provider', 'principal', 'key'];
 
 /** `0.0425 USD, 1.2 EUR`, or `-` when no model had prices. */
 export function formatCost(cost: Record<string, number>): string {

@@ -11,11 +11,11 @@ export function registerUsage(root: Command, ctx: CliContext): void {
   const { io } = ctx;
   root
     .command('usage')
-    .description("The workspace's inference usage: requests, errors, tokens and cost, grouped as asked")
+    .description("The workspace's inference usage (-w - : every workspace you may read), grouped as asked")
     .option('--start <time>', 'start of the range, RFC 3339 (default: 7 days before --end)')
     .option('--end <time>', 'end of the range, RFC 3339 (default: now)')
     .option('--since <duration>', 'start the range this long before now (e.g. 24h, 30d) instead of --start')
-    .option('--group-by <groups>', 'comma-separated: model, provider, key, principal, day, hour')
+    .option('--group-by <groups>', 'comma-separated: workspace, model, provider, key, principal, day, hour')
     .option('--model <name>', 'only this model entity or virtual model')
     .option('--page <n>', 'one page of groups (default: all of them)', positiveInt('--page'))
     .option('--page-size <n>', 'groups per page', positiveInt('--page-size'))

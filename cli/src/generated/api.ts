@@ -768,7 +768,7 @@ export interface paths {
         };
         /**
          * A workspace's inference usage and cost
-         * @description Requests, errors and tokens through the inference gateway, and their cost where the model entity has prices, summed per `group_by` over minutes whose start is in [start, end). The gateways write what they counted about once a second (GATEWAY_USAGE_FLUSH_INTERVAL_MS). `totals` sums the whole range.
+         * @description Requests, errors and tokens through the inference gateway, and their cost where the model entity has prices, summed per `group_by` over minutes whose start is in [start, end). The gateways write what they counted about once a second (GATEWAY_USAGE_FLUSH_INTERVAL_MS). `totals` sums the whole range. With `-` as the workspace: every workspace the caller may read usage of (group by `workspace`).
          */
         get: operations["Usage_query"];
         put?: never;
@@ -2554,6 +2554,11 @@ export interface components {
                 [key: string]: number;
             };
             /**
+             * @description The workspace (with `-` as the path workspace).
+             * @example team-a
+             */
+            workspace?: string;
+            /**
              * @description Model entity or virtual model.
              * @example llama-3-8b
              */
@@ -2633,7 +2638,7 @@ export interface components {
              *       "day"
              *     ]
              */
-            group_by: ("model" | "provider" | "key" | "principal" | "day" | "hour")[];
+            group_by: ("workspace" | "model" | "provider" | "key" | "principal" | "day" | "hour")[];
             data: components["schemas"]["UsageRowDto"][];
             /** @description The sums over the whole range (every page, every group). */
             totals: components["schemas"]["UsageTotalsDto"];
@@ -8090,7 +8095,7 @@ export interface operations {
                 start?: string;
                 /** @description End of the range (RFC 3339, exclusive); default: now. */
                 end?: string;
-                /** @description Comma-separated: any of model, provider, key, principal, day, hour (day and hour in UTC). Without it, one row sums the whole range. */
+                /** @description Comma-separated: any of workspace, model, provider, key, principal, day, hour (day and hour in UTC). Without it, one row sums the whole range. `workspace` groups a query across workspaces (`-` in the path). */
                 group_by?: string;
                 /** @description Only this model entity or virtual model (as the gateway named it). */
                 model?: string;

@@ -28,16 +28,38 @@ export class UsageTally {
 
   add(outcome: RequestOutcome): void {
     const cost = costOf(outcome);
-    this.merge({
+    const bucket = Math.floor(outcome.startedAt / MINUTE_MS) * MINUTE_MS;
+    const currency = cost === null ? '' : outcome.pricing!.currency;
+    const key = keyOf(
+      outcome.workspace,
+      bucket,
+      outcome.principal ?? '',
+      outcome.keyId ?? '',
+      outcome.model ?? '',
+      outcome.provider ?? '',
+      currency,
+    );
+    const errors = isUsageError(outcome) ? 1 : 0;
+    const row = this.rows.get(key);
+    if (row) {
+      // The common case, allocation-free: a key already counted since the last flush.
+      row.requests += 1;
+      row.errors += errors;
+      row.inputTokens += outcome.inputTokens;
+      row.outputTokens += outcome.outputTokens;
+      if (cost !== null) row.cost = (row.cost ?? 0) + cost;
+      return;
+    }
+    this.insert(key, {
       workspace: outcome.workspace,
-      bucket: new Date(Math.floor(outcome.startedAt / MINUTE_MS) * MINUTE_MS),
+      bucket: new Date(bucket),
       principal: outcome.principal ?? '',
       keyId: outcome.keyId ?? '',
       model: outcome.model ?? '',
       provider: outcome.provider ?? '',
-      currency: cost === null ? '' : outcome.pricing!.currency,
+      currency,
       requests: 1,
-      errors: isUsageError(outcome) ? 1 : 0,
+      errors,
       inputTokens: outcome.inputTokens,
       outputTokens: outcome.outputTokens,
       cost,
@@ -58,23 +80,42 @@ export class UsageTally {
   }
 
   private merge(delta: UsageDelta): void {
-    const key = keyOf(delta);
+    const key = keyOf(
+      delta.workspace,
+      delta.bucket.getTime(),
+      delta.principal,
+      delta.keyId,
+      delta.model,
+      delta.provider,
+      delta.currency,
+    );
     const row = this.rows.get(key);
-    if (row) {
-      row.requests += delta.requests;
-      row.errors += delta.errors;
-      row.inputTokens += delta.inputTokens;
-      row.outputTokens += delta.outputTokens;
-      if (delta.cost !== null) row.cost = (row.cost ?? 0) + delta.cost;
-    } else if (this.rows.size < this.maxKeys) {
-      this.rows.set(key, { ...delta });
-    } else {
-      this.dropped += delta.requests;
+    if (!row) {
+      this.insert(key, { ...delta });
+      return;
     }
+    row.requests += delta.requests;
+    row.errors += delta.errors;
+    row.inputTokens += delta.inputTokens;
+    row.outputTokens += delta.outputTokens;
+    if (delta.cost !== null) row.cost = (row.cost ?? 0) + delta.cost;
+  }
+
+  private insert(key: string, row: UsageDelta): void {
+    if (this.rows.size < this.maxKeys) this.rows.set(key, row);
+    else this.dropped += row.requests;
   }
 }
 
-function keyOf(d: UsageDelta): string {
-  // NUL appears in none of the parts (names, ids and currencies are printable).
-  return `${d.workspace}\0${d.bucket.getTime()}\0${d.principal}\0${d.keyId}\0${d.model}\0${d.provider}\0${d.currency}`;
+// NUL appears in none of the parts (names, ids and currencies are printable).
+function keyOf(
+  workspace: string,
+  bucket: number,
+  principal: string,
+  keyId: string,
+  model: string,
+  provider: string,
+  currency: string,
+): string {
+  return `${workspace}\0${bucket}\0${principal}\0${keyId}\0${model}\0${provider}\0${currency}`;
 }

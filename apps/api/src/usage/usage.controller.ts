@@ -17,7 +17,8 @@ export class UsageController {
     [404, 422],
     'Requests, errors and tokens through the inference gateway, and their cost where the model entity has ' +
       'prices, summed per `group_by` over minutes whose start is in [start, end). The gateways write what ' +
-      'they counted about once a second (GATEWAY_USAGE_FLUSH_INTERVAL_MS). `totals` sums the whole range.',
+      'they counted about once a second (GATEWAY_USAGE_FLUSH_INTERVAL_MS). `totals` sums the whole range. ' +
+      'With `-` as the workspace: every workspace the caller may read usage of (group by `workspace`).',
   )
   @ApiOkResponse({ type: UsagePageDto })
   query(@Param('workspace') workspace: string, @Query() query: UsageQueryDto): Promise<UsagePageDto> {

@@ -27,7 +27,7 @@ export class UsageQueryDto {
   @ApiPropertyOptional({
     description:
       `Comma-separated: any of ${USAGE_GROUPS.join(', ')} (day and hour in UTC). ` +
-      'Without it, one row sums the whole range.',
+      'Without it, one row sums the whole range. `workspace` groups a query across workspaces (`-` in the path).',
     example: 'model,day',
   })
   @IsOptional()
@@ -88,6 +88,9 @@ export class UsageTotalsDto {
 
 /** One group: the value of each `group_by` field (null for an absent part), then the sums. */
 export class UsageRowDto extends UsageTotalsDto {
+  @ApiPropertyOptional({ example: 'team-a', description: 'The workspace (with `-` as the path workspace).' })
+  workspace?: string;
+
   @ApiPropertyOptional({
     type: String,
     nullable: true,

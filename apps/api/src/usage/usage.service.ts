@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { pageOf, USAGE_GROUPS, UsageRepository, WorkspaceRepository, type UsageGroup, type UsageSum } from '#db';
+import { currentAccess } from '#auth';
 import { InvalidFieldError } from '#domain';
+import { ALL_WORKSPACES } from '../common/list.js';
 import type { UsagePageDto, UsageQueryDto, UsageRowDto, UsageTotalsDto } from './usage.dto.js';
 
 const DEFAULT_RANGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Field names of the groups in a row (`key` is the API key's id). */
 const GROUP_FIELD: Record<UsageGroup, keyof UsageRowDto> = {
+  workspace: 'workspace',
   model: 'model',
   provider: 'provider',
   key: 'key_id',
@@ -26,8 +29,13 @@ export class UsageService {
   async query(workspace: string, dto: UsageQueryDto): Promise<UsagePageDto> {
     const groupBy = parseGroupBy(dto.group_by);
     const { start, end } = parseRange(dto);
-    await this.workspaces.assertExists(workspace);
-    const query = { workspace, start, end, groupBy, ...(dto.model !== undefined ? { model: dto.model } : {}) };
+    const query = {
+      workspace: await this.scope(workspace),
+      start,
+      end,
+      groupBy,
+      ...(dto.model !== undefined ? { model: dto.model } : {}),
+    };
     const pageRequest = { page: dto.page, pageSize: dto.page_size };
     const [{ rows, total }, totals] = await Promise.all([
       this.usage.sums(query, pageRequest),
@@ -46,6 +54,19 @@ export class UsageService {
       totals: presentTotals(totals),
       pagination: page.pagination,
     };
+  }
+
+  /**
+   * The workspace, or with `-` the workspaces the caller may read usage of (every one for a PlatformAdmin, or
+   * when access control is off): the guard checked a named workspace, and lets `-` through to be narrowed here.
+   */
+  private async scope(workspace: string): Promise<string | string[] | null> {
+    if (workspace !== ALL_WORKSPACES) {
+      await this.workspaces.assertExists(workspace);
+      return workspace;
+    }
+    const allowed = currentAccess()?.allowed?.();
+    return allowed === undefined || allowed === 'all' ? null : allowed;
   }
 }
 
@@ -81,7 +102,9 @@ function toDate(value: string, field: 'start' | 'end'): Date {
   // over into March) ends here.
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (Number.isNaN(date.getTime()) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+  const exists = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  // PostgreSQL has no year 0 (1 BC): 0000-… and 0001-01-01T00:00:00+01:00 are refused here, not by the database.
+  if (Number.isNaN(date.getTime()) || !exists || date.getUTCFullYear() < 1) {
     throw new InvalidFieldError(['query', field], `${field} must be an RFC 3339 date-time that exists`);
   }
   return date;

@@ -25,11 +25,12 @@ export interface UsageDelta {
 }
 
 /** What usage can be grouped by (wire names). */
-export const USAGE_GROUPS = ['model', 'provider', 'key', 'principal', 'day', 'hour'] as const;
+export const USAGE_GROUPS = ['workspace', 'model', 'provider', 'key', 'principal', 'day', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 /** The SQL of each group (fixed text, never user input); day and hour are UTC. */
 const GROUP_SQL: Record<UsageGroup, string> = {
+  workspace: 'workspace',
   model: 'model',
   provider: 'provider',
   key: 'key_id',
@@ -39,10 +40,11 @@ const GROUP_SQL: Record<UsageGroup, string> = {
 };
 
 /** Time first, then the rest in a fixed order, so pages are stable and read as a timeline. */
-const GROUP_ORDER: readonly UsageGroup[] = ['day', 'hour', 'model', 'provider', 'principal', 'key'];
+const GROUP_ORDER: readonly UsageGroup[] = ['day', 'hour', 'workspace', 'model', 'provider', 'principal', 'key'];
 
 export interface UsageQuery {
-  workspace: string;
+  /** One workspace, several (a query across the workspaces a caller may read), or (null) every one. */
+  workspace: string | readonly string[] | null;
   /** Minutes whose start is in [start, end). */
   start: Date;
   end: Date;
@@ -145,7 +147,7 @@ export class UsageRepository {
          FROM usage WHERE ${where}
          GROUP BY ${[...outer, 'currency'].join(', ')}
        )
-       SELECT ${[...outer, ''].join(', ')}
+       SELECT ${outer.map((g) => `${g}, `).join('')}
               sum(requests)::text AS requests, sum(errors)::text AS errors,
               sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
               coalesce(jsonb_object_agg(currency, cost) FILTER (WHERE currency <> '' AND cost IS NOT NULL), '{}')
@@ -181,11 +183,12 @@ export class UsageRepository {
   }
 
   private where(query: Omit<UsageQuery, 'groupBy'>, params: SqlParams): string {
-    const conditions = [
-      `workspace = ${params.add(query.workspace)}`,
-      `bucket >= ${params.add(query.start)}`,
-      `bucket < ${params.add(query.end)}`,
-    ];
+    const conditions = [`bucket >= ${params.add(query.start)}`, `bucket < ${params.add(query.end)}`];
+    if (typeof query.workspace === 'string') {
+      conditions.push(`workspace = ${params.add(query.workspace)}`);
+    } else if (query.workspace !== null) {
+      conditions.push(`workspace = ANY(${params.add(query.workspace)}::text[])`);
+    }
     if (query.model !== undefined) conditions.push(`model = ${params.add(query.model)}`);
     return conditions.join(' AND ');
   }
