@@ -191,7 +191,10 @@ describe('worker telemetry', () => {
     expect(passes).toBeGreaterThanOrEqual(4);
     expect(total(samples, 'modelplane_reconcile_passes_total', { result: 'error' })).toBe(0);
     expect(total(samples, 'modelplane_reconcile_duration_seconds_count')).toBe(passes);
-    expect(total(samples, 'modelplane_queue_wait_seconds_count')).toBe(passes);
+    // A job's wait is observed when it starts, its pass when it ends: jobs running now are waited, not passed.
+    const waits = total(samples, 'modelplane_queue_wait_seconds_count');
+    expect(waits).toBeGreaterThanOrEqual(passes);
+    expect(waits).toBeLessThanOrEqual(passes + 2);
     // The queue's states, read from Redis at scrape time.
     const states = samples.filter((s) => s.name === 'modelplane_queue_jobs').map((s) => s.labels.state);
     expect(states).toEqual(expect.arrayContaining(['waiting', 'delayed', 'active', 'failed']));
@@ -271,6 +274,16 @@ describe('worker telemetry', () => {
     } finally {
       redis.child.kill('SIGCONT');
     }
+    await eventually(async () => (await fetch(`${base}/health/ready`)).status === 200);
+  });
+
+  it('serves no metrics, and counts nothing, with METRICS_ENABLED=false; readiness stays', async () => {
+    await plane.stopWorker();
+    await plane.startWorker({ METRICS_ENABLED: 'false' });
+    const res = await scrape(bearer(scraperKey));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ detail: 'Metrics are off (METRICS_ENABLED=false)' });
+    expect(plane.worker.get(Telemetry).registry).toBeNull();
     await eventually(async () => (await fetch(`${base}/health/ready`)).status === 200);
   });
 });
