@@ -449,6 +449,13 @@ describe('inference gateway HTTP behaviour', () => {
     expect(long.status).toBe(414);
     expect(long.json()).toMatchObject({ code: 'gateway/bad_path', detail: expect.stringMatching(/longer than/) });
     expect((await send(`${origin}/health/live`, 'GET', {})).status).toBe(200);
+    // Readiness: the routing table is loaded, and says what it holds.
+    const ready = await send(`${origin}/health/ready`, 'GET', {});
+    expect(ready.status).toBe(200);
+    expect(ready.json()).toEqual({
+      status: 'ok',
+      checks: { routing_table: expect.stringMatching(/^loaded \S+: \d+ providers, \d+ model entities$/) },
+    });
   });
 
   it('a key that cannot travel in a header (a Unicode ellipsis pasted from docs) is a 424 and an ERROR provider, never a 5xx', async () => {

@@ -1,5 +1,9 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { Telemetry } from '#telemetry';
 import type pg from 'pg';
 import { bearer, insertKey, testPool } from './access-helpers.js';
 import { newWorkspace } from './api-harness.js';
@@ -41,6 +45,40 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
     .reduce((sum, s) => sum + s.value, 0);
 }
 
+/** A span as an OTLP/JSON export carries it (ids as hex, or base64 in older encoders). */
+interface ExportedSpan {
+  name: string;
+  traceId: string;
+  parentSpanId?: string;
+  attributes: { key: string; value: { stringValue?: string } }[];
+}
+
+const hex = (id: string | undefined) =>
+  id && !/^[0-9a-f]*$/.test(id) ? Buffer.from(id, 'base64').toString('hex') : id;
+
+/** An OpenTelemetry collector's OTLP/HTTP endpoint, keeping every span it is sent. */
+async function startCollector(): Promise<{ url: string; spans: ExportedSpan[]; server: Server }> {
+  const spans: ExportedSpan[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      const data = JSON.parse(body.toString('utf8')) as {
+        resourceSpans?: { scopeSpans?: { spans?: ExportedSpan[] }[] }[];
+      };
+      for (const resource of data.resourceSpans ?? [])
+        for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.listen({ port: 0, host: '127.0.0.1' });
+  await once(server, 'listening');
+  const address = server.address();
+  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, spans, server };
+}
+
 /**
  * The worker's telemetry end to end: a real API and worker (local runtime, NIM simulator instances) on a
  * private Redis, the worker's `/metrics` and `/health/ready` on its real health port, its log lines as
@@ -57,6 +95,9 @@ describe('worker telemetry', () => {
   const workerLogs = new LogCapture();
   const requestId = `it-${randomBytes(6).toString('hex')}`;
   let badRequestId = '';
+  const traceId = randomBytes(16).toString('hex');
+  const parentSpanId = randomBytes(8).toString('hex');
+  let collector: Awaited<ReturnType<typeof startCollector>>;
 
   const scrape = (headers: Record<string, string> = {}) => fetch(`${base}/metrics`, { headers });
   const metrics = async () => {
@@ -67,6 +108,7 @@ describe('worker telemetry', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
+    collector = await startCollector();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     plane = await startControlPlane(
@@ -76,6 +118,7 @@ describe('worker telemetry', () => {
         WORKER_HEALTH_HOST: '127.0.0.1',
         HEALTH_CHECK_TIMEOUT_MS: '400',
         QUEUE_ENQUEUE_TIMEOUT_MS: '3000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       },
       { REDIS_URL: redis.url },
       { workerLog: workerLogs.options('log') },
@@ -96,6 +139,7 @@ describe('worker telemetry', () => {
     await pool?.end();
     await plane?.close();
     await redis?.kill();
+    collector?.server.close();
   });
 
   const path = (rest: string) => `/v2/workspaces/${ws}${rest}`;
@@ -121,7 +165,7 @@ describe('worker telemetry', () => {
       'POST',
       path('/deployments'),
       { name: 'good', config: 'good' },
-      { 'x-request-id': requestId },
+      { 'x-request-id': requestId, traceparent: `00-${traceId}-${parentSpanId}-01` },
     );
     expect(created.status).toBe(201);
     const bad = await plane.api.request('POST', path('/deployments'), { name: 'bad', config: 'bad' });
@@ -147,7 +191,10 @@ describe('worker telemetry', () => {
     expect(passes).toBeGreaterThanOrEqual(4);
     expect(total(samples, 'modelplane_reconcile_passes_total', { result: 'error' })).toBe(0);
     expect(total(samples, 'modelplane_reconcile_duration_seconds_count')).toBe(passes);
-    expect(total(samples, 'modelplane_queue_wait_seconds_count')).toBe(passes);
+    // A job's wait is observed when it starts, its pass when it ends: jobs running now are waited, not passed.
+    const waits = total(samples, 'modelplane_queue_wait_seconds_count');
+    expect(waits).toBeGreaterThanOrEqual(passes);
+    expect(waits).toBeLessThanOrEqual(passes + 2);
     // The queue's states, read from Redis at scrape time.
     const states = samples.filter((s) => s.name === 'modelplane_queue_jobs').map((s) => s.labels.state);
     expect(states).toEqual(expect.arrayContaining(['waiting', 'delayed', 'active', 'failed']));
@@ -176,6 +223,21 @@ describe('worker telemetry', () => {
     expect(workerLogs.records.filter((r) => r.request_id === badRequestId).map((r) => String(r.msg))).toEqual(
       expect.arrayContaining([expect.stringMatching(new RegExp(`^${ws}/bad v1: PENDING`))]),
     );
+  });
+
+  it("records a span per reconcile job, a child of the API request's trace context", async () => {
+    await plane.worker.get(Telemetry).tracing.flush();
+    const ours = collector.spans.filter((span) => hex(span.traceId) === traceId);
+    expect(ours.length).toBeGreaterThanOrEqual(1);
+    for (const span of ours) {
+      expect(span.name).toBe('reconcile deployment');
+      expect(hex(span.parentSpanId)).toBe(parentSpanId);
+      expect(span.attributes).toEqual(
+        expect.arrayContaining([{ key: 'modelplane.deployment', value: { stringValue: 'good' } }]),
+      );
+    }
+    // Jobs no request caused (the resync's, the runtime's hints) start traces of their own.
+    expect(collector.spans.filter((span) => hex(span.traceId) !== traceId).length).toBeGreaterThan(0);
   });
 
   it('refuses /metrics without a key, with a bad one, and with a key lacking the metrics scope', async () => {
@@ -212,6 +274,16 @@ describe('worker telemetry', () => {
     } finally {
       redis.child.kill('SIGCONT');
     }
+    await eventually(async () => (await fetch(`${base}/health/ready`)).status === 200);
+  });
+
+  it('serves no metrics, and counts nothing, with METRICS_ENABLED=false; readiness stays', async () => {
+    await plane.stopWorker();
+    await plane.startWorker({ METRICS_ENABLED: 'false' });
+    const res = await scrape(bearer(scraperKey));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ detail: 'Metrics are off (METRICS_ENABLED=false)' });
+    expect(plane.worker.get(Telemetry).registry).toBeNull();
     await eventually(async () => (await fetch(`${base}/health/ready`)).status === 200);
   });
 });

@@ -10,13 +10,19 @@ describe('WorkerMetrics', () => {
     const registry = new Registry();
     const metrics = new WorkerMetrics(registry);
     const createdAt = new Date(Date.now() - 42_000);
-    metrics.statusWritten('PENDING', 'PENDING', { createdAt });
-    metrics.statusWritten('PENDING', 'READY', { createdAt });
-    metrics.statusWritten('PENDING', 'FAILED', { createdAt, reason: 'crash_loop' });
-    metrics.statusWritten('READY', 'FAILED', { createdAt, reason: 'a reason nobody planned, with a user string' });
-    metrics.statusWritten('CREATED', 'FAILED', { createdAt, reason: null });
+    const pending = { status: 'PENDING', createdAt };
+    metrics.statusWritten(pending, { status: 'PENDING' });
+    metrics.statusWritten(pending, { status: 'READY' });
+    // Back from a lost instance: a transition, not a second start.
+    metrics.statusWritten({ ...pending, reason: 'drift', createdAt: new Date(0) }, { status: 'READY' });
+    metrics.statusWritten(pending, { status: 'FAILED', reason: 'crash_loop' });
+    metrics.statusWritten(
+      { status: 'READY', createdAt },
+      { status: 'FAILED', reason: 'a reason nobody planned, with a user string' },
+    );
+    metrics.statusWritten({ status: 'CREATED', createdAt }, { status: 'FAILED', reason: null });
     const text = await registry.metrics();
-    expect(text).toContain('modelplane_deployment_transitions_total{from="PENDING",to="READY"} 1');
+    expect(text).toContain('modelplane_deployment_transitions_total{from="PENDING",to="READY"} 2');
     expect(text).not.toContain('from="PENDING",to="PENDING"');
     expect(text).toContain('modelplane_deployment_failures_total{reason="crash_loop"} 1');
     expect(text).toContain('modelplane_deployment_failures_total{reason="other"} 1');
@@ -32,7 +38,7 @@ describe('WorkerMetrics', () => {
     expect(() => {
       metrics.pass('settled', 0.1);
       metrics.waited(1);
-      metrics.statusWritten('PENDING', 'READY', { createdAt: new Date() });
+      metrics.statusWritten({ status: 'PENDING', createdAt: new Date() }, { status: 'READY' });
       metrics.runtimeError('apply', '500');
     }).not.toThrow();
   });

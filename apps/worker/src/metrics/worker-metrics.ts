@@ -18,6 +18,9 @@ export const FAILURE_REASON_LABELS: ReadonlySet<string> = new Set([
   'unhealthy',
 ]);
 
+/** PENDING reasons of a version that was READY and is coming back (the planner's): its READY is a recovery. */
+const RECOVERY_REASONS: ReadonlySet<string> = new Set([FAILURE_REASONS.drift, 'unhealthy', 'exited']);
+
 /** Create to READY: from seconds (an image and a model already cached) to the hours a large download takes. */
 const READY_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200];
 
@@ -90,12 +93,21 @@ export class WorkerMetrics {
     this.queueWait?.observe(Math.max(0, seconds));
   }
 
-  /** A status write: a transition when the status changed; READY and FAILED are observed as such. */
-  statusWritten(from: string, to: string, { createdAt, reason }: { createdAt: Date; reason?: string | null }): void {
-    if (from === to) return;
-    this.transitions?.inc({ from, to });
-    if (to === 'READY') this.readySeconds?.observe(Math.max(0, (Date.now() - createdAt.getTime()) / 1000));
-    if (to === 'FAILED') this.failures?.inc({ reason: failureLabel(reason) });
+  /**
+   * A status write: a transition when the status changed; a FAILED is counted by its reason, and a
+   * version's first READY observed as its time from creation (not a READY after a recovery, which would
+   * read as a start of days).
+   */
+  statusWritten(
+    from: { status: string; reason?: string | null; createdAt: Date },
+    to: { status: string; reason?: string | null },
+  ): void {
+    if (from.status === to.status) return;
+    this.transitions?.inc({ from: from.status, to: to.status });
+    if (to.status === 'READY' && !(from.reason && RECOVERY_REASONS.has(from.reason))) {
+      this.readySeconds?.observe(Math.max(0, (Date.now() - from.createdAt.getTime()) / 1000));
+    }
+    if (to.status === 'FAILED') this.failures?.inc({ reason: failureLabel(to.reason) });
   }
 
   runtimeError(operation: string, code: string): void {

@@ -76,12 +76,12 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
    * new one for the resync's and the runtime's own jobs), its re-checks carry it on, and its span is a
    * child of the request's trace context.
    */
-  private process(job: Job<ReconcileJob>): Promise<void> {
+  private async process(job: Job<ReconcileJob>): Promise<void> {
     if (job.name !== JOBS.reconcile) throw new Error(`No handler for job '${job.name}' in ${RECONCILE_QUEUE}`);
     const { requestId = randomUUID(), traceparent, tracestate } = job.data;
     const due = job.timestamp + (job.delay ?? 0);
     this.metrics.waited(((job.processedOn ?? Date.now()) - due) / 1000);
-    return runAsWork({ requestId, traceparent, tracestate }, () => this.reconcile(job.data));
+    await runAsWork({ requestId, traceparent, tracestate }, () => this.reconcile(job.data));
   }
 
   private async reconcile({ workspace, name, traceparent, tracestate }: ReconcileJob): Promise<void> {

@@ -48,7 +48,7 @@ export class DeploymentReconciler {
   /** Every status write of a pass: compare-and-set on the row's revision, then counted as a transition. */
   private async writeStatus(row: ReconcileVersion, write: StatusWrite & { expectedRevision: number }): Promise<void> {
     await this.deployments.setStatusFrom(row, write);
-    this.metrics.statusWritten(row.status, write.status, { createdAt: row.createdAt, reason: write.reason });
+    this.metrics.statusWritten({ status: row.status, reason: row.statusReason, createdAt: row.createdAt }, write);
   }
 
   /** Reconciles one deployment; returns when to look again (ms), or null when settled. */
