@@ -115,6 +115,7 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
   let pool: pg.Pool;
   let ws: string;
   let sim: TestSimulator;
+  let cutter: TestSimulator;
   let echo: Awaited<ReturnType<typeof headerUpstream>>;
   let failing: Awaited<ReturnType<typeof failingUpstream>>;
   let otlp: Awaited<ReturnType<typeof otlpReceiver>>;
@@ -166,6 +167,7 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     pool = testPool();
     ws = await newWorkspace(api, 'tel');
     sim = await startTestSimulator({ NIM_SERVED_MODEL_NAME: 'org/chat' });
+    cutter = await startTestSimulator({ NIM_SERVED_MODEL_NAME: 'org/cut', SIM_STREAM_CUT_AFTER: '3' });
     echo = await headerUpstream();
     failing = await failingUpstream();
     otlp = await otlpReceiver();
@@ -175,6 +177,7 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
       ['chat', sim.url, pricing],
       ['echo', echo.url, undefined],
       ['broken', failing.url, undefined],
+      ['cut', cutter.url, undefined],
     ] as const) {
       const model = await api.request('POST', `/v2/workspaces/${ws}/models`, {
         name: entity,
@@ -206,13 +209,14 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
       const res = await fetch(`${base}/openai/-/v1/models`, { headers: bearer(caller.key) });
       if (res.status !== 200) return false;
       const ids = ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
-      return ['chat', 'echo', 'broken'].every((e) => ids.includes(`${ws}/${e}`));
+      return ['chat', 'echo', 'broken', 'cut'].every((e) => ids.includes(`${ws}/${e}`));
     });
   }, 60_000);
 
   afterAll(async () => {
     await gateway?.close();
     await sim?.close();
+    await cutter?.close();
     for (const server of servers) server.close();
     await pool?.end();
     await api?.close();
@@ -272,7 +276,13 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     const unknown = await post('openai', chat({ model: 'no-such-model-0f9' }));
     expect(unknown.res.status).toBe(404);
     await unknown.res.text();
-    ids.push(broken.id, unknown.id);
+    // A stream the upstream cuts after its first tokens: the client gets an error event, the metrics a cut stream.
+    const cut = await post('model/cut', chat({ stream: true }));
+    expect(cut.res.status).toBe(200);
+    const cutText = await cut.res.text();
+    expect(cutText).toMatch(/event: error\ndata: .*gateway\/stream_interrupted/);
+    expect(cutText).not.toContain('[DONE]');
+    ids.push(broken.id, unknown.id, cut.id);
 
     await eventually(async () => outcomes.length - before === ids.length, 5000, 20);
     const metrics = await scrape();
@@ -288,7 +298,8 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     // No label ever carries the request's own model name.
     expect([...metrics.values()].flat().some((s) => Object.values(s.labels).includes('no-such-model-0f9'))).toBe(false);
     const errors = (cause: string) => sum(metrics, 'modelplane_gateway_errors_total', { ...mine, cause });
-    expect([errors('upstream_status'), errors('not_found'), errors('stream_cut')]).toEqual([1, 1, 0]);
+    expect([errors('upstream_status'), errors('not_found'), errors('stream_cut')]).toEqual([1, 1, 1]);
+    expect(sum(metrics, 'modelplane_gateway_errors_total', { ...mine, model: 'cut', cause: 'stream_cut' })).toBe(1);
     expect(
       sum(metrics, 'modelplane_gateway_retries_total', { model: `${ws}/broken`, provider: `${ws}/broken-provider` }),
     ).toBe(2);
