@@ -5,8 +5,7 @@
  * request, with no credential; every finished request handed to the outcome sinks; spans with the GenAI
  * attributes at an in-test OTLP receiver, and `traceparent` at the upstream.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type pg from 'pg';
 import { GatewayConfig, loadEnv } from '#config';
@@ -16,99 +15,8 @@ import { readSse, startTestSimulator, type TestSimulator } from '../apps/nim-sim
 import { bearer, insertKey, testPool, type TestKey } from './access-helpers.js';
 import { ADMIN_AUTH, LOOPBACK_EGRESS, newWorkspace, startApi, type Api } from './api-harness.js';
 import { LogCapture } from './log-capture.js';
+import { attr, failingUpstream, headerUpstream, otlpReceiver, parseMetrics, sum } from './telemetry-harness.js';
 import { eventually } from './worker-harness.js';
-
-/** `name{a="x",b="y"} 3` lines of the Prometheus text format, as name → [labels, value]. */
-function parseMetrics(text: string): Map<string, { labels: Record<string, string>; value: number }[]> {
-  const out = new Map<string, { labels: Record<string, string>; value: number }[]>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k] = v;
-    const list = out.get(m[1]) ?? [];
-    list.push({ labels, value: Number(m[3]) });
-    out.set(m[1], list);
-  }
-  return out;
-}
-
-/** An upstream that answers every chat completion with fixed usage and keeps the headers it was sent. */
-async function headerUpstream() {
-  const seen: IncomingHttpHeaders[] = [];
-  const server = createServer((req, res) => {
-    seen.push(req.headers);
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'x',
-          object: 'chat.completion',
-          model: 'org/echo',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** An upstream that answers 500 to everything. */
-async function failingUpstream() {
-  let calls = 0;
-  const server = createServer((req, res) => {
-    calls++;
-    req.resume();
-    res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'boom', type: 'server_error' } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, calls: () => calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-interface OtlpSpan {
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
-
-/** An OTLP/HTTP (JSON) traces receiver. */
-async function otlpReceiver() {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      try {
-        const parsed = JSON.parse(body) as {
-          resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[];
-        };
-        for (const r of parsed.resourceSpans ?? []) for (const s of r.scopeSpans ?? []) spans.push(...(s.spans ?? []));
-      } catch {
-        // not JSON: not counted
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, spans, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function attr(span: OtlpSpan, key: string): unknown {
-  const value = span.attributes.find((a) => a.key === key)?.value;
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('intValue' in value) return Number(value.intValue);
-  return Object.values(value)[0];
-}
 
 describe('gateway telemetry: metrics, log lines, outcomes and traces after known traffic', () => {
   let api: Api;
@@ -149,14 +57,6 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     expect(res.status).toBe(200);
     return parseMetrics(await res.text());
   }
-  const sum = (
-    metrics: Map<string, { labels: Record<string, string>; value: number }[]>,
-    name: string,
-    where: Record<string, string>,
-  ) =>
-    (metrics.get(name) ?? [])
-      .filter((s) => Object.entries(where).every(([k, v]) => s.labels[k] === v))
-      .reduce((total, s) => total + s.value, 0);
   const simCounter = async (name: string) => {
     const text = await (await sim.get('/v1/metrics')).text();
     return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
