@@ -273,6 +273,30 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     expect(logs.lines.some((l) => l.includes(caller.key))).toBe(false);
   });
 
+  it('counts a refused call as refused, under (unknown) for a workspace the registry does not know', async () => {
+    const before = outcomes.length;
+    const garbage = `${gatewayUrl}/v2/workspaces/no-such-ws-77/inference/gateway/model/chat/-/v1/chat/completions`;
+    for (const target of [url('model/chat'), garbage]) {
+      const res = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer('not-a-key-but-long-enough-0123456789abcdef') },
+        body: JSON.stringify(chat()),
+      });
+      expect(res.status).toBe(401);
+      await res.text();
+    }
+    await eventually(async () => outcomes.length - before === 2, 5000, 20);
+    expect(outcomes.slice(before).map((o) => [o.status, o.cause, o.principal])).toEqual([
+      [401, 'refused', null],
+      [401, 'refused', null],
+    ]);
+    const metrics = await scrape();
+    const refused = (workspace: string) =>
+      sum(metrics, 'modelplane_gateway_errors_total', { workspace, cause: 'refused', model: '(unknown)' });
+    expect([refused(ws), refused('(unknown)')]).toEqual([1, 1]);
+    expect([...metrics.values()].flat().some((m) => Object.values(m.labels).includes('no-such-ws-77'))).toBe(false);
+  });
+
   it('sends traceparent upstream and a SERVER span with the GenAI attributes and a CLIENT span per attempt', async () => {
     const { id, res } = await post('model/echo', chat());
     expect(res.status).toBe(200);
