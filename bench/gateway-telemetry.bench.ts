@@ -49,8 +49,14 @@ async function measureSide(target: Target): Promise<Side> {
   return { peakRps: peak.rps, p50Ms: quantile(single.latenciesMs, 0.5), errors: peak.errors + single.errors };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function summary(values: number[], f: (x: number) => string): string {
-  return `median ${f(quantile(values, 0.5))} (min ${f(Math.min(...values))} – max ${f(Math.max(...values))})`;
+  return `median ${f(median(values))} (min ${f(Math.min(...values))} – max ${f(Math.max(...values))})`;
 }
 
 async function main(): Promise<void> {

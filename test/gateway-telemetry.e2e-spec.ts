@@ -5,8 +5,7 @@
  * request, with no credential; every finished request handed to the outcome sinks; spans with the GenAI
  * attributes at an in-test OTLP receiver, and `traceparent` at the upstream.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type pg from 'pg';
 import { GatewayConfig, loadEnv } from '#config';
@@ -16,105 +15,15 @@ import { readSse, startTestSimulator, type TestSimulator } from '../apps/nim-sim
 import { bearer, insertKey, testPool, type TestKey } from './access-helpers.js';
 import { ADMIN_AUTH, LOOPBACK_EGRESS, newWorkspace, startApi, type Api } from './api-harness.js';
 import { LogCapture } from './log-capture.js';
+import { attr, failingUpstream, headerUpstream, otlpReceiver, parseMetrics, sum } from './telemetry-harness.js';
 import { eventually } from './worker-harness.js';
-
-/** `name{a="x",b="y"} 3` lines of the Prometheus text format, as name → [labels, value]. */
-function parseMetrics(text: string): Map<string, { labels: Record<string, string>; value: number }[]> {
-  const out = new Map<string, { labels: Record<string, string>; value: number }[]>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k] = v;
-    const list = out.get(m[1]) ?? [];
-    list.push({ labels, value: Number(m[3]) });
-    out.set(m[1], list);
-  }
-  return out;
-}
-
-/** An upstream that answers every chat completion with fixed usage and keeps the headers it was sent. */
-async function headerUpstream() {
-  const seen: IncomingHttpHeaders[] = [];
-  const server = createServer((req, res) => {
-    seen.push(req.headers);
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'x',
-          object: 'chat.completion',
-          model: 'org/echo',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** An upstream that answers 500 to everything. */
-async function failingUpstream() {
-  let calls = 0;
-  const server = createServer((req, res) => {
-    calls++;
-    req.resume();
-    res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'boom', type: 'server_error' } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, calls: () => calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-interface OtlpSpan {
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
-
-/** An OTLP/HTTP (JSON) traces receiver. */
-async function otlpReceiver() {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      try {
-        const parsed = JSON.parse(body) as {
-          resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[];
-        };
-        for (const r of parsed.resourceSpans ?? []) for (const s of r.scopeSpans ?? []) spans.push(...(s.spans ?? []));
-      } catch {
-        // not JSON: not counted
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, spans, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function attr(span: OtlpSpan, key: string): unknown {
-  const value = span.attributes.find((a) => a.key === key)?.value;
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('intValue' in value) return Number(value.intValue);
-  return Object.values(value)[0];
-}
 
 describe('gateway telemetry: metrics, log lines, outcomes and traces after known traffic', () => {
   let api: Api;
   let pool: pg.Pool;
   let ws: string;
   let sim: TestSimulator;
+  let cutter: TestSimulator;
   let echo: Awaited<ReturnType<typeof headerUpstream>>;
   let failing: Awaited<ReturnType<typeof failingUpstream>>;
   let otlp: Awaited<ReturnType<typeof otlpReceiver>>;
@@ -148,14 +57,6 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     expect(res.status).toBe(200);
     return parseMetrics(await res.text());
   }
-  const sum = (
-    metrics: Map<string, { labels: Record<string, string>; value: number }[]>,
-    name: string,
-    where: Record<string, string>,
-  ) =>
-    (metrics.get(name) ?? [])
-      .filter((s) => Object.entries(where).every(([k, v]) => s.labels[k] === v))
-      .reduce((total, s) => total + s.value, 0);
   const simCounter = async (name: string) => {
     const text = await (await sim.get('/v1/metrics')).text();
     return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
@@ -166,6 +67,7 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     pool = testPool();
     ws = await newWorkspace(api, 'tel');
     sim = await startTestSimulator({ NIM_SERVED_MODEL_NAME: 'org/chat' });
+    cutter = await startTestSimulator({ NIM_SERVED_MODEL_NAME: 'org/cut', SIM_STREAM_CUT_AFTER: '3' });
     echo = await headerUpstream();
     failing = await failingUpstream();
     otlp = await otlpReceiver();
@@ -175,6 +77,7 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
       ['chat', sim.url, pricing],
       ['echo', echo.url, undefined],
       ['broken', failing.url, undefined],
+      ['cut', cutter.url, undefined],
     ] as const) {
       const model = await api.request('POST', `/v2/workspaces/${ws}/models`, {
         name: entity,
@@ -206,13 +109,14 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
       const res = await fetch(`${base}/openai/-/v1/models`, { headers: bearer(caller.key) });
       if (res.status !== 200) return false;
       const ids = ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
-      return ['chat', 'echo', 'broken'].every((e) => ids.includes(`${ws}/${e}`));
+      return ['chat', 'echo', 'broken', 'cut'].every((e) => ids.includes(`${ws}/${e}`));
     });
   }, 60_000);
 
   afterAll(async () => {
     await gateway?.close();
     await sim?.close();
+    await cutter?.close();
     for (const server of servers) server.close();
     await pool?.end();
     await api?.close();
@@ -272,7 +176,13 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     const unknown = await post('openai', chat({ model: 'no-such-model-0f9' }));
     expect(unknown.res.status).toBe(404);
     await unknown.res.text();
-    ids.push(broken.id, unknown.id);
+    // A stream the upstream cuts after its first tokens: the client gets an error event, the metrics a cut stream.
+    const cut = await post('model/cut', chat({ stream: true }));
+    expect(cut.res.status).toBe(200);
+    const cutText = await cut.res.text();
+    expect(cutText).toMatch(/event: error\ndata: .*gateway\/stream_interrupted/);
+    expect(cutText).not.toContain('[DONE]');
+    ids.push(broken.id, unknown.id, cut.id);
 
     await eventually(async () => outcomes.length - before === ids.length, 5000, 20);
     const metrics = await scrape();
@@ -288,7 +198,8 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
     // No label ever carries the request's own model name.
     expect([...metrics.values()].flat().some((s) => Object.values(s.labels).includes('no-such-model-0f9'))).toBe(false);
     const errors = (cause: string) => sum(metrics, 'modelplane_gateway_errors_total', { ...mine, cause });
-    expect([errors('upstream_status'), errors('not_found'), errors('stream_cut')]).toEqual([1, 1, 0]);
+    expect([errors('upstream_status'), errors('not_found'), errors('stream_cut')]).toEqual([1, 1, 1]);
+    expect(sum(metrics, 'modelplane_gateway_errors_total', { ...mine, model: 'cut', cause: 'stream_cut' })).toBe(1);
     expect(
       sum(metrics, 'modelplane_gateway_retries_total', { model: `${ws}/broken`, provider: `${ws}/broken-provider` }),
     ).toBe(2);
@@ -360,6 +271,30 @@ describe('gateway telemetry: metrics, log lines, outcomes and traces after known
       output_tokens: first.outputTokens,
     });
     expect(logs.lines.some((l) => l.includes(caller.key))).toBe(false);
+  });
+
+  it('counts a refused call as refused, under (unknown) for a workspace the registry does not know', async () => {
+    const before = outcomes.length;
+    const garbage = `${gatewayUrl}/v2/workspaces/no-such-ws-77/inference/gateway/model/chat/-/v1/chat/completions`;
+    for (const target of [url('model/chat'), garbage]) {
+      const res = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer('not-a-key-but-long-enough-0123456789abcdef') },
+        body: JSON.stringify(chat()),
+      });
+      expect(res.status).toBe(401);
+      await res.text();
+    }
+    await eventually(async () => outcomes.length - before === 2, 5000, 20);
+    expect(outcomes.slice(before).map((o) => [o.status, o.cause, o.principal])).toEqual([
+      [401, 'refused', null],
+      [401, 'refused', null],
+    ]);
+    const metrics = await scrape();
+    const refused = (workspace: string) =>
+      sum(metrics, 'modelplane_gateway_errors_total', { workspace, cause: 'refused', model: '(unknown)' });
+    expect([refused(ws), refused('(unknown)')]).toEqual([1, 1]);
+    expect([...metrics.values()].flat().some((m) => Object.values(m.labels).includes('no-such-ws-77'))).toBe(false);
   });
 
   it('sends traceparent upstream and a SERVER span with the GenAI attributes and a CLIENT span per attempt', async () => {

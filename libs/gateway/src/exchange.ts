@@ -195,6 +195,8 @@ export class Exchange {
 
   private endSpan(outcome: RequestOutcome): void {
     const span = this.span as Span;
+    // OpenTelemetry's GenAI span name: `{operation} {model}`.
+    span.updateName(`${outcome.operation} ${outcome.model ?? '(unknown)'}`);
     span.setAttributes({
       'gen_ai.operation.name': outcome.operation,
       'gen_ai.request.model': outcome.model ?? '(unknown)',

@@ -51,3 +51,31 @@ describe('SseModelRewriter', () => {
     expect(out).toBe('data: {"model":"ws/m","t":"é"}\n\n');
   });
 });
+
+describe('SseModelRewriter: usage', () => {
+  const stream =
+    'data: {"model":"s","choices":[{"delta":{"content":"a"}}],"usage":null}\n\n' +
+    'data: {"model":"s","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3}}\n\n' +
+    'data: [DONE]\n\n';
+
+  it('reads the usage chunk and passes it on when the client asked for it', () => {
+    const r = new SseModelRewriter('ws/m');
+    const out = r.push(enc(stream)) + r.flush();
+    expect(out).toBe(
+      'data: {"model":"ws/m","choices":[{"delta":{"content":"a"}}],"usage":null}\n\n' +
+        'data: {"model":"ws/m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3}}\n\n' +
+        'data: [DONE]\n\n',
+    );
+    expect(r.usage).toEqual({ prompt_tokens: 5, completion_tokens: 3 });
+  });
+
+  it('with stripUsage: reads it, drops the usage-only chunk and the usage field of the others', () => {
+    const r = new SseModelRewriter('ws/m', true);
+    // Split in the middle of the usage chunk: what is dropped is the whole event.
+    const at = stream.indexOf('"usage":{') + 4;
+    const out = r.push(enc(stream.slice(0, at))) + r.push(enc(stream.slice(at))) + r.flush();
+    expect(out).toBe('data: {"model":"ws/m","choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n');
+    expect(r.usage).toEqual({ prompt_tokens: 5, completion_tokens: 3 });
+    expect(r.done).toBe(true);
+  });
+});

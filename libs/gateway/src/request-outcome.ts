@@ -30,7 +30,10 @@ export interface RequestOutcome {
   keyId: string | null;
   /** Which gateway route: `model`, `openai`, `provider`, `decision`, `models`. */
   route: string;
-  /** The model entity or virtual model asked for, when the registry knows it; else null. */
+  /**
+   * The model entity or virtual model asked for (`workspace/name`), when the registry knows it; else null. On
+   * the provider route, whose body is not read, the entity of a provider that serves exactly one.
+   */
   model: string | null;
   /** Whether `model` names a virtual model. */
   virtualModel: boolean;
