@@ -129,11 +129,14 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-/** Errors of the link to Redis (refused, reset, closed, timed out), as opposed to errors of BullMQ's work. */
+/**
+ * Errors of the link to the store (refused, reset, closed, timed out; Redis's or PostgreSQL's wording), as
+ * opposed to errors of BullMQ's work.
+ */
 function isConnectionError(error: Error & { code?: string }): boolean {
   return (
     /^E[A-Z]+$/.test(error.code ?? '') ||
-    /Connection is closed|Stream isn't writeable|Command timed out|ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/.test(
+    /Connection is closed|Connection terminated|terminating connection|Stream isn't writeable|Command timed out|ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/.test(
       error.message,
     )
   );
