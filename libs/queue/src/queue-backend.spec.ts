@@ -1,5 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
+import { createTestDatabase, dropTestDatabase } from '#testing';
 import { postgresAddress, postgresQueueSchema, PostgresBackend, queueBackend, RedisBackend } from './queue-backend.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 
@@ -32,6 +33,15 @@ describe('queueBackend', () => {
   });
 });
 
+/** A port nothing listens on (bound, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
 describe('ReconcileQueue on PostgreSQL that cannot be reached', () => {
   const warnings: string[] = [];
   const capture: LoggerService = {
@@ -43,13 +53,7 @@ describe('ReconcileQueue on PostgreSQL that cannot be reached', () => {
   afterAll(() => Logger.overrideLogger(false));
 
   it('answers false within its timeout, fails its ping, and says so once, without the password', async () => {
-    // A port nothing listens on (bound, then released).
-    const server = createServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    await new Promise<void>((done) => server.close(() => done()));
-
+    const port = await freePort();
     const backend = new PostgresBackend(`postgresql://app:s3cr3t-pw@127.0.0.1:${port}/modelplane`, 'unused_queue');
     const queue = new ReconcileQueue(backend, { timeoutMs: 1000 });
     try {
@@ -63,6 +67,43 @@ describe('ReconcileQueue on PostgreSQL that cannot be reached', () => {
         expect.stringContaining(`The job queue in PostgreSQL at 127.0.0.1:${port}/modelplane is unreachable`),
       ]);
       expect(warnings.join('\n')).not.toContain('s3cr3t');
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe('ReconcileQueue on PostgreSQL that comes back', () => {
+  let databaseUrl: string;
+  let proxy: Server | undefined;
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase('modelplane_queue');
+    Logger.overrideLogger(false);
+  });
+  afterAll(async () => {
+    await new Promise<void>((done) => (proxy ? proxy.close(() => done()) : done()));
+    await dropTestDatabase(databaseUrl);
+  });
+
+  it('enqueues once the database answers, though it was away when the queue first tried', async () => {
+    // The test database, reached through a port that refuses until a proxy to the real server opens on it.
+    const port = await freePort();
+    const real = new URL(databaseUrl);
+    const through = new URL(databaseUrl);
+    through.host = `127.0.0.1:${port}`;
+    const queue = new ReconcileQueue(new PostgresBackend(through.toString(), 'comeback_queue'), { timeoutMs: 2000 });
+    try {
+      expect(await queue.enqueue('ws', 'early')).toBe(false);
+      proxy = createServer((client) => {
+        const server = connect(Number(real.port || 5432), real.hostname);
+        client.pipe(server).pipe(client);
+        client.on('error', () => server.destroy());
+        server.on('error', () => client.destroy());
+      });
+      await new Promise<void>((done) => proxy?.listen(port, '127.0.0.1', done));
+      expect(await queue.enqueue('ws', 'later')).toBe(true);
+      await expect(queue.ping()).resolves.toBeUndefined();
+      expect(await queue.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
     } finally {
       await queue.close();
     }

@@ -38,6 +38,12 @@ export interface Producer<T> {
 /** A worker, and what to close after it (its own connection). */
 export interface Consumer<T> {
   readonly worker: JobWorker<T>;
+  /**
+   * Resolves when the worker may wait for the store: at once on Redis (a worker started while Redis is away
+   * takes jobs once it is back); on PostgreSQL once it connected and the queue's schema is migrated, which
+   * BullMQ does once per worker for good, so a worker that cannot reach it must not start.
+   */
+  started(): Promise<void>;
   disconnect(): void;
 }
 
@@ -132,7 +138,11 @@ export class RedisBackend implements QueueBackend {
     // Workers block on Redis: no retry limit, and no auto-pipelining (it slows a local Redis down).
     const connection: Redis = redisConnection(this.url, { maxRetriesPerRequest: null, enableAutoPipelining: false });
     const worker = new Worker<T>(name, processor, { connection, prefix: this.prefix, autorun: true, ...tuning });
-    return { worker: worker as unknown as JobWorker<T>, disconnect: () => connection.disconnect() };
+    return {
+      worker: worker as unknown as JobWorker<T>,
+      started: () => Promise.resolve(),
+      disconnect: () => connection.disconnect(),
+    };
   }
 }
 
@@ -169,16 +179,34 @@ export class PostgresBackend implements QueueBackend {
   producer<T>(
     name: string,
     { timeoutMs, defaultJobOptions }: { timeoutMs: number; defaultJobOptions: DefaultJobOptions },
-  ) {
-    const queue = new Postgres.Queue<T>(name, { connection: this.connection(2, timeoutMs), defaultJobOptions });
-    queue.on('error', (error: Error) => this.link.lost(error.message));
+  ): Producer<T> {
+    // BullMQ's PostgreSQL connection keeps the outcome of its first connect (and migration) for good: a
+    // queue whose first connect failed fails every command after, even once the database is back. So a
+    // queue that never got ready is replaced by a new one on its next use.
+    const open = () => {
+      const queue = new Postgres.Queue<T>(name, { connection: this.connection(2, timeoutMs), defaultJobOptions });
+      queue.on('error', (error: Error) => this.link.lost(error.message));
+      const current = { queue, failed: false };
+      queue.waitUntilReady().catch(() => (current.failed = true));
+      return current;
+    };
+    let current = open();
+    const use = () => {
+      if (current.failed) {
+        void current.queue.close().catch(() => undefined);
+        current = open();
+      }
+      return current.queue;
+    };
     return {
-      queue: queue as unknown as JobQueue<T>,
+      get queue() {
+        return use() as unknown as JobQueue<T>;
+      },
       // A read of the queue's own tables: the database answers, and the schema is there.
-      ping: () => queue.count(),
+      ping: () => use().count(),
       // A pool has no standing connection to watch: every command tries, bounded by connectionTimeoutMillis.
       connected: () => true,
-      close: () => queue.close(),
+      close: () => current.queue.close(),
     };
   }
 
@@ -188,8 +216,12 @@ export class PostgresBackend implements QueueBackend {
       autorun: true,
       ...tuning,
     });
-    // The worker's close() ends its pool and LISTEN connection.
-    return { worker: worker as unknown as JobWorker<T>, disconnect: () => undefined };
+    return {
+      worker: worker as unknown as JobWorker<T>,
+      started: () => worker.waitUntilReady(),
+      // The worker's close() ends its pool and LISTEN connection.
+      disconnect: () => undefined,
+    };
   }
 }
 

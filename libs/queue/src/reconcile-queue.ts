@@ -16,7 +16,6 @@ export const BACKGROUND_PRIORITY = 10;
  */
 export class ReconcileQueue {
   private readonly logger = new Logger(ReconcileQueue.name);
-  readonly queue: JobQueue<ReconcileJob>;
   /** This process's view of the store: the API's and the worker's one line per outage. */
   readonly link: QueueLink;
   private readonly producer: Producer<ReconcileJob>;
@@ -40,7 +39,11 @@ export class ReconcileQueue {
       timeoutMs,
       defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 },
     });
-    this.queue = this.producer.queue;
+  }
+
+  /** The BullMQ queue (on PostgreSQL, a new one after a first connect that failed: see PostgresBackend). */
+  get queue(): JobQueue<ReconcileJob> {
+    return this.producer.queue;
   }
 
   /** The readiness check's name: `redis` on Redis, `queue` on PostgreSQL. */

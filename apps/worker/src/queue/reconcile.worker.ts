@@ -42,8 +42,8 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(WorkerConfig) private readonly config: WorkerConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.consumer = this.queue.backend.consumer<ReconcileJob>(RECONCILE_QUEUE, (job) => this.process(job), {
+  async onApplicationBootstrap(): Promise<void> {
+    const consumer = this.queue.backend.consumer<ReconcileJob>(RECONCILE_QUEUE, (job) => this.process(job), {
       concurrency: this.config.WORKER_CONCURRENCY,
       // A worker that dies mid-job leaves the job active, and every re-enqueue of that
       // deployment (the resync's, the API's) is deduplicated behind it until the stalled-job
@@ -54,10 +54,16 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
     });
     // BullMQ reports each failed reconnect of each of its connections here. The queue's link says
     // once that the store is gone and once that it is back; anything else gets its line.
-    this.consumer.worker.on('error', (error) => {
+    consumer.worker.on('error', (error) => {
       if (isConnectionError(error)) this.queue.link.lost(error.message);
       else this.logger.warn(`Queue: ${error.message}`);
     });
+    // On PostgreSQL a worker that cannot reach the queue now never would (see Consumer.started): fail the start.
+    await consumer.started().catch(async (error: unknown) => {
+      await consumer.worker.close(true).catch(() => undefined);
+      throw error;
+    });
+    this.consumer = consumer;
     this.logger.log(`Processing ${RECONCILE_QUEUE} with concurrency ${this.config.WORKER_CONCURRENCY}`);
   }
 
