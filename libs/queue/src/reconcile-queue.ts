@@ -12,7 +12,8 @@ export const BACKGROUND_PRIORITY = 10;
  * `keepLastIfActive`: while a job for a deployment runs, one more is kept and
  * runs after it, so a change made during a run is never lost and a
  * deployment never runs twice at once. `replace` lets a request for now take
- * the place of a delayed re-check.
+ * the place of a delayed re-check. The same on both backends (Redis, BullMQ's
+ * PostgreSQL backend): see QueueBackend and reconcile-queue.spec.ts.
  */
 export class ReconcileQueue {
   private readonly logger = new Logger(ReconcileQueue.name);
