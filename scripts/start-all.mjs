@@ -2,6 +2,7 @@
 // Runs the API, the worker and the inference gateway side by side (what `npm start` does): each in its
 // own process, as they run in production, with prefixed output. Without DATABASE_URL it first starts an
 // embedded PostgreSQL (scripts/embedded-postgres.ts; data in .modelplane/postgres) and stops it last.
+// Without REDIS_URL the job queue runs on BullMQ's PostgreSQL backend (QUEUE_BACKEND=postgres): no Redis.
 // If a service exits, the others are stopped and its exit code passed on; Ctrl-C stops them all.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -110,6 +111,16 @@ if (process.env.DATABASE_URL) {
     await stopAll();
   }
   env.DATABASE_URL = url;
+}
+
+if (process.env.QUEUE_BACKEND === 'postgres') {
+  say('Job queue: in PostgreSQL (QUEUE_BACKEND=postgres)');
+} else if (process.env.REDIS_URL || process.env.QUEUE_BACKEND) {
+  say(`Job queue: Redis at ${withoutPassword(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')} (REDIS_URL)`);
+} else {
+  say('Job queue: REDIS_URL is not set, so the queue lives in PostgreSQL too (QUEUE_BACKEND=postgres, no Redis)');
+  say('  (for Redis: REDIS_URL=redis://host:6379 npm start)');
+  env.QUEUE_BACKEND = 'postgres';
 }
 
 // The API applies migrations before it listens; the worker and the gateway start once it is up.

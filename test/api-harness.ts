@@ -91,7 +91,8 @@ export async function startApi(env: Record<string, string> = {}, options: { gate
     },
     async close() {
       await app.close();
-      if (!env.QUEUE_PREFIX) await obliterate(queuePrefix);
+      // On PostgreSQL the queues are in the test's database, dropped with it.
+      if (!env.QUEUE_PREFIX && config.QUEUE_BACKEND === 'redis') await obliterate(queuePrefix);
     },
   };
 }

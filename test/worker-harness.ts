@@ -42,8 +42,10 @@ export interface ControlPlane {
 /**
  * A real API and a real worker (in this process) on their own queue prefix
  * and runtime state directory, against the run's test database and the
- * local Redis. Instances are real processes of the NIM simulator. `extra`
- * configures the worker, `apiEnv` the API, `workerLog` where and how much the worker logs.
+ * local Redis (with QUEUE_BACKEND=postgres in both `extra` and `apiEnv`: the
+ * queue in that database instead). Instances are real processes of the NIM
+ * simulator. `extra` configures the worker, `apiEnv` the API, `workerLog`
+ * where and how much the worker logs.
  */
 export async function startControlPlane(
   extra: Record<string, string> = {},
@@ -95,7 +97,8 @@ export async function startControlPlane(
       for (const instance of await sweeper.list()) await sweeper.delete(instance.instanceId);
       await sweeper.close();
       await api.close();
-      await obliterate(prefix);
+      // On PostgreSQL (QUEUE_BACKEND=postgres) the queues are in the plane's database, dropped next.
+      if (env.QUEUE_BACKEND !== 'postgres') await obliterate(prefix);
       await dropTestDatabase(databaseUrl);
       rmSync(stateDir, { recursive: true, force: true });
     },

@@ -3,7 +3,7 @@ import { AccessModule } from '#auth';
 import { ApiConfig, type GatewayConfig, secretKeys } from '#config';
 import { GatewayCoreModule } from '#gateway';
 import { DatabaseModule, NotificationsModule, SecretCipher } from '#db';
-import { ReconcileQueue } from '#queue';
+import { queueBackend, ReconcileQueue } from '#queue';
 import { currentOrigin, TelemetryModule, type Telemetry } from '#telemetry';
 import { AdapterModule } from './adapters/adapter.module.js';
 import { AuditEventModule } from './audit/audit-event.module.js';
@@ -36,7 +36,7 @@ class CoreModule {
         {
           provide: ReconcileQueue,
           useFactory: () =>
-            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, {
+            new ReconcileQueue(queueBackend(config), {
               timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS,
               origin: currentOrigin,
             }),

@@ -4,7 +4,7 @@ import { AccessModule } from '#auth';
 import { secretKeys, WorkerConfig } from '#config';
 import { DatabaseModule, DeploymentRepository, NotificationsModule, SecretCipher } from '#db';
 import { EgressPolicy } from '#egress';
-import { ReconcileQueue } from '#queue';
+import { queueBackend, ReconcileQueue } from '#queue';
 import type { Runtime } from '#runtime';
 import { ModelDiscovery } from './discovery/model-discovery.js';
 import { ProviderDiscoveryService } from './discovery/provider-discovery.service.js';
@@ -78,7 +78,7 @@ export class WorkerModule {
         {
           provide: ReconcileQueue,
           useFactory: () =>
-            new ReconcileQueue(config.REDIS_URL, config.QUEUE_PREFIX, {
+            new ReconcileQueue(queueBackend(config), {
               timeoutMs: config.QUEUE_ENQUEUE_TIMEOUT_MS,
               origin: currentOrigin,
             }),

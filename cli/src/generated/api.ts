@@ -41,7 +41,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL answers, every migration is applied, and Redis (the job queue) answers */
+        /** Readiness: PostgreSQL answers, every migration is applied, and the job queue (Redis or PostgreSQL) answers */
         get: operations["Health_ready"];
         put?: never;
         post?: never;

@@ -35,21 +35,38 @@ export class DatabaseConfig {
   DATABASE_POOL_SIZE: number = 10;
 }
 
+/** Where the job queues live: `redis` (REDIS_URL) or `postgres` (a schema of its own in DATABASE_URL's database). */
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
+export type QueueBackendKind = (typeof QUEUE_BACKENDS)[number];
+
 /** Shared by every process that uses the job queues. */
 export class QueueConfig extends DatabaseConfig {
-  /** Redis, for the job queues. */
+  /**
+   * `redis`: the job queues live in Redis (REDIS_URL). `postgres`: BullMQ's PostgreSQL backend keeps them in
+   * DATABASE_URL's database, in a schema of their own named after QUEUE_PREFIX; REDIS_URL is not used and no
+   * process opens a Redis connection (what `npm start` picks when REDIS_URL is not set: one machine).
+   */
+  @IsIn(QUEUE_BACKENDS)
+  QUEUE_BACKEND: QueueBackendKind = 'redis';
+
+  /** Redis, for the job queues (QUEUE_BACKEND=redis). */
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
-  /** Prefix of every queue key in Redis; processes that share a prefix share queues. */
+  /**
+   * Prefix of every queue key in Redis, or (QUEUE_BACKEND=postgres) the name of the queues' schema:
+   * `<prefix>_queue` with every character other than A-Z a-z 0-9 _ made `_`. Processes that share a prefix
+   * share queues.
+   */
   @IsString()
   @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 _ : . -' })
   QUEUE_PREFIX: string = 'modelplane';
 
   /**
-   * Longest an enqueue (and a readiness ping) waits for Redis. The write it follows is already stored, so
-   * a Redis that hangs or is gone delays the answer by at most this; the worker's resync enqueues it later.
+   * Longest an enqueue (and a readiness ping) waits for the queue (Redis, or PostgreSQL with
+   * QUEUE_BACKEND=postgres). The write it follows is already stored, so a queue that hangs or is gone delays
+   * the answer by at most this; the worker's resync enqueues it later.
    */
   @IsInt()
   @Min(100)

@@ -30,6 +30,13 @@ describe('describeStartupFailure', () => {
     expect(line).not.toContain('r3dis-pw');
   });
 
+  it('never names Redis when the queue is in PostgreSQL (QUEUE_BACKEND=postgres)', async () => {
+    const line = describeStartupFailure(await refusedAt(2), { ...services, QUEUE_BACKEND: 'postgres' });
+    expect(line).not.toContain('Redis');
+    expect(line).not.toContain('r3dis-pw');
+    expect(line).toMatch(/^Cannot connect \(ECONNREFUSED\)/);
+  });
+
   it('finds the service from the message when a wrapper dropped the address fields', () => {
     const wrapped = Object.assign(new Error('getaddrinfo ENOTFOUND db.internal'), { code: 'ENOTFOUND' });
     const line = describeStartupFailure(wrapped, { DATABASE_URL: 'postgresql://u:pw@db.internal/x' });

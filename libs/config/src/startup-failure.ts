@@ -16,6 +16,8 @@ const POSTGRES_REFUSALS: Record<string, string> = {
 export interface StartupServices {
   DATABASE_URL?: string;
   REDIS_URL?: string;
+  /** With `postgres` the queue is in DATABASE_URL's database and REDIS_URL is never connected to. */
+  QUEUE_BACKEND?: string;
 }
 
 interface ErrorFields {
@@ -33,7 +35,12 @@ interface ErrorFields {
 function serviceAt(fields: ErrorFields, message: string, services: StartupServices) {
   const candidates = [
     { name: 'PostgreSQL', variable: 'DATABASE_URL', url: services.DATABASE_URL, defaultPort: 5432 },
-    { name: 'Redis', variable: 'REDIS_URL', url: services.REDIS_URL, defaultPort: 6379 },
+    {
+      name: 'Redis',
+      variable: 'REDIS_URL',
+      url: services.QUEUE_BACKEND === 'postgres' ? undefined : services.REDIS_URL,
+      defaultPort: 6379,
+    },
   ];
   for (const candidate of candidates) {
     if (!candidate.url) continue;

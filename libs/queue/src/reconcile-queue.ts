@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { TimeoutError, within } from '#domain';
 import { JOBS, RECONCILE_QUEUE, reconcileKey, type JobOrigin, type ReconcileJob } from './queues.js';
-import { redisAddress, redisConnection, RedisLink } from './redis-connection.js';
+import type { JobQueue, Producer, QueueBackend } from './queue-backend.js';
+import type { QueueLink } from './queue-link.js';
 
 /** BullMQ runs jobs without a priority before any with one; background jobs take this one. */
 export const BACKGROUND_PRIORITY = 10;
@@ -13,53 +12,49 @@ export const BACKGROUND_PRIORITY = 10;
  * `keepLastIfActive`: while a job for a deployment runs, one more is kept and
  * runs after it, so a change made during a run is never lost and a
  * deployment never runs twice at once. `replace` lets a request for now take
- * the place of a delayed re-check.
+ * the place of a delayed re-check. The same on both backends (Redis, BullMQ's
+ * PostgreSQL backend): see QueueBackend and reconcile-queue.spec.ts.
  */
 export class ReconcileQueue {
   private readonly logger = new Logger(ReconcileQueue.name);
-  readonly queue: Queue<ReconcileJob>;
-  /** This process's view of Redis: the API's and the worker's one line per outage. */
-  readonly link: RedisLink;
-  private readonly connection: Redis;
+  /** This process's view of the store: the API's and the worker's one line per outage. */
+  readonly link: QueueLink;
+  private readonly producer: Producer<ReconcileJob>;
   private readonly timeoutMs: number;
   private readonly origin: () => JobOrigin | undefined;
   private closed = false;
 
   /**
-   * `timeoutMs`: QUEUE_ENQUEUE_TIMEOUT_MS, the longest an enqueue or a ping waits for Redis. `origin`: the
-   * request being served when a job is enqueued (the process's request context), written into the job.
+   * `backend`: where the queue lives (see queueBackend). `timeoutMs`: QUEUE_ENQUEUE_TIMEOUT_MS, the longest an
+   * enqueue or a ping waits for the store. `origin`: the request being served when a job is enqueued (the
+   * process's request context), written into the job.
    */
   constructor(
-    redisUrl: string,
-    prefix: string,
+    readonly backend: QueueBackend,
     { timeoutMs, origin }: { timeoutMs: number; origin?: () => JobOrigin | undefined },
   ) {
     this.timeoutMs = timeoutMs;
     this.origin = origin ?? (() => undefined);
-    // Producers never wait for Redis: a command on a dropped connection fails at once (no offline queue,
-    // one try), one on a connection that hangs (a stopped server, lost packets) fails after timeoutMs.
-    this.connection = redisConnection(redisUrl, {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      // Frees the commands a hung Redis holds; later than `attempt`'s bound, so that one decides what it was.
-      commandTimeout: timeoutMs + 1000,
-    });
-    this.link = new RedisLink(redisAddress(redisUrl));
-    this.link.watch(this.connection);
-    this.queue = new Queue<ReconcileJob>(RECONCILE_QUEUE, {
-      connection: this.connection,
-      prefix,
-      // Its INFO at start-up, failed by a hang or a drop, would leave the queue unusable for good.
-      skipVersionCheck: true,
+    this.link = backend.link;
+    this.producer = backend.producer<ReconcileJob>(RECONCILE_QUEUE, {
+      timeoutMs,
       defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 },
     });
-    // Without a listener BullMQ prints every connection error with its stack; the link reports them.
-    this.queue.on('error', () => undefined);
+  }
+
+  /** The BullMQ queue (on PostgreSQL, a new one after a first connect that failed: see PostgresBackend). */
+  get queue(): JobQueue<ReconcileJob> {
+    return this.producer.queue;
+  }
+
+  /** The readiness check's name: `redis` on Redis, `queue` on PostgreSQL. */
+  get check(): 'redis' | 'queue' {
+    return this.backend.check;
   }
 
   /**
    * Asks for a reconcile of one deployment, now or after `delayMs`. Never throws, and answers within
-   * the timeout whatever Redis does: false when the job may not be queued (the worker's resync
+   * the timeout whatever the store does: false when the job may not be queued (the worker's resync
    * enqueues every unsettled deployment, so it is only late).
    * `background` (the worker's own re-checks, the resync) runs after every
    * waiting foreground request (a user's change, a runtime event), so those are
@@ -75,8 +70,8 @@ export class ReconcileQueue {
     if (this.closed) return false;
     // Known lost and not reconnected since: BullMQ would wait for a first connection (never made, if
     // Redis was gone when this process started) until the timeout. Answer now.
-    if (!this.link.reachable && this.connection.status !== 'ready') {
-      this.logger.debug(`Reconcile of ${workspace}/${name} left to the resync: Redis is unreachable`);
+    if (!this.link.reachable && !this.producer.connected()) {
+      this.logger.debug(`Reconcile of ${workspace}/${name} left to the resync: the queue is unreachable`);
       return false;
     }
     const added = this.queue.add(
@@ -95,12 +90,13 @@ export class ReconcileQueue {
   }
 
   /**
-   * Resolves when Redis answers PING on this queue's connection; rejects at once while it is away
-   * (no offline queue), with a TimeoutError while it hangs.
+   * Resolves when the store answers (Redis: PING on this queue's connection, rejected at once while it is
+   * away; PostgreSQL: a read of the queue's tables); rejects with a TimeoutError while it hangs.
    */
   async ping(): Promise<void> {
-    const outcome = await this.attempt(this.connection.ping(), 'PING failed');
-    if (outcome === 'timeout') throw new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`);
+    const outcome = await this.attempt(this.producer.ping(), 'PING failed');
+    if (outcome === 'timeout')
+      throw new TimeoutError(`${this.backend.store} did not answer within ${this.timeoutMs} ms`);
     if (outcome !== 'ok') throw outcome;
   }
 
@@ -133,7 +129,6 @@ export class ReconcileQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue.close();
-    this.connection.disconnect();
+    await this.producer.close();
   }
 }

@@ -43,7 +43,8 @@ export class HealthController {
   @Get('ready')
   @Access('public')
   @ApiOperation({
-    summary: 'Readiness: PostgreSQL answers, every migration is applied, and Redis (the job queue) answers',
+    summary:
+      'Readiness: PostgreSQL answers, every migration is applied, and the job queue (Redis or PostgreSQL) answers',
   })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto })
@@ -51,7 +52,7 @@ export class HealthController {
     const report = await this.readiness.report({
       database: () => this.prisma.$queryRaw`SELECT 1`,
       migrations: () => this.migrations(),
-      redis: () => this.queue.ping(),
+      [this.queue.check]: () => this.queue.ping(),
     });
     await reply.status(report.status === 'ok' ? 200 : 503).send(report);
   }

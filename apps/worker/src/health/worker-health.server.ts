@@ -20,7 +20,8 @@ const REFUSAL_STATUS: Partial<Record<DomainError['kind'], number>> = {
 /**
  * Liveness, readiness and metrics. The worker has no HTTP API, so this is a bare node:http server with
  * the API's body shape (`{status, checks}`): `/health/live` answers while the event loop runs;
- * `/health/ready` answers 200 when PostgreSQL, Redis and the runtime answer, 503 naming what failed;
+ * `/health/ready` answers 200 when PostgreSQL, the job queue (check `redis`, or `queue` on PostgreSQL) and
+ * the runtime answer, 503 naming what failed;
  * `/metrics` serves the worker's registry to a caller with `metrics.read` (the API's rule: an API key
  * with the `metrics` scope), 404 when METRICS_ENABLED is off.
  */
@@ -78,7 +79,7 @@ export class WorkerHealthServer implements OnApplicationShutdown {
     if (path === '/health/ready') {
       const report = await this.readiness.report({
         database: () => this.prisma.$queryRaw`SELECT 1`,
-        redis: () => this.queue.ping(),
+        [this.queue.check]: () => this.queue.ping(),
         runtime: () => this.runtime.ping(),
       });
       return send(res, report.status === 'ok' ? 200 : 503, report);

@@ -24,9 +24,10 @@ export interface ScrapeSources {
 
 /**
  * Gauges read when Prometheus scrapes, not kept up to date by the code that changes them: the reconcile
- * queue's job counts (from Redis) and deployments by workspace and status (from PostgreSQL, so every
- * worker replica reports the same numbers; `max by` rather than `sum by` across replicas). A source that
- * fails or hangs leaves its gauge empty for that scrape (absent, not zero), and the scrape still answers.
+ * queue's job counts (from Redis, or the queue's PostgreSQL schema) and deployments by workspace and
+ * status (from PostgreSQL, so every worker replica reports the same numbers; `max by` rather than `sum by`
+ * across replicas). A source that fails or hangs leaves its gauge empty for that scrape (absent, not zero),
+ * and the scrape still answers.
  */
 export function registerScrapeGauges(registry: Registry, { queue, deployments, timeoutMs }: ScrapeSources): void {
   const logger = new Logger('Metrics');

@@ -7,10 +7,9 @@ import {
 } from '@nestjs/common';
 import { WorkerConfig } from '#config';
 import { within } from '#domain';
-import { JOBS, RECONCILE_QUEUE, ReconcileQueue, redisConnection, type ReconcileJob } from '#queue';
+import { JOBS, RECONCILE_QUEUE, ReconcileQueue, type Consumer, type ReconcileJob } from '#queue';
 import { runAsWork, SpanKind, Telemetry, Tracing } from '#telemetry';
-import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { WorkerMetrics, type PassResult } from '../metrics/worker-metrics.js';
 import { DeploymentReconciler } from '../reconcile/deployment.reconciler.js';
@@ -33,8 +32,7 @@ const ERROR_RETRY_MS = 5000;
 @Injectable()
 export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReconcileWorker.name);
-  private worker?: Worker<ReconcileJob>;
-  private connection?: Redis;
+  private consumer?: Consumer<ReconcileJob>;
 
   constructor(
     private readonly reconciler: DeploymentReconciler,
@@ -44,17 +42,9 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(WorkerConfig) private readonly config: WorkerConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    // Workers block on Redis: no retry limit, and no auto-pipelining (it slows a local Redis down).
-    this.connection = redisConnection(this.config.REDIS_URL, {
-      maxRetriesPerRequest: null,
-      enableAutoPipelining: false,
-    });
-    this.worker = new Worker<ReconcileJob>(RECONCILE_QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.config.QUEUE_PREFIX,
+  async onApplicationBootstrap(): Promise<void> {
+    const consumer = this.queue.backend.consumer<ReconcileJob>(RECONCILE_QUEUE, (job) => this.process(job), {
       concurrency: this.config.WORKER_CONCURRENCY,
-      autorun: true,
       // A worker that dies mid-job leaves the job active, and every re-enqueue of that
       // deployment (the resync's, the API's) is deduplicated behind it until the stalled-job
       // check hands it on: run that check as often as the resync (never less often than
@@ -62,12 +52,18 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
       stalledInterval: Math.min(this.config.RESYNC_INTERVAL_MS, 30_000),
       lockDuration: Math.min(Math.max(this.config.RESYNC_INTERVAL_MS, 10_000), 30_000),
     });
-    // BullMQ reports each failed reconnect of each of its connections here. The queue's RedisLink says
-    // once that Redis is gone and once that it is back; anything else gets its line.
-    this.worker.on('error', (error) => {
+    // BullMQ reports each failed reconnect of each of its connections here. The queue's link says
+    // once that the store is gone and once that it is back; anything else gets its line.
+    consumer.worker.on('error', (error) => {
       if (isConnectionError(error)) this.queue.link.lost(error.message);
       else this.logger.warn(`Queue: ${error.message}`);
     });
+    // On PostgreSQL a worker that cannot reach the queue now never would (see Consumer.started): fail the start.
+    await consumer.started().catch(async (error: unknown) => {
+      await consumer.worker.close(true).catch(() => undefined);
+      throw error;
+    });
+    this.consumer = consumer;
     this.logger.log(`Processing ${RECONCILE_QUEUE} with concurrency ${this.config.WORKER_CONCURRENCY}`);
   }
 
@@ -115,33 +111,38 @@ export class ReconcileWorker implements OnApplicationBootstrap, BeforeApplicatio
   /**
    * Lets running jobs finish, when it can. Without Redis a graceful close never ends (BullMQ waits
    * for a blocking read that cannot finish, even once Redis is back, and a hung Redis never answers
-   * its QUIT), and a worker that will not stop is killed by its supervisor anyway: so unless Redis
-   * answers a PING it stops at once, and otherwise it waits at most SHUTDOWN_GRACE_MS. Cutting a job
-   * short is safe: reconciles are idempotent, and the job is handed on by the stalled-job check or
-   * re-enqueued by the resync.
+   * its QUIT), and a worker that will not stop is killed by its supervisor anyway: so unless the store
+   * (Redis, or the queue's PostgreSQL) answers a ping it stops at once, and otherwise it waits at most
+   * SHUTDOWN_GRACE_MS. Cutting a job short is safe: reconciles are idempotent, and the job is handed on
+   * by the stalled-job check or re-enqueued by the resync.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return;
+    const consumer = this.consumer;
+    if (!consumer) return;
+    const { worker } = consumer;
     const reachable = await this.queue.ping().then(
       () => true,
       () => false,
     );
-    if (!reachable) this.logger.warn('Redis is unreachable: stopping without waiting for running jobs');
+    if (!reachable)
+      this.logger.warn(`${this.queue.backend.store} is unreachable: stopping without waiting for running jobs`);
     const closing = worker.close(!reachable);
     if ((await within(closing, SHUTDOWN_GRACE_MS)).timedOut) {
       this.logger.warn(`Running jobs did not finish within ${SHUTDOWN_GRACE_MS} ms; stopping without them`);
       void worker.disconnect().catch(() => undefined);
     }
-    this.connection?.disconnect();
+    consumer.disconnect();
   }
 }
 
-/** Errors of the link to Redis (refused, reset, closed, timed out), as opposed to errors of BullMQ's work. */
+/**
+ * Errors of the link to the store (refused, reset, closed, timed out; Redis's or PostgreSQL's wording), as
+ * opposed to errors of BullMQ's work.
+ */
 function isConnectionError(error: Error & { code?: string }): boolean {
   return (
     /^E[A-Z]+$/.test(error.code ?? '') ||
-    /Connection is closed|Stream isn't writeable|Command timed out|ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/.test(
+    /Connection is closed|Connection terminated|terminating connection|Stream isn't writeable|Command timed out|ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/.test(
       error.message,
     )
   );
