@@ -116,7 +116,7 @@ if (process.env.DATABASE_URL) {
 if (process.env.QUEUE_BACKEND === 'postgres') {
   say('Job queue: in PostgreSQL (QUEUE_BACKEND=postgres)');
 } else if (process.env.REDIS_URL || process.env.QUEUE_BACKEND) {
-  say(`Job queue: Redis at ${withoutPassword(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')} (REDIS_URL)`);
+  say(`Job queue: Redis at ${redactUrl(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')} (REDIS_URL)`);
 } else {
   say('Job queue: REDIS_URL is not set, so the queue lives in PostgreSQL too (QUEUE_BACKEND=postgres, no Redis)');
   say('  (for Redis: REDIS_URL=redis://host:6379 npm start)');
