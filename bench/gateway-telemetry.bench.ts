@@ -10,7 +10,7 @@
  *   npm run bench:gateway-telemetry
  *
  * Knobs: BENCH_TELEMETRY_ROUNDS (6), BENCH_TELEMETRY_SECONDS (3 per phase), BENCH_PEAK_CONCURRENCY (64),
- * BENCH_TOKENS (16).
+ * BENCH_TOKENS (16), BENCH_TELEMETRY_ON_ENV and BENCH_TELEMETRY_OFF_ENV (a JSON object of settings over a side's).
  */
 import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -76,8 +76,13 @@ async function main(): Promise<void> {
       const url = `${gw}/model/llama-fast/-`;
       return { name, fast: url, paced: url, headers: BENCH_AUTH, pid: child.pid ?? null };
     };
-    const on = await start('on', { METRICS_ENABLED: 'true', LOG_LEVEL: 'log', LOG_FORMAT: 'json' });
-    const off = await start('off', { METRICS_ENABLED: 'false', LOG_LEVEL: 'error', LOG_FORMAT: 'json' });
+    // BENCH_TELEMETRY_ON_ENV / _OFF_ENV (JSON objects) override a side's settings, to take the parts apart.
+    const side = (name: string, base: Record<string, string>) => ({
+      ...base,
+      ...(JSON.parse(env[`BENCH_TELEMETRY_${name}_ENV`] ?? '{}') as Record<string, string>),
+    });
+    const on = await start('on', side('ON', { METRICS_ENABLED: 'true', LOG_LEVEL: 'log', LOG_FORMAT: 'json' }));
+    const off = await start('off', side('OFF', { METRICS_ENABLED: 'false', LOG_LEVEL: 'error', LOG_FORMAT: 'json' }));
     // Both warm (JIT, connection pools) before any round counts.
     for (const target of [on, off, on, off]) await load(target, CHAT, PEAK_CONCURRENCY, 1);
 
