@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, LATENCY_BUCKETS, statusClass, TOKEN_BUCKETS, type Registry } from '#telemetry';
+import {
+  Counter,
+  Gauge,
+  HotCounter,
+  HotHistogram,
+  LATENCY_BUCKETS,
+  statusClass,
+  TOKEN_BUCKETS,
+  type Registry,
+} from '#telemetry';
 import type { Balancer } from './balancer.js';
 import type { OutcomeSink, RequestOutcome } from './request-outcome.js';
 import type { RoutingTable } from './routing-table.js';
@@ -31,12 +40,13 @@ export const NONE = '(none)';
  * Scrape-time gauges read the balancer (in flight) and the routing table (READY providers per model).
  */
 export class GatewayMetrics implements OutcomeSink, RoutingEvents {
-  private readonly duration: Histogram<string>;
-  private readonly tokens: Histogram<string>;
-  private readonly ttft: Histogram<string>;
-  private readonly tpot: Histogram<string>;
-  private readonly requests: Counter<string>;
-  private readonly errors: Counter<string>;
+  // Updated once per request: prom-client's label handling would cost more than the rest of the request's telemetry.
+  private readonly duration: HotHistogram;
+  private readonly tokens: HotHistogram;
+  private readonly ttft: HotHistogram;
+  private readonly tpot: HotHistogram;
+  private readonly requests: HotCounter;
+  private readonly errors: HotCounter;
   private readonly retries: Counter<string>;
   private readonly fallbacks: Counter<string>;
   private readonly decisions: Counter<string>;
@@ -51,14 +61,14 @@ export class GatewayMetrics implements OutcomeSink, RoutingEvents {
   ) {
     const registers = [registry];
     const genAi = ['gen_ai_operation_name', 'gen_ai_request_model', 'gen_ai_provider_name', 'workspace'] as const;
-    this.duration = new Histogram({
+    this.duration = new HotHistogram({
       name: 'gen_ai_client_operation_duration_seconds',
       help: 'Gateway requests from arrival to the end of the answer (OpenTelemetry gen_ai.client.operation.duration)',
       labelNames: [...genAi, 'error_type'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.tokens = new Histogram({
+    this.tokens = new HotHistogram({
       name: 'gen_ai_client_token_usage',
       help: "Input and output tokens per request, from the upstream's usage (gen_ai.client.token.usage)",
       labelNames: [...genAi, 'gen_ai_token_type'],
@@ -66,27 +76,27 @@ export class GatewayMetrics implements OutcomeSink, RoutingEvents {
       registers,
     });
     const server = ['gen_ai_request_model', 'gen_ai_provider_name', 'workspace'] as const;
-    this.ttft = new Histogram({
+    this.ttft = new HotHistogram({
       name: 'gen_ai_server_time_to_first_token_seconds',
       help: 'Streams: from arrival to the first content chunk sent to the client',
       labelNames: server,
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.tpot = new Histogram({
+    this.tpot = new HotHistogram({
       name: 'gen_ai_server_time_per_output_token_seconds',
       help: 'Streams: time per output token after the first (inter-token latency)',
       labelNames: server,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5],
       registers,
     });
-    this.requests = new Counter({
+    this.requests = new HotCounter({
       name: 'modelplane_gateway_requests_total',
       help: 'Gateway requests by workspace, model, provider, route and status class (0xx: the client went away)',
       labelNames: ['workspace', 'model', 'provider', 'route', 'status_class'],
       registers,
     });
-    this.errors = new Counter({
+    this.errors = new HotCounter({
       name: 'modelplane_gateway_errors_total',
       help: 'Failed gateway requests by cause (upstream_status, timeout, connection, stream_cut, no_provider, …)',
       labelNames: ['workspace', 'model', 'provider', 'cause'],
@@ -147,29 +157,18 @@ export class GatewayMetrics implements OutcomeSink, RoutingEvents {
     const model = outcome.model ? nameOf(outcome.model) : UNKNOWN;
     const provider = outcome.provider ?? NONE;
     const operation = outcome.operation;
-    const seconds = outcome.durationMs / 1000;
-    this.requests.inc({
-      workspace,
-      model,
-      provider,
-      route: outcome.route,
-      status_class: outcome.status === 0 ? '0xx' : statusClass(outcome.status),
-    });
-    if (outcome.cause) this.errors.inc({ workspace, model, provider, cause: outcome.cause });
-    const genAi = {
-      gen_ai_operation_name: operation,
-      gen_ai_request_model: model,
-      gen_ai_provider_name: provider,
-      workspace,
-    };
-    this.duration.observe({ ...genAi, error_type: outcome.cause ?? '' }, seconds);
+    const status = outcome.status === 0 ? '0xx' : statusClass(outcome.status);
+    // Label values in each metric's labelNames order.
+    this.requests.inc([workspace, model, provider, outcome.route, status]);
+    if (outcome.cause) this.errors.inc([workspace, model, provider, outcome.cause]);
+    this.duration.observe([operation, model, provider, workspace, outcome.cause ?? ''], outcome.durationMs / 1000);
     if (outcome.inputTokens > 0 || outcome.outputTokens > 0) {
-      this.tokens.observe({ ...genAi, gen_ai_token_type: 'input' }, outcome.inputTokens);
-      this.tokens.observe({ ...genAi, gen_ai_token_type: 'output' }, outcome.outputTokens);
+      this.tokens.observe([operation, model, provider, workspace, 'input'], outcome.inputTokens);
+      this.tokens.observe([operation, model, provider, workspace, 'output'], outcome.outputTokens);
     }
     const ttft = outcome.timeToFirstTokenMs;
     if (ttft !== null) {
-      const server = { gen_ai_request_model: model, gen_ai_provider_name: provider, workspace };
+      const server = [model, provider, workspace];
       this.ttft.observe(server, ttft / 1000);
       if (outcome.outputTokens > 1) {
         this.tpot.observe(server, (outcome.durationMs - ttft) / 1000 / (outcome.outputTokens - 1));

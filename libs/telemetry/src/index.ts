@@ -6,3 +6,4 @@ export * from './http-requests.js';
 export * from './telemetry.js';
 export * from './nest/telemetry.module.js';
 export * from './nest/readiness.js';
+export * from './hot-metrics.js';
