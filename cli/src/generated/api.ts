@@ -8091,6 +8091,9 @@ export interface operations {
     Usage_query: {
         parameters: {
             query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                page_size?: number;
                 /** @description Start of the range (RFC 3339, inclusive); default: 7 days before `end`. */
                 start?: string;
                 /** @description End of the range (RFC 3339, exclusive); default: now. */
@@ -8099,9 +8102,6 @@ export interface operations {
                 group_by?: string;
                 /** @description Only this model entity or virtual model (as the gateway named it). */
                 model?: string;
-                /** @description Page number, from 1. */
-                page?: number;
-                page_size?: number;
             };
             header?: never;
             path: {

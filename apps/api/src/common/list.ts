@@ -15,8 +15,8 @@ import { InvalidFieldError } from '#domain';
 import { Type } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-/** Query parameters shared by list endpoints. */
-export class ListQueryDto {
+/** The page of a paged answer (list endpoints, usage). */
+export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Page number, from 1.' })
   @IsOptional()
   @Type(() => Number)
@@ -32,7 +32,10 @@ export class ListQueryDto {
   @Min(1)
   @Max(MAX_PAGE_SIZE)
   page_size: number = DEFAULT_PAGE_SIZE;
+}
 
+/** Query parameters shared by list endpoints. */
+export class ListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     default: 'created_at',
     description: 'Field to sort by; prefix with - for descending.',

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsRFC3339, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, USAGE_GROUPS } from '#db';
+import { IsOptional, IsRFC3339, IsString, MaxLength } from 'class-validator';
+import { USAGE_GROUPS } from '#db';
+import { PageQueryDto } from '../common/list.js';
 import { PaginationDto } from '../common/openapi.decorators.js';
 
 /** The range, grouping, model filter and page of a usage query. */
-export class UsageQueryDto {
+export class UsageQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'Start of the range (RFC 3339, inclusive); default: 7 days before `end`.',
@@ -41,21 +41,6 @@ export class UsageQueryDto {
   @MaxLength(512)
   model?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Page number, from 1.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  page_size: number = DEFAULT_PAGE_SIZE;
 }
 
 const COST = {
