@@ -40,7 +40,6 @@ export class UsageQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(512)
   model?: string;
-
 }
 
 const COST = {
