@@ -81,6 +81,9 @@ async function stop(run) {
     fail(`npm start did not stop within 30 s of Ctrl-C:\n${run.output.slice(-20).join('\n')}`);
   }
   if (!run.output.some((line) => line.includes('[modelplane] stopped'))) fail('npm start did not say it stopped');
+  // The worker stopped the instance it ran (it comes back at the next start).
+  if (!run.output.some((line) => /Stopped [1-9]\d* local instance/.test(line)))
+    fail(`npm start did not stop its local instances:\n${run.output.slice(-20).join('\n')}`);
 }
 
 async function chat(key) {

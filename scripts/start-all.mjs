@@ -55,10 +55,16 @@ async function stopAll(signal = 'SIGTERM') {
   process.exit(process.exitCode ?? 0);
 }
 
+/**
+ * A service, in a process group of its own: a Ctrl-C on the terminal reaches this supervisor only, which
+ * passes it on once (a service that got it twice, from the terminal and from here, would take the second as
+ * "stop now" and cut its shutdown short).
+ */
 async function start(app, env) {
   const child = fork(join(root, app.entry), [], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, ...env },
+    detached: true,
   });
   child.appName = app.name;
   prefix(child.stdout, app.name, process.stdout);
@@ -75,9 +81,8 @@ async function start(app, env) {
 }
 
 /**
- * The embedded PostgreSQL, in a process group of its own: a Ctrl-C on the terminal reaches the services
- * only, and the database is stopped after them. Resolves to its connection string, or undefined if it
- * did not start (it said why).
+ * The embedded PostgreSQL, in a process group of its own like the services, stopped after them. Resolves
+ * to its connection string, or undefined if it did not start (it said why).
  */
 function startEmbeddedPostgres() {
   database = fork(join(root, 'dist/scripts/embedded-postgres.js'), [], {
@@ -96,6 +101,8 @@ function startEmbeddedPostgres() {
 
 process.on('SIGINT', () => void stopAll('SIGINT'));
 process.on('SIGTERM', () => void stopAll('SIGTERM'));
+// The terminal closed: the services, in groups of their own, would not hear of it.
+process.on('SIGHUP', () => void stopAll('SIGTERM'));
 
 const env = {};
 if (process.env.DATABASE_URL) {
