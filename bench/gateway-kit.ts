@@ -2,7 +2,7 @@
  * The gateway benchmark's parts: its knobs, the upstream simulators, the database it seeds, the closed-loop
  * load and the SSE timing, and measuring one target. bench/gateway.bench.ts runs them and reports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,32 @@ export function rssKiB(pid: number): number {
     return line ? Number(line.split(/\s+/)[1]) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds (clock ticks of 10 ms); 0 when unreadable. */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Binds a process (all its threads) to one CPU with taskset, so that two processes compared in turn run on the
+ * same core and the rest of the bench (simulator, load generator) on the other. False when it could not (no
+ * taskset, a single CPU): the bench then runs unpinned and says so.
+ */
+export function pinToCpu(pid: number, cpu: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }
 

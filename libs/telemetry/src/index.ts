@@ -7,3 +7,5 @@ export * from './telemetry.js';
 export * from './nest/telemetry.module.js';
 export * from './nest/readiness.js';
 export * from './hot-metrics.js';
+export * from './hot-log.js';
+export * from './iso-time.js';

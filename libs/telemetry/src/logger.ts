@@ -1,6 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { isoTime } from './iso-time.js';
+import { LineBuffer } from './line-buffer.js';
 import { currentWork } from './request-context.js';
 
 export type { Logger } from 'pino';
@@ -68,16 +70,14 @@ export function createLogger(settings: LogSettings): Logger {
 }
 
 /**
- * The process's logger and, beside it on the same stream, a flat one: the same line format without
- * field redaction and without the request context mixin, for lines whose fields are a fixed, known set
- * of values that are never credentials (the gateway's one line per request, written by the thousand a
- * second). Redacting by wildcard path costs some 25 times the rest of writing a line (measured: ~210 µs
- * against ~8 µs for a gateway request's line); a flat line pays nothing for it. Never give the flat
- * logger a free-form object (a request, headers, an error, job data).
+ * The process's logger and the stream it writes to, where hot lines (HotLog) go too: lines whose fields are
+ * a fixed, known set of values that are never credentials (the gateway's one line per request, written by the
+ * thousand a second). Redacting by wildcard path costs some 25 times the rest of writing a line (measured:
+ * ~210 µs against ~8 µs for a gateway request's line); a hot line pays nothing for it.
  */
 export function createLoggers({ service, level, format, destination }: LogSettings): {
   log: Logger;
-  flat: Logger;
+  stream: DestinationStream;
   /** Writes what the stream holds, synchronously (when it buffers). */
   flushSync(): void;
 } {
@@ -98,10 +98,9 @@ export function createLoggers({ service, level, format, destination }: LogSettin
   const common = {
     level: PINO_LEVEL[level],
     base: { service },
-    timestamp: stdTimeFunctions.isoTime,
+    timestamp: isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  const flat = pino(common, stream);
   const log = pino(
     {
       ...common,
@@ -120,7 +119,7 @@ export function createLoggers({ service, level, format, destination }: LogSettin
   const buffered = stream as { flushSync?: () => void };
   return {
     log,
-    flat,
+    stream,
     flushSync: () => {
       try {
         buffered.flushSync?.();
@@ -132,21 +131,21 @@ export function createLoggers({ service, level, format, destination }: LogSettin
 }
 
 /**
- * Standard output through a buffer that is written when it holds 4 KiB, or every quarter second: a write per
- * line cost the gateway a third of its peak request rate at one line per request (measured, bench/gateway-
- * telemetry.bench.ts), one write per dozens of lines does not. A line is at most 250 ms late on a quiet process;
- * shutdown flushes (Telemetry), a crash can lose the last 4 KiB.
+ * Standard output through a LineBuffer handed to pino's asynchronous destination when it holds 16 KiB, or every
+ * quarter second: a write per line cost the gateway a third of its peak request rate at one line per request
+ * (measured, bench/gateway-telemetry.bench.ts), one write per dozens of lines does not. A line is at most 250 ms
+ * late on a quiet process; shutdown flushes (Telemetry), a crash can lose the last 16 KiB.
  */
 function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const lines = new LineBuffer(pino.destination({ dest: 1, sync: false }));
   const timer = setInterval(() => {
     try {
-      stream.flush();
+      lines.flush();
     } catch {
       clearInterval(timer); // destroyed
     }
   }, 250).unref();
-  return stream;
+  return lines;
 }
 
 const STACK = /\n\s+at /;

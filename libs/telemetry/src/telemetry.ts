@@ -1,5 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
+import { HotLog } from './hot-log.js';
 import { createLoggers, NestLogger, type LogFormat, type Logger, type LogLevelName } from './logger.js';
 import { createRegistry, type Registry } from './metrics.js';
 import { Tracing } from './tracing.js';
@@ -27,15 +28,13 @@ export type ServiceName = 'api' | 'gateway' | 'worker';
  */
 export class Telemetry implements OnApplicationShutdown {
   readonly nest: NestLogger;
+  private readonly hotLogs: HotLog[] = [];
 
   private constructor(
     readonly service: ServiceName,
     readonly log: Logger,
-    /**
-     * The same lines without redaction, for lines of fixed, known fields only (see createLoggers): the
-     * gateway's line per request.
-     */
-    readonly flat: Logger,
+    /** Where the logger writes (hot lines go there too). */
+    private readonly stream: DestinationStream,
     /** Null when METRICS_ENABLED is off: nothing is counted and `/metrics` answers 404. */
     readonly registry: Registry | null,
     readonly tracing: Tracing,
@@ -45,7 +44,7 @@ export class Telemetry implements OnApplicationShutdown {
   }
 
   static create(service: ServiceName, config: TelemetrySettings, options: LogOptions = {}): Telemetry {
-    const { log, flat, flushSync } = createLoggers({
+    const { log, stream, flushSync } = createLoggers({
       service,
       level: options.level ?? config.LOG_LEVEL,
       format: config.LOG_FORMAT,
@@ -56,7 +55,22 @@ export class Telemetry implements OnApplicationShutdown {
       endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
       sampleRatio: config.OTEL_TRACES_SAMPLE_RATIO,
     });
-    return new Telemetry(service, log, flat, config.METRICS_ENABLED ? createRegistry() : null, tracing, flushSync);
+    return new Telemetry(service, log, stream, config.METRICS_ENABLED ? createRegistry() : null, tracing, flushSync);
+  }
+
+  /**
+   * Lines of these fields, beside the logger's (HotLog): for a hot path whose line has fixed fields of values
+   * that are never credentials. Written at the end of each turn of the event loop, and at shutdown.
+   */
+  hotLog(fields: readonly string[]): HotLog {
+    const hot = new HotLog(this.log, this.stream, this.service, fields);
+    this.hotLogs.push(hot);
+    return hot;
+  }
+
+  /** Hands the hot lines queued to the stream. */
+  private flushHotLogs(): void {
+    for (const hot of this.hotLogs) hot.flush();
   }
 
   /**
@@ -75,6 +89,7 @@ export class Telemetry implements OnApplicationShutdown {
       process.on(signal, () => {
         // The first one is Nest's to handle, once it listens (before that, as during start-up, end now).
         if (++received < 2 && process.listenerCount(signal) > 1) return;
+        this.flushHotLogs();
         this.flushSync();
         process.exit(code);
       });
@@ -83,6 +98,7 @@ export class Telemetry implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.tracing.shutdown();
+    this.flushHotLogs();
     this.log.flush();
   }
 }

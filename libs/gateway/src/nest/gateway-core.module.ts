@@ -7,7 +7,7 @@ import { EgressPolicy } from '#egress';
 import { Telemetry } from '#telemetry';
 import { Balancer } from '../balancer.js';
 import { GatewayMetrics } from '../gateway-metrics.js';
-import { GatewayTelemetry } from '../gateway-telemetry.js';
+import { GatewayTelemetry, REQUEST_LINE_FIELDS } from '../gateway-telemetry.js';
 import { GatewayProxy } from '../gateway.proxy.js';
 import type { OutcomeSink } from '../request-outcome.js';
 import { RoutingSource } from '../routing-source.js';
@@ -88,8 +88,9 @@ export class GatewayCoreModule {
               new GatewayTelemetry({
                 sinks,
                 tracing: telemetry.tracing,
-                // Fixed fields, none free-form: the flat logger (no redaction pass per line).
-                log: telemetry.flat,
+                log: telemetry.log,
+                // Fixed fields, none free-form: a hot log (no redaction pass, written once per turn).
+                lines: telemetry.hotLog(REQUEST_LINE_FIELDS),
                 routing: metrics ?? undefined,
               }),
               balancer,
