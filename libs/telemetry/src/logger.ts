@@ -134,7 +134,7 @@ export function createLoggers({ service, level, format, destination }: LogSettin
  * Standard output through a LineBuffer handed to pino's asynchronous destination when it holds 16 KiB, or every
  * quarter second: a write per line cost the gateway a third of its peak request rate at one line per request
  * (measured, bench/gateway-telemetry.bench.ts), one write per dozens of lines does not. A line is at most 250 ms
- * late on a quiet process; shutdown flushes (Telemetry), a crash can lose the last 16 KiB.
+ * late on a quiet process; shutdown and exit flush it, a crash can lose the last 16 KiB.
  */
 function bufferedStdout(): DestinationStream {
   const lines = new LineBuffer(pino.destination({ dest: 1, sync: false }));
@@ -145,6 +145,15 @@ function bufferedStdout(): DestinationStream {
       clearInterval(timer); // destroyed
     }
   }, 250).unref();
+  // pino writes its destination's buffer out when the process exits (process.exit included); what the
+  // LineBuffer holds must reach it first.
+  process.on('exit', () => {
+    try {
+      lines.flushSync();
+    } catch {
+      // destroyed, or not open: nothing more can be written
+    }
+  });
   return lines;
 }
 
