@@ -65,6 +65,9 @@ describe('LineBuffer', () => {
     buffer.flush();
     buffer.flush();
     expect(chunks).toEqual(['abcd\nefgh\n', 'ij\n']);
+    let called = 0;
+    buffer.flush(() => called++); // pino's logger.flush(cb): the callback is called, also with nothing to hand on
+    expect(called).toBe(1);
     buffer.write('k\n');
     buffer.flushSync();
     expect(chunks).toEqual(['abcd\nefgh\n', 'ij\n', 'k\n']);

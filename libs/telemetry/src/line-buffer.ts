@@ -27,13 +27,18 @@ export class LineBuffer implements DestinationStream {
     if (this.chars >= this.batchChars) this.flush();
   }
 
-  /** Hands what is gathered to the sink (which writes it asynchronously). */
-  flush(): void {
-    if (this.chars === 0) return;
-    const chunk = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
-    this.lines = [];
-    this.chars = 0;
-    this.sink.write(chunk);
+  /**
+   * Hands what is gathered to the sink (which writes it asynchronously). `done` (pino's `logger.flush(cb)`) is
+   * called once it is handed on.
+   */
+  flush(done?: (error?: Error) => void): void {
+    if (this.chars > 0) {
+      const chunk = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
+      this.lines = [];
+      this.chars = 0;
+      this.sink.write(chunk);
+    }
+    done?.();
   }
 
   /** Hands on what is gathered and has the sink write everything it holds before returning (shutdown). */
